@@ -1,0 +1,64 @@
+/**
+ * Genotypes, streamed as chunks of variants. PLINK .bed sources hand out packed 2-bit rows as they are on
+ * disk; VCF sources pack hard calls into the same layout, and give float dosages only when DS is asked for.
+ *
+ * Packed layout (PLINK 1 .bed, SNP-major): bytesPerVariant = ceil(nSamples / 4); sample j of a variant is
+ * bits (2*(j%4), 2*(j%4)+1) of byte floor(j/4), low bits first: 00 = two copies of A1, 01 = missing,
+ * 10 = one copy, 11 = zero copies. Dosage = count of A1 = ALT (.bim column 5).
+ */
+
+export interface SampleIds {
+  fid: string[];
+  iid: string[];
+}
+
+/** Variant metadata of one chunk (parallel arrays). */
+export interface VariantBlock {
+  chrom: string[];
+  pos: Int32Array;
+  id: string[];
+  /** REF: .bim column 6 (A2). */
+  ref: string[];
+  /** ALT = A1: .bim column 5. The counted allele. */
+  alt: string[];
+}
+
+export interface GenotypeChunk {
+  /** Index of the chunk's first variant among the variants the source yields (after filters). */
+  start: number;
+  count: number;
+  variants: VariantBlock;
+  nSamples: number;
+  bytesPerVariant: number;
+  /** count * bytesPerVariant bytes, PLINK .bed layout. Present unless the chunk carries dosages. */
+  packed?: Uint8Array;
+  /** count * nSamples dosages of A1 in [0, 2], NaN = missing; only for non-hard-call sources (VCF DS). */
+  dosage?: Float32Array;
+}
+
+export interface VariantFilter {
+  /** Chromosome codes to keep ('1'..'22', 'X', 'Y', 'MT'; 'chr' prefixes are ignored). */
+  chr?: string[];
+  fromBp?: number;
+  toBp?: number;
+  /** Half-open range of variant indices in file order. */
+  fromIndex?: number;
+  toIndex?: number;
+}
+
+export interface ChunkOptions {
+  /** Variants per chunk (default chosen by the source for ~1-8 MB chunks). */
+  chunkVariants?: number;
+  signal?: AbortSignal;
+  filter?: VariantFilter;
+}
+
+export interface GenotypeSource {
+  readonly format: 'bed' | 'vcf';
+  /** Name of the main file, for messages. */
+  readonly name: string;
+  readonly samples: SampleIds;
+  /** Number of variants before filters, or null when not known before reading (VCF). */
+  readonly nVariants: number | null;
+  chunks(opts?: ChunkOptions): AsyncIterable<GenotypeChunk>;
+}
