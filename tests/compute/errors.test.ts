@@ -1,0 +1,42 @@
+import { describe, it, expect } from 'vitest';
+import { InputError, CancelledError, toPlainError, fromPlainError, LatentScanError } from '../../src/lib/compute/errors';
+import { createProgress, formatEta, type Progress } from '../../src/lib/compute/progress';
+
+describe('errors', () => {
+  it('formats file, line, column, expected and found', () => {
+    const e = new InputError({ file: 'pheno.csv', line: 12, column: 'bmi', expected: '5 fields', found: '4' }, 'ragged row');
+    expect(e.message).toBe('pheno.csv:12: column bmi: ragged row; expected 5 fields, found 4');
+    expect(new InputError({ file: 'x.bed' }, 'wrong magic bytes').message).toBe('x.bed: wrong magic bytes');
+  });
+  it('survives the plain round trip across a worker boundary', () => {
+    const e = new InputError({ file: 'a.bim', line: 3 }, 'bad position');
+    const back = fromPlainError(structuredClone(toPlainError(e)));
+    expect(back).toBeInstanceOf(InputError);
+    expect(back.message).toBe('a.bim:3: bad position');
+    expect(fromPlainError(toPlainError(new CancelledError()))).toBeInstanceOf(CancelledError);
+    const oom = fromPlainError(toPlainError(new RangeError('Array buffer allocation failed')));
+    expect(oom).toBeInstanceOf(LatentScanError);
+    expect(oom.kind).toBe('out-of-memory');
+  });
+});
+
+describe('progress', () => {
+  it('computes rate and ETA from a clock and throttles ticks', () => {
+    let t = 0;
+    const seen: Progress[] = [];
+    const p = createProgress('scan', 100, (x) => seen.push(x), { unit: 'variants', intervalMs: 100, now: () => t });
+    t = 1000;
+    p.tick(10);
+    t = 1050;
+    p.tick(15); // throttled
+    t = 2000;
+    p.tick(20);
+    p.finish();
+    expect(seen.map((s) => s.done)).toEqual([10, 20, 100]);
+    expect(seen[1].rate).toBeCloseTo(10, 10);
+    expect(seen[1].etaSeconds).toBeCloseTo(8, 10);
+    expect(seen[1].unit).toBe('variants');
+    expect(formatEta(125)).toBe('2 min 05 s');
+    expect(formatEta(null)).toBe('…');
+  });
+});
