@@ -1,0 +1,22 @@
+/** Node-only: reads the built-in gene table from public/genes_GRCh38.tsv.gz in the repository (CLI, tests). */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { GeneSet } from './Gene';
+import { BUILTIN_GENES_FILE, parseBuiltinGenes } from './loadBuiltinGenes';
+
+export function builtinGenesPath(): string {
+  return fileURLToPath(new URL(`../../../public/${BUILTIN_GENES_FILE}`, import.meta.url));
+}
+
+let cached: Promise<GeneSet> | null = null;
+
+/** The built-in gene set, read once per process. */
+export function readBuiltinGenesNode(): Promise<GeneSet> {
+  if (!cached) {
+    cached = readFile(builtinGenesPath()).then((buf) => parseBuiltinGenes(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)));
+    cached.catch(() => {
+      cached = null;
+    });
+  }
+  return cached;
+}
