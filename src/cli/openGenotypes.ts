@@ -1,0 +1,40 @@
+/**
+ * Node entry to genotype sources: `--bfile PREFIX` (PREFIX.bed/.bim/.fam) or `--vcf FILE` (.vcf or .vcf.gz).
+ * Files are opened read-only through nodeFileSource.
+ */
+import { existsSync } from 'node:fs';
+import { LatentScanError } from '../lib/compute/errors';
+import type { GenotypeSource } from '../lib/io/GenotypeSource';
+import { openBed } from '../lib/io/bed';
+import { openVcf } from '../lib/io/vcf';
+import { nodeFileSource } from '../lib/io/nodeFileSource';
+
+export interface OpenGenotypesOptions {
+  bfile?: string;
+  vcf?: string;
+  /** VCF only: give DS dosages (float chunks) when the records carry them. */
+  dosage?: boolean;
+  signal?: AbortSignal;
+}
+
+function mustExist(path: string): string {
+  if (!existsSync(path)) throw new LatentScanError('input', `${path}: file not found`);
+  return path;
+}
+
+export async function openGenotypes(o: OpenGenotypesOptions): Promise<GenotypeSource> {
+  if (o.bfile && o.vcf) throw new LatentScanError('input', 'give either --bfile or --vcf, not both');
+  if (o.bfile) {
+    const p = o.bfile.replace(/\.(bed|bim|fam)$/, '');
+    return openBed(
+      {
+        bed: nodeFileSource(mustExist(`${p}.bed`)),
+        bim: nodeFileSource(mustExist(`${p}.bim`)),
+        fam: nodeFileSource(mustExist(`${p}.fam`)),
+      },
+      { signal: o.signal },
+    );
+  }
+  if (o.vcf) return openVcf(nodeFileSource(mustExist(o.vcf)), { dosage: o.dosage, signal: o.signal });
+  throw new LatentScanError('input', 'no genotypes given: use --bfile PREFIX or --vcf FILE');
+}
