@@ -1,0 +1,60 @@
+/**
+ * Streams the bytes of a source front to back, gunzipping on the fly when the source starts with the gzip
+ * magic bytes (1f 8b). Uses fflate's streaming Gunzip (works in browsers, workers and Node; no node:zlib in
+ * src/lib). Concatenated gzip members (bgzip) are decompressed one after the other. Memory is bounded by the
+ * read chunk and its decompressed output, never the whole file.
+ */
+import { Gunzip } from 'fflate';
+import type { ByteSource } from './ByteSource';
+import { InputError } from '../compute/errors';
+import { throwIfAborted } from '../compute/cancel';
+
+export function isGzip(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+export interface StreamBytesOptions {
+  /** Bytes read from the source per step (default 1 MiB plain, 256 KiB compressed). */
+  chunkBytes?: number;
+  signal?: AbortSignal;
+  /** Called after each read with the number of source bytes consumed so far. */
+  onSourceBytes?: (done: number) => void;
+}
+
+/** Yields the (decompressed) content of `src` in pieces. */
+export async function* gunzipSource(src: ByteSource, opts: StreamBytesOptions = {}): AsyncGenerator<Uint8Array> {
+  if (src.size === 0) return;
+  const head = await src.read(0, 2);
+  const gz = isGzip(head);
+  const step = opts.chunkBytes ?? (gz ? 1 << 18 : 1 << 20);
+  if (!gz) {
+    for (let off = 0; off < src.size; off += step) {
+      throwIfAborted(opts.signal);
+      const b = await src.read(off, step);
+      opts.onSourceBytes?.(Math.min(src.size, off + b.length));
+      yield b;
+    }
+    return;
+  }
+  let out: Uint8Array[] = [];
+  const gunzip = new Gunzip((data) => {
+    if (data.length) out.push(data);
+  });
+  for (let off = 0; off < src.size; off += step) {
+    throwIfAborted(opts.signal);
+    const b = await src.read(off, step);
+    const final = off + step >= src.size;
+    try {
+      gunzip.push(b, final);
+    } catch (e) {
+      throw new InputError(
+        { file: src.name, expected: 'a valid gzip stream', found: e instanceof Error ? e.message : String(e) },
+        'cannot decompress',
+      );
+    }
+    opts.onSourceBytes?.(Math.min(src.size, off + b.length));
+    const pieces = out;
+    out = [];
+    for (const p of pieces) yield p;
+  }
+}

@@ -1,0 +1,216 @@
+import { describe, it, expect } from 'vitest';
+import { gzipSync } from 'fflate';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readTable, type ReadTableOptions } from '../../src/lib/io/readTable';
+import { bytesSource } from '../../src/lib/io/ByteSource';
+import { loadTable } from '../../src/cli/loadTable';
+import { InputError } from '../../src/lib/compute/errors';
+import type { Table } from '../../src/lib/io/Table';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const read = (text: string, name = 'pheno.csv', opts: ReadTableOptions = {}) => readTable(bytesSource(enc(text), name), opts);
+const col = (t: Table, name: string) => {
+  const c = t.columns.find((x) => x.name === name);
+  if (!c) throw new Error(`no column ${name}`);
+  return c;
+};
+const arr = (a: Float32Array) => Array.from(a);
+
+async function errorOf(p: Promise<unknown>): Promise<InputError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError);
+    return e as InputError;
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('readTable: formats', () => {
+  it('reads CSV with FID/IID, numbers, missing tokens and categorical text', async () => {
+    const t = await read('#FID,IID,age,sex,bmi\nF1,A,30,M,22.5\nF2,B,NA,F,.\nF3,C,41,F,-9\nF4,D,nan,,NaN\nF5,E,50,M,30\n');
+    expect(t.idColumn).toBe('IID');
+    expect(t.ids).toEqual(['A', 'B', 'C', 'D', 'E']);
+    expect(t.fid).toEqual(['F1', 'F2', 'F3', 'F4', 'F5']);
+    expect(t.columns.map((c) => c.name)).toEqual(['age', 'sex', 'bmi']);
+    expect(arr(col(t, 'age').values)).toEqual([30, NaN, 41, NaN, 50]);
+    expect(arr(col(t, 'bmi').values)).toEqual([22.5, NaN, NaN, NaN, 30]);
+    const sex = col(t, 'sex');
+    expect(sex.kind).toBe('categorical');
+    expect(sex.levels).toEqual(['F', 'M']);
+    expect(arr(sex.values)).toEqual([1, 0, 0, NaN, 1]);
+    expect(t.warnings).toEqual([]);
+  });
+
+  it('reads TSV, CRLF line ends, whitespace (PLINK style) and gives the same table', async () => {
+    const csv = await read('IID,x,y\nA,1,2.5\nB,3,NA\n');
+    const tsv = await read('IID\tx\ty\r\nA\t1\t2.5\r\nB\t3\tNA\r\n', 'p.tsv');
+    const ws = await read('IID   x y\nA  1\t2.5\n  B 3   NA  \n', 'p.txt');
+    for (const t of [tsv, ws]) {
+      expect(t.ids).toEqual(csv.ids);
+      expect(t.columns.map((c) => [c.name, arr(c.values)])).toEqual(csv.columns.map((c) => [c.name, arr(c.values)]));
+    }
+  });
+
+  it('uses the first column without IID, or the named --id-col', async () => {
+    const t = await read('sid,age\ns1,3\ns2,4\n');
+    expect(t.idColumn).toBe('sid');
+    expect(t.ids).toEqual(['s1', 's2']);
+    expect(t.fid).toBeNull();
+    const u = await read('age,sid\n3,s1\n4,s2\n', 'p.csv', { idCol: 'sid' });
+    expect(u.ids).toEqual(['s1', 's2']);
+    expect(u.columns.map((c) => c.name)).toEqual(['age']);
+  });
+
+  it('reads quoted fields, including a quoted line break, and keeps physical line numbers', async () => {
+    const t = await read('"IID","note","x"\n"A","one, two",1\n"B","multi\nline",2\n"C","z",oops\n"D","z",4\n"E","z",5\n"F","z",6\n');
+    expect(t.ids).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);
+    expect(arr(col(t, 'x').values)).toEqual([1, 2, NaN, 4, 5, 6]);
+    // 'note' has 3 distinct texts in 6 rows (not < 50%): numeric, all missing, warned
+    expect(t.warnings).toEqual([
+      "pheno.csv: column note: 6 non-numeric cells counted as missing (first at line 2: 'one, two')",
+      "pheno.csv: column x: 1 non-numeric cell counted as missing (first at line 5: 'oops')",
+    ]);
+  });
+
+  it('header only gives 0 rows; blank lines are skipped', async () => {
+    const t = await read('IID,a,b\n');
+    expect(t.ids).toEqual([]);
+    expect(t.columns.map((c) => c.values.length)).toEqual([0, 0]);
+    const u = await read('\n\nIID,a\n\nA,1\n\nB,2\n\n');
+    expect(u.ids).toEqual(['A', 'B']);
+  });
+
+  it('honours a custom missing list (and -9 is then a number)', async () => {
+    const t = await read('IID,a\nA,-9\nB,missing\nC,MISSING\n', 'p.csv', { missing: ['missing'] });
+    expect(arr(col(t, 'a').values)).toEqual([-9, NaN, NaN]);
+  });
+
+  it('gives the same table whatever the chunk size (rows split across chunks)', async () => {
+    const lines = ['IID,a,b,c'];
+    for (let i = 0; i < 300; i++) lines.push(`id${i},${i},${(i * 0.37).toFixed(3)},${i % 3 === 0 ? 'NA' : i % 7}`);
+    const text = lines.join('\n') + '\n';
+    const ref = await read(text, 'p.csv', { chunkBytes: 1 << 20 });
+    for (const chunkBytes of [1, 7, 64, 1000]) {
+      const t = await read(text, 'p.csv', { chunkBytes });
+      expect(t.ids).toEqual(ref.ids);
+      expect(t.columns.map((c) => arr(c.values))).toEqual(ref.columns.map((c) => arr(c.values)));
+    }
+    expect(ref.ids.length).toBe(300);
+  });
+
+  it('gzip input equals plain input (single member via fflate, multi-member via bgzip)', async () => {
+    const lines = ['IID\tp1\tp2\tgrp'];
+    for (let i = 0; i < 5000; i++) lines.push(`s${i}\t${Math.sin(i).toFixed(5)}\t${i % 11 === 0 ? 'NA' : i}\t${'abc'[i % 3]}`);
+    const text = lines.join('\n') + '\n';
+    const plain = await read(text, 'p.tsv');
+    const gz = await readTable(bytesSource(gzipSync(enc(text)), 'p.tsv.gz'), { chunkBytes: 999 });
+    expect(gz.ids).toEqual(plain.ids);
+    expect(gz.columns).toEqual(plain.columns);
+    const dir = mkdtempSync(join(tmpdir(), 'ls-table-'));
+    try {
+      writeFileSync(join(dir, 'p.tsv'), text);
+      try {
+        execFileSync('bgzip', ['-f', join(dir, 'p.tsv')]);
+      } catch {
+        throw new Error('bgzip not found: apt-get install -y tabix');
+      }
+      const bg = await loadTable(join(dir, 'p.tsv.gz'));
+      expect(bg.ids).toEqual(plain.ids);
+      expect(bg.columns).toEqual(plain.columns);
+      expect(readFileSync(join(dir, 'p.tsv.gz')).length).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports progress in source bytes and stops when aborted', async () => {
+    const text = 'IID,a\n' + Array.from({ length: 2000 }, (_, i) => `i${i},${i}`).join('\n');
+    const seen: number[] = [];
+    await read(text, 'p.csv', { chunkBytes: 1000, onProgress: (p) => seen.push(p.done) });
+    expect(seen[seen.length - 1]).toBe(enc(text).length);
+    const ac = new AbortController();
+    ac.abort();
+    await expect(read(text, 'p.csv', { signal: ac.signal })).rejects.toThrow('cancelled');
+  });
+});
+
+describe('readTable: column typing', () => {
+  it('text column with many distinct values stays numeric with a warning', async () => {
+    const rows = Array.from({ length: 100 }, (_, i) => `P${i},${i === 16 ? 'abc' : i === 40 ? 'n/a' : i === 41 ? '?' : i + 0.5}`);
+    const t = await read('IID,bmi\n' + rows.join('\n'));
+    expect(col(t, 'bmi').kind).toBe('numeric');
+    expect(col(t, 'bmi').nonNumeric).toBe(3);
+    expect(t.warnings).toEqual(["pheno.csv: column bmi: 3 non-numeric cells counted as missing (first at line 18: 'abc')"]);
+  });
+
+  it('few distinct texts become categorical levels, numeric texts included; 1 and 1.0 are one level', async () => {
+    const t = await read('IID,g\nA,2\nB,x\nC,1\nD,1.0\nE,x\nF,2\nG,1\nH,NA\n');
+    const g = col(t, 'g');
+    expect(g.kind).toBe('categorical');
+    expect(g.levels).toEqual(['1', '2', 'x']);
+    expect(arr(g.values)).toEqual([1, 2, 0, 0, 2, 1, 0, NaN]);
+  });
+
+  it('distinct text values in at least half of the rows are not categorical', async () => {
+    const t = await read('IID,name\nA,ann\nB,bob\nC,cy\nD,ann\n');
+    expect(col(t, 'name').kind).toBe('numeric');
+    expect(t.warnings).toEqual(["pheno.csv: column name: 4 non-numeric cells counted as missing (first at line 2: 'ann')"]);
+  });
+});
+
+describe('readTable: bad input (exact messages)', () => {
+  it('empty file', async () => {
+    expect((await errorOf(read(''))).message).toBe('pheno.csv: empty file; expected a header line with column names, found no lines');
+    expect((await errorOf(read('\n  \n'))).message).toBe('pheno.csv: empty file; expected a header line with column names, found no lines');
+    const gzEmpty = await errorOf(readTable(bytesSource(gzipSync(new Uint8Array(0)), 'p.csv.gz')));
+    expect(gzEmpty.message).toBe('p.csv.gz: empty file; expected a header line with column names, found no lines');
+  });
+
+  it('duplicate IDs name both lines and the ID', async () => {
+    const e = await errorOf(read('IID,a\nA,1\nB,2\nA,3\n'));
+    expect(e.message).toBe("pheno.csv:4: column IID: duplicate ID; expected unique IDs, found 'A' also at line 2");
+    expect(e.where).toEqual({ file: 'pheno.csv', line: 4, column: 'IID', expected: 'unique IDs', found: "'A' also at line 2" });
+  });
+
+  it('ragged rows give the line and both field counts', async () => {
+    const e = await errorOf(read('IID,a,b\nA,1,2\n\nB,2\n'));
+    expect(e.message).toBe('pheno.csv:4: wrong number of fields; expected 3 fields as in the header, found 2');
+    const w = await errorOf(read('IID a b\nA 1 2 3\n', 'p.txt'));
+    expect(w.message).toBe('p.txt:2: wrong number of fields; expected 3 fields as in the header, found 4');
+  });
+
+  it('unknown --id-col lists available names', async () => {
+    const e = await errorOf(read('IID,a,b\nA,1,2\n', 'pheno.csv', { idCol: 'sid' }));
+    expect(e.message).toBe('pheno.csv: column sid: no such column (--id-col); expected one of IID, a, b');
+    const many = 'IID,' + Array.from({ length: 12 }, (_, i) => `c${i}`).join(',') + '\n';
+    const f = await errorOf(read(many, 'pheno.csv', { idCol: 'x' }));
+    expect(f.message).toBe('pheno.csv: column x: no such column (--id-col); expected one of IID, c0, c1, c2, c3, c4, c5, c6, ... (13 columns)');
+  });
+
+  it('missing ID cell', async () => {
+    const e = await errorOf(read('IID,a\nA,1\n,2\n'));
+    expect(e.message).toBe("pheno.csv:3: column IID: missing ID; expected a participant ID, found ''");
+    const f = await errorOf(read('IID,a\nNA,1\n'));
+    expect(f.message).toBe("pheno.csv:2: column IID: missing ID; expected a participant ID, found 'NA'");
+  });
+
+  it('duplicate column names', async () => {
+    const e = await errorOf(read('IID,a,b,a\n'));
+    expect(e.message).toBe('pheno.csv:1: column a: duplicate column name; expected unique column names, found it in fields 2 and 4');
+  });
+
+  it('truncated gzip', async () => {
+    const gz = gzipSync(enc('IID,a\n' + 'A,1\n'.repeat(10)));
+    const e = await errorOf(readTable(bytesSource(gz.subarray(0, 20), 'p.csv.gz')));
+    expect(e.message).toBe('p.csv.gz: cannot decompress; expected a valid gzip stream, found unexpected EOF');
+  });
+
+  it('loadTable: missing file', async () => {
+    const e = await errorOf(loadTable('/nonexistent/pheno.csv'));
+    expect(e.message).toBe('/nonexistent/pheno.csv: no such file; expected an existing file, found nothing');
+  });
+});
