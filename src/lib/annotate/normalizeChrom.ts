@@ -1,32 +1,17 @@
 /**
- * One spelling for chromosome names across gene tables, .bim files and VCFs: '1'..'22', 'X', 'Y', 'MT'.
- * Accepts a 'chr' prefix (any case), PLINK numeric codes 23 (X), 24 (Y), 25 (XY, the pseudo-autosomal region,
- * whose positions are X coordinates, so it maps to 'X') and 26 (MT), and M/MT/chrM/chrMT.
- * Other names (unplaced contigs such as 'chrUn_KI270302v1', other species' chromosomes) keep their
- * spelling minus the 'chr' prefix, so they still match between files that spell them alike.
+ * Chromosome names for annotation: the shared spelling of io/chrom.ts ('chr' prefix dropped, 23/24/26 as
+ * X/Y/MT, M as MT) with two additions for matching genes: PLINK's XY (code 25, the pseudo-autosomal region,
+ * whose positions are X coordinates) maps to 'X', and leading zeros of numeric names are dropped ('01' = '1').
+ * Other names (unplaced contigs, other species) keep the shared spelling, so they match between files.
  */
+import { normalizeChrom as ioNormalizeChrom } from '../io/chrom';
+
 export function normalizeChrom(name: string): string {
-  let s = name.trim();
-  if (/^chr/i.test(s)) s = s.slice(3);
-  const u = s.toUpperCase();
-  switch (u) {
-    case '23':
-    case 'X':
-    case '25':
-    case 'XY':
-      return 'X';
-    case '24':
-    case 'Y':
-      return 'Y';
-    case '26':
-    case 'M':
-    case 'MT':
-      return 'MT';
-    default:
-      break;
-  }
-  if (/^0*\d+$/.test(s)) return String(Number(s));
-  return s;
+  const c = ioNormalizeChrom(name.trim());
+  if (c === 'XY') return 'X';
+  if (c === 'CHRM' || c === 'CHRMT') return 'MT';
+  if (/^0+\d+$/.test(c)) return String(Number(c));
+  return c;
 }
 
 /** Sort key for normalized chromosome names: 1..22, X, Y, MT, then others alphabetically. */
