@@ -1,0 +1,134 @@
+// e2e runner: serves dist/ on loopback with `vite preview` (building first if dist/ is missing), runs the specs
+// in e2e/specs/*.spec.mjs in headless Chromium (WebGPU on SwiftShader), records every request of every test
+// and fails on any request that leaves the page's origin. Usage: node e2e/run.mjs [name-filter ...]
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { findBrowser, launchContext } from './browser.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const filters = process.argv.slice(2);
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startPreview() {
+  if (!existsSync(join(root, 'dist', 'index.html'))) {
+    console.log('dist/ missing: building');
+    const r = spawnSync('npx', ['vite', 'build'], { cwd: root, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('vite build failed');
+  }
+  const port = await freePort();
+  const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+  const proc = spawn(process.execPath, [vite, 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  proc.stdout.on('data', (d) => (log += d));
+  proc.stderr.on('data', (d) => (log += d));
+  const baseURL = `http://127.0.0.1:${port}/`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(baseURL);
+      if (r.ok) return { proc, baseURL };
+    } catch {
+      // not up yet
+    }
+    if (proc.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  proc.kill();
+  throw new Error(`vite preview did not start:\n${log}`);
+}
+
+function isOffOrigin(url, origin) {
+  if (url.startsWith('data:') || url.startsWith('blob:') || url.startsWith('about:')) return false;
+  try {
+    return new URL(url).origin !== origin;
+  } catch {
+    return true;
+  }
+}
+
+async function main() {
+  const browser = findBrowser();
+  console.log(`browser: ${browser.path} (${browser.source})`);
+  const { proc, baseURL } = await startPreview();
+  console.log(`serving dist/ at ${baseURL}`);
+  const origin = new URL(baseURL).origin;
+  const specDir = join(root, 'e2e', 'specs');
+  const files = readdirSync(specDir).filter((f) => f.endsWith('.spec.mjs')).sort();
+  const results = [];
+  const offOrigin = [];
+  let total = 0;
+  try {
+    for (const f of files) {
+      const mod = await import(pathToFileURL(join(specDir, f)).href);
+      for (const t of mod.tests) {
+        const name = `${f.replace(/\.spec\.mjs$/, '')} › ${t.name}`;
+        if (filters.length && !filters.some((x) => name.includes(x))) continue;
+        total++;
+        const t0 = Date.now();
+        const requests = [];
+        const opened = [];
+        const open = async (opts) => {
+          const h = await launchContext(opts);
+          opened.push(h);
+          h.context.on('request', (r) => {
+            requests.push(r.url());
+            if (isOffOrigin(r.url(), origin)) offOrigin.push(`${name}: ${r.url()}`);
+          });
+          h.context.on('console', (m) => {
+            if (process.env.E2E_VERBOSE || m.type() === 'error') console.log(`    [console.${m.type()}] ${m.text()}`);
+          });
+          return h.context;
+        };
+        let error = null;
+        const timeoutMs = t.timeoutMs ?? 120_000;
+        let timer;
+        try {
+          await Promise.race([
+            t.fn({ baseURL, origin, open, requests }),
+            new Promise((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out after ${timeoutMs / 1000} s`)), timeoutMs))),
+          ]);
+        } catch (e) {
+          error = e;
+        } finally {
+          clearTimeout(timer);
+          for (const h of opened) await h.close();
+        }
+        const s = ((Date.now() - t0) / 1000).toFixed(1);
+        const bad = requests.filter((u) => isOffOrigin(u, origin));
+        if (!error && bad.length) error = new Error(`requests left the origin ${origin}: ${bad.join(', ')}`);
+        results.push({ name, error });
+        console.log(`${error ? '✗' : '✓'} ${name} (${s} s, ${requests.length} requests)`);
+        if (error) console.log(`    ${String(error.stack ?? error).split('\n').slice(0, 6).join('\n    ')}`);
+      }
+    }
+  } finally {
+    proc.kill();
+  }
+  const failed = results.filter((r) => r.error);
+  console.log(`\n${results.length - failed.length}/${results.length} e2e tests passed; off-origin requests: ${offOrigin.length}`);
+  if (total === 0) {
+    console.error('no e2e tests matched');
+    process.exit(1);
+  }
+  process.exit(failed.length || offOrigin.length ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
