@@ -1,0 +1,59 @@
+/**
+ * A candidate term of the selection problem. Genotype-based features are products of a centered,
+ * mean-imputed dosage g_c(v) (missing calls are set to the variant's mean over the analysed samples, i.e.
+ * to 0 after centering) with a multiplier: 1 (SNP), a centered environment factor E_c (GxE: `SNPID:E`), or
+ * another SNP's g_c (GxG: `SNPID1:SNPID2`, the lower file index first). ENV features are E_c alone.
+ * Every feature is residualized on the covariates (with intercept) before it is scored or fitted.
+ */
+export type FeatureType = 'SNP' | 'ENV' | 'GxE' | 'GxG';
+
+export interface Feature {
+  type: FeatureType;
+  /** Variant index (file order among the variants the source yields); -1 for ENV. */
+  variant: number;
+  /** ENV/GxE: environment index; GxG: partner variant index (< variant is not required); SNP: -1. */
+  aux: number;
+  /** Screening score: correlation with the (residualized) response; |score| ranks. */
+  score: number;
+}
+
+export function featureKey(f: { type: FeatureType; variant: number; aux: number }): string {
+  return `${f.type}:${f.variant}:${f.aux}`;
+}
+
+/** TERM name as in the outputs: SNP ID, E name, `SNPID:E`, `SNPID1:SNPID2` (file order). */
+export function featureName(f: { type: FeatureType; variant: number; aux: number }, variantIds: ArrayLike<string>, envNames: readonly string[]): string {
+  switch (f.type) {
+    case 'SNP':
+      return variantIds[f.variant];
+    case 'ENV':
+      return envNames[f.aux];
+    case 'GxE':
+      return `${variantIds[f.variant]}:${envNames[f.aux]}`;
+    case 'GxG': {
+      const a = Math.min(f.variant, f.aux);
+      const b = Math.max(f.variant, f.aux);
+      return `${variantIds[a]}:${variantIds[b]}`;
+    }
+    default:
+      throw new Error(`unknown feature type '${String((f as Feature).type)}'`);
+  }
+}
+
+/** Parent terms of an interaction (empty for main effects). */
+export function parentNames(f: Feature, variantIds: ArrayLike<string>, envNames: readonly string[]): string[] {
+  switch (f.type) {
+    case 'SNP':
+    case 'ENV':
+      return [];
+    case 'GxE':
+      return [variantIds[f.variant], envNames[f.aux]];
+    case 'GxG': {
+      const a = Math.min(f.variant, f.aux);
+      const b = Math.max(f.variant, f.aux);
+      return [variantIds[a], variantIds[b]];
+    }
+    default:
+      throw new Error(`unknown feature type '${String((f as Feature).type)}'`);
+  }
+}

@@ -1,0 +1,525 @@
+/**
+ * Factor discovery for one or more responses (HSVs): Sure Independence Screening over SNPs, environment
+ * factors E, SNPxE and SNPxSNP, then penalized regression on the screened terms, optional vanilla ISIS
+ * rounds and selection stability by subsampling.
+ *
+ * Model: y = C a + sum_j f_j b_j + e, covariates C (with intercept) adjusted for by residualizing y and every
+ * feature on C (never screened or penalized). Features (Feature.ts) use centered, mean-imputed dosages.
+ * Screening keeps the top d by |corr(f_j, y)| (default d = floor(n / log n) as the SIS R package), one
+ * genotype pass for SNP and SNPxE of all responses, one more (per batch of partners) for SNPxSNP.
+ */
+import { throwIfAborted } from '../compute/cancel';
+import type { ProgressCallback } from '../compute/progress';
+import type { GenotypeSource } from '../io/GenotypeSource';
+import { tTwoSidedP } from '../math/dist';
+import { createRng, permutation, type Rng } from '../math/rng';
+import { covariateBasis, residualize, type CovariateBasis } from './CovariateBasis';
+import { centeredDosage, collectVariants, type VariantRow } from './collectVariants';
+import { featureKey, featureName, parentNames, type Feature, type FeatureType } from './Feature';
+import { penaltySpec, type PenaltyKind, type PenaltySpec } from './penalty';
+import { marginalPass, offerFeature, pairPass, type PairMode, type QcCounts, type QcOptions, type ScreenData, type VariantInfo } from './screenGenotypes';
+import { selectPenalized, type Selection, type TuneKind } from './selectPenalized';
+import { standardizeColumns } from './standardizeColumns';
+import { TopK } from './TopK';
+
+export interface NamedColumn {
+  name: string;
+  /** Values on the analysed rows (no missing values). */
+  values: ArrayLike<number>;
+}
+
+export interface SisInput {
+  source: GenotypeSource;
+  /** For each genotype-source sample, its analysis row (0..n-1) or -1. */
+  rowOf: Int32Array;
+  n: number;
+  responses: NamedColumn[];
+  covariates: NamedColumn[];
+  env: NamedColumn[];
+}
+
+export type GxgMode = 'none' | PairMode;
+
+export interface SisOptions {
+  /** Terms kept by screening; default floor(n / log n). */
+  nsis?: number;
+  gxg: GxgMode;
+  /** Top marginal SNPs paired (default 50). */
+  gxgTop: number;
+  penalty: PenaltyKind;
+  alpha?: number;
+  tune: TuneKind;
+  ebicGamma?: number | 'auto';
+  folds?: number;
+  /** Vanilla ISIS rounds after the first selection (0 = plain SIS). */
+  iter: number;
+  /** Subsamples for selection stability (0 = off). */
+  stability: number;
+  /** Fraction of samples per subsample (default 0.5). */
+  stabilityFraction?: number;
+  seed: number;
+  qc: QcOptions;
+  dfMax?: number;
+  maxPairCells?: number;
+  chunkVariants?: number;
+  signal?: AbortSignal;
+  onProgress?: ProgressCallback;
+  /** One-line messages about what is happening (CLI prints them). */
+  log?: (msg: string) => void;
+}
+
+export interface ScreenedTerm {
+  feature: Feature;
+  term: string;
+  type: FeatureType;
+  /** Correlation with the residualized response (ISIS rounds: with the round's residual). */
+  score: number;
+  rank: number;
+  /** ISIS round in which the term was screened in (0 = SIS). */
+  round: number;
+}
+
+export interface SelectedTerm {
+  feature: Feature;
+  term: string;
+  type: FeatureType;
+  chrom: string;
+  pos: number;
+  /** Refitted (unpenalized) joint coefficient on the feature's scale (per centered dosage, x E_c units). */
+  beta: number;
+  /** Penalized coefficient at the chosen lambda, same scale. */
+  betaPenalized: number;
+  /** Marginal correlation of the residualized feature with the residualized response. */
+  marginalR: number;
+  /** Marginal P: t test of that correlation, n - covariates - 2 degrees of freedom. */
+  p: number;
+  /** Selection frequency over the subsamples, or null when stability was not run. */
+  stability: number | null;
+  parents: string[];
+  parentsSelected: boolean[];
+}
+
+export interface ResponseSelection {
+  response: string;
+  n: number;
+  /** Candidate universe size counted by EBIC. */
+  universe: number;
+  d: number;
+  screened: ScreenedTerm[];
+  selected: SelectedTerm[];
+  lambda: number;
+  gamma: number;
+  isisRounds: number;
+  stoppedAtDfMax: boolean;
+}
+
+export interface SisRun {
+  n: number;
+  responses: ResponseSelection[];
+  qc: QcCounts;
+  universe: { snp: number; env: number; gxe: number; gxg: number[] };
+  penalty: PenaltyKind;
+  tune: TuneKind;
+  timings: { marginalSeconds: number; pairSeconds: number; selectSeconds: number; stabilitySeconds: number; totalSeconds: number };
+  pairs: { count: number; seconds: number; perSecond: number; passes: number };
+}
+
+export function defaultNsis(n: number): number {
+  return Math.floor(n / Math.log(n));
+}
+
+interface Candidate {
+  feature: Feature;
+  round: number;
+}
+
+export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
+  const t0 = performance.now();
+  const log = o.log ?? (() => {});
+  const n = input.n;
+  const K = input.responses.length;
+  const basis = covariateBasis(n, input.covariates);
+  const y = input.responses.map((r) => residualize(basis, r.values));
+  const envC = input.env.map((e) => center(e.values, n));
+  const envRes = envC.map((e) => residualize(basis, e));
+  const data: ScreenData = { source: input.source, rowOf: input.rowOf, basis, env: envC };
+  const envNames = input.env.map((e) => e.name);
+  const d0 = o.nsis ?? defaultNsis(n);
+  const spec: PenaltySpec = penaltySpec(o.penalty, { alpha: o.alpha });
+  const rng = createRng(o.seed);
+
+  let marginalSeconds = 0;
+  let pairSeconds = 0;
+  let pairCount = 0;
+  let pairPasses = 0;
+  let info: VariantInfo | undefined;
+  let qc: QcCounts | undefined;
+  let partners: number[][] = [];
+  let partnerDosage = new Map<number, Float64Array>();
+
+  /** One screening round over every feature kind; returns the kept candidates per response, best first. */
+  const screen = async (targets: Float64Array[], keep: number[], exclude: Set<string>[] | undefined): Promise<Feature[][]> => {
+    const first = !info;
+    log(`screening: ${first ? 'SNP' : 'residual SNP'}${envC.length ? ', SNPxE' : ''} pass`);
+    const mp = await marginalPass(data, targets, {
+      qc: o.qc,
+      keep,
+      exclude,
+      gxe: envC.length > 0,
+      topM: o.gxg === 'none' || o.gxg === 'all' ? 0 : o.gxgTop,
+      info,
+      chunkVariants: o.chunkVariants,
+      signal: o.signal,
+      onProgress: o.onProgress,
+    });
+    marginalSeconds += mp.seconds;
+    if (first) {
+      info = mp.info;
+      qc = mp.qc;
+      // SNPxSNP partners are the top marginal SNPs of the first (SIS) round, kept in later rounds.
+      if (o.gxg === 'all') {
+        const allQc: number[] = [];
+        for (let v = 0; v < info.qc.length; v++) if (info.qc[v] === 1) allQc.push(v);
+        partners = Array.from({ length: K }, () => allQc);
+      } else if (o.gxg !== 'none') partners = mp.topSnps;
+      if (o.gxg !== 'none') {
+        const want = new Set<number>();
+        for (const p of partners) for (const v of p) want.add(v);
+        const rows = await collectVariants(input.source, want, { signal: o.signal, chunkVariants: o.chunkVariants });
+        partnerDosage = new Map();
+        const scratch = new Float32Array(input.rowOf.length);
+        for (const [v, row] of rows) partnerDosage.set(v, centeredDosage(row, input.rowOf, n, info.mean[v], scratch));
+      }
+    }
+    const vi = info as VariantInfo;
+    if (o.gxg !== 'none') {
+      log(`screening: SNPxSNP (${o.gxg}) pass`);
+      const pp = await pairPass(data, targets, mp.heaps, {
+        mode: o.gxg,
+        partners,
+        partnerDosage,
+        info: vi,
+        exclude,
+        maxCells: o.maxPairCells,
+        chunkVariants: o.chunkVariants,
+        signal: o.signal,
+        onProgress: o.onProgress,
+      });
+      pairSeconds += pp.seconds;
+      pairCount += pp.pairs;
+      pairPasses += pp.passes;
+    }
+    // Environment main effects: direct correlations.
+    for (let k = 0; k < K; k++) {
+      const yy = dot(targets[k], targets[k]);
+      for (let e = 0; e < envRes.length; e++) {
+        const ee = dot(envRes[e], envRes[e]);
+        if (!(ee > 0) || !(yy > 0)) continue;
+        offerFeature(mp.heaps[k], exclude?.[k], 'ENV', -1, e, dot(envRes[e], targets[k]) / Math.sqrt(ee * yy));
+      }
+    }
+    return mp.heaps.map((h) => h.sorted().map((x) => x.item));
+  };
+
+  const iter = Math.max(0, o.iter);
+  const keep0 = iter > 0 ? Math.max(1, Math.floor((2 * d0) / 3)) : d0;
+  const first = await screen(y, new Array<number>(K).fill(keep0), undefined);
+  const vinfo = info as VariantInfo;
+  const qcCounts = qc as QcCounts;
+  const nQc = qcCounts.passed;
+  const E = envC.length;
+  const gxgCount = partners.map((p) => pairsInUniverse(o.gxg, nQc, p.length));
+  const universe = (k: number) => nQc + E + nQc * E + (gxgCount[k] ?? 0);
+
+  const candidates: Candidate[][] = first.map((fs) => fs.map((feature) => ({ feature, round: 0 })));
+  const selections: (Selection | null)[] = new Array(K).fill(null);
+  const rounds = new Array<number>(K).fill(0);
+  const tSel = performance.now();
+  let selectSeconds = 0;
+
+  const selectAll = async (which: number[]) => {
+    const t = performance.now();
+    const rows = await rowsFor(input.source, which.map((k) => candidates[k]), o);
+    for (const k of which) {
+      throwIfAborted(o.signal);
+      const zs = featureMatrix(candidates[k].map((c) => c.feature), rows, input.rowOf, vinfo, envC, basis);
+      const std = standardizeColumns(zs, n, candidates[k].length);
+      selections[k] = selectPenalized(std.x, y[k], n, candidates[k].length, {
+        penalty: spec,
+        tune: o.tune,
+        universe: universe(k),
+        ebicGamma: o.ebicGamma,
+        folds: o.folds,
+        rng: rng.fork(),
+        dfMax: o.dfMax,
+        signal: o.signal,
+      });
+    }
+    selectSeconds += (performance.now() - t) / 1000;
+  };
+
+  log(`selection: ${o.penalty} path, ${o.tune} tuning, ${K} response(s)`);
+  await selectAll(Array.from({ length: K }, (_, k) => k));
+
+  // Vanilla ISIS: screen the remaining features against the residual of the selected model, add the best
+  // d - |A| of them to A, select again; stop when A does not change or fills d.
+  let open = Array.from({ length: K }, (_, k) => k);
+  for (let r = 1; r <= iter && open.length > 0; r++) {
+    const targets = y.map((yk, k) => (open.includes(k) ? (selections[k] as Selection).residual : yk));
+    const keep = new Array<number>(K).fill(0);
+    const exclude: Set<string>[] = Array.from({ length: K }, () => new Set<string>());
+    const activeFeatures: Feature[][] = [];
+    for (const k of open) {
+      const sel = selections[k] as Selection;
+      activeFeatures[k] = Array.from(sel.active, (j) => candidates[k][j].feature);
+      for (const f of activeFeatures[k]) exclude[k].add(featureKey(f));
+      keep[k] = d0 - activeFeatures[k].length;
+    }
+    open = open.filter((k) => keep[k] > 0);
+    if (open.length === 0) break;
+    log(`ISIS round ${r}`);
+    const found = await screen(targets, keep, exclude);
+    for (const k of open) {
+      const prev = candidates[k];
+      const sel = selections[k] as Selection;
+      candidates[k] = [...Array.from(sel.active, (j) => prev[j]), ...found[k].map((feature) => ({ feature, round: r }))];
+    }
+    const before = new Map(open.map((k) => [k, activeFeatures[k].map(featureKey).sort().join('|')]));
+    await selectAll(open);
+    for (const k of open) rounds[k] = r;
+    open = open.filter((k) => {
+      const sel = selections[k] as Selection;
+      const now = Array.from(sel.active, (j) => featureKey(candidates[k][j].feature)).sort().join('|');
+      return now !== before.get(k);
+    });
+  }
+  void tSel;
+
+  // Stability: the selection (path + tuning) repeated on subsamples of the analysed rows, screening fixed.
+  const tStab = performance.now();
+  const freq: (Float64Array | null)[] = new Array(K).fill(null);
+  const rowsAll = await rowsFor(input.source, candidates, o);
+  const results: ResponseSelection[] = [];
+  for (let k = 0; k < K; k++) {
+    const cands = candidates[k];
+    const d = cands.length;
+    const z = featureMatrix(cands.map((c) => c.feature), rowsAll, input.rowOf, vinfo, envC, basis);
+    if (o.stability > 0) freq[k] = stabilityFrequencies(z, y[k], n, d, o.stability, o.stabilityFraction ?? 0.5, rng.fork(), {
+      spec,
+      tune: o.tune,
+      universe: universe(k),
+      ebicGamma: o.ebicGamma,
+      folds: o.folds,
+      dfMax: o.dfMax,
+      signal: o.signal,
+    });
+    results.push(describe(k, z, cands, selections[k] as Selection, freq[k]));
+  }
+  const stabilitySeconds = o.stability > 0 ? (performance.now() - tStab) / 1000 : 0;
+
+  function describe(k: number, z: Float64Array, cands: Candidate[], sel: Selection, fr: Float64Array | null): ResponseSelection {
+    const d = cands.length;
+    const std = standardizeColumns(z, n, d);
+    const yy = dot(y[k], y[k]);
+    const df = n - basis.q1 - 1;
+    const selectedNames = new Set(Array.from(sel.active, (j) => featureName(cands[j].feature, vinfo.ids, envNames)));
+    const selected: SelectedTerm[] = Array.from(sel.active, (j, a) => {
+      const f = cands[j].feature;
+      const scale = std.scale[j];
+      let zy = 0;
+      for (let i = 0; i < n; i++) zy += std.x[j * n + i] * y[k][i];
+      const r = yy > 0 ? zy / Math.sqrt(n * yy) : 0;
+      const t = r * Math.sqrt(df / Math.max(1e-300, 1 - r * r));
+      const parents = parentNames(f, vinfo.ids, envNames);
+      return {
+        feature: f,
+        term: featureName(f, vinfo.ids, envNames),
+        type: f.type,
+        chrom: f.variant >= 0 ? vinfo.chrom[f.variant] : '',
+        pos: f.variant >= 0 ? vinfo.pos[f.variant] : 0,
+        beta: scale > 0 ? sel.betaRefit[a] / scale : 0,
+        betaPenalized: scale > 0 ? sel.betaPenalized[a] / scale : 0,
+        marginalR: r,
+        p: tTwoSidedP(t, df),
+        stability: fr ? fr[j] : null,
+        parents,
+        parentsSelected: parents.map((p) => selectedNames.has(p)),
+      };
+    });
+    const screened: ScreenedTerm[] = cands
+      .map((c) => ({ feature: c.feature, term: featureName(c.feature, vinfo.ids, envNames), type: c.feature.type, score: c.feature.score, rank: 0, round: c.round }))
+      .sort((a, b) => a.round - b.round || Math.abs(b.score) - Math.abs(a.score));
+    screened.forEach((s, i) => (s.rank = i + 1));
+    return {
+      response: input.responses[k].name,
+      n,
+      universe: universe(k),
+      d,
+      screened,
+      selected,
+      lambda: sel.lambda,
+      gamma: sel.gamma,
+      isisRounds: rounds[k],
+      stoppedAtDfMax: sel.stoppedAtDfMax,
+    };
+  }
+
+  return {
+    n,
+    responses: results,
+    qc: qcCounts,
+    universe: { snp: nQc, env: E, gxe: nQc * E, gxg: gxgCount },
+    penalty: o.penalty,
+    tune: o.tune,
+    timings: { marginalSeconds, pairSeconds, selectSeconds, stabilitySeconds, totalSeconds: (performance.now() - t0) / 1000 },
+    pairs: { count: pairCount, seconds: pairSeconds, perSecond: pairSeconds > 0 ? pairCount / pairSeconds : 0, passes: pairPasses },
+  };
+}
+
+/** SNPxSNP terms in the universe of one response: nQc SNPs, M of them top. */
+export function pairsInUniverse(mode: GxgMode, nQc: number, M: number): number {
+  switch (mode) {
+    case 'none':
+      return 0;
+    case 'top':
+      return M * (nQc - M) + (M * (M - 1)) / 2;
+    case 'among':
+      return (M * (M - 1)) / 2;
+    case 'all':
+      return (nQc * (nQc - 1)) / 2;
+    default:
+      throw new Error(`unknown SNPxSNP mode '${String(mode)}' (expected none|top|among|all)`);
+  }
+}
+
+function center(v: ArrayLike<number>, n: number): Float64Array {
+  let m = 0;
+  for (let i = 0; i < n; i++) m += v[i];
+  m /= n;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = v[i] - m;
+  return out;
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+async function rowsFor(source: GenotypeSource, lists: Candidate[][], o: SisOptions): Promise<Map<number, VariantRow>> {
+  const want = new Set<number>();
+  for (const l of lists) {
+    for (const c of l) {
+      if (c.feature.variant >= 0) want.add(c.feature.variant);
+      if (c.feature.type === 'GxG') want.add(c.feature.aux);
+    }
+  }
+  return collectVariants(source, want, { signal: o.signal, chunkVariants: o.chunkVariants });
+}
+
+/** n x d column-major matrix of the features, residualized on the covariates. */
+function featureMatrix(
+  features: Feature[],
+  rows: Map<number, VariantRow>,
+  rowOf: Int32Array,
+  info: VariantInfo,
+  envC: Float64Array[],
+  basis: CovariateBasis,
+): Float64Array {
+  const n = basis.n;
+  const d = features.length;
+  const z = new Float64Array(n * d);
+  const scratch = new Float32Array(rowOf.length);
+  const g = (v: number) => {
+    const row = rows.get(v);
+    if (!row) throw new Error(`featureMatrix: genotypes of variant ${v} were not collected`);
+    return centeredDosage(row, rowOf, n, info.mean[v], scratch);
+  };
+  for (let j = 0; j < d; j++) {
+    const f = features[j];
+    let col: Float64Array;
+    switch (f.type) {
+      case 'SNP':
+        col = g(f.variant);
+        break;
+      case 'ENV':
+        col = envC[f.aux];
+        break;
+      case 'GxE': {
+        col = g(f.variant);
+        const e = envC[f.aux];
+        for (let i = 0; i < n; i++) col[i] *= e[i];
+        break;
+      }
+      case 'GxG': {
+        col = g(f.variant);
+        const a = g(f.aux);
+        for (let i = 0; i < n; i++) col[i] *= a[i];
+        break;
+      }
+      default:
+        throw new Error(`unknown feature type '${String((f as Feature).type)}'`);
+    }
+    z.set(residualize(basis, col), j * n);
+  }
+  return z;
+}
+
+interface StabilityOptions {
+  spec: PenaltySpec;
+  tune: TuneKind;
+  universe: number;
+  ebicGamma?: number | 'auto';
+  folds?: number;
+  dfMax?: number;
+  signal?: AbortSignal;
+}
+
+/** Selection frequency of each column over B subsamples of floor(fraction * n) rows without replacement. */
+export function stabilityFrequencies(
+  z: Float64Array,
+  y: Float64Array,
+  n: number,
+  d: number,
+  B: number,
+  fraction: number,
+  rng: Rng,
+  o: StabilityOptions,
+): Float64Array {
+  const m = Math.max(2, Math.floor(fraction * n));
+  const counts = new Float64Array(d);
+  const zs = new Float64Array(m * d);
+  const ys = new Float64Array(m);
+  for (let b = 0; b < B; b++) {
+    throwIfAborted(o.signal);
+    const perm = permutation(n, rng);
+    const rows = Array.from(perm.subarray(0, m)).sort((a, c) => a - c);
+    for (let j = 0; j < d; j++) for (let a = 0; a < m; a++) zs[j * m + a] = z[j * n + rows[a]];
+    let ym = 0;
+    for (let a = 0; a < m; a++) ym += y[rows[a]];
+    ym /= m;
+    for (let a = 0; a < m; a++) ys[a] = y[rows[a]] - ym;
+    const std = standardizeColumns(zs, m, d);
+    const sel = selectPenalized(std.x, ys, m, d, {
+      penalty: o.spec,
+      tune: o.tune,
+      universe: o.universe,
+      ebicGamma: o.ebicGamma,
+      folds: o.folds,
+      rng: rng.fork(),
+      dfMax: o.dfMax,
+      signal: o.signal,
+    });
+    for (const j of sel.active) counts[j]++;
+  }
+  for (let j = 0; j < d; j++) counts[j] /= B;
+  return counts;
+}
+
+/** Builds a TopK just to reuse its ordering in tests of ranking. */
+export function topByAbs(scores: ArrayLike<number>, k: number): number[] {
+  const h = new TopK<number>(k);
+  for (let j = 0; j < scores.length; j++) h.offer(Math.abs(scores[j]), () => j);
+  return h.sorted().map((x) => x.item);
+}

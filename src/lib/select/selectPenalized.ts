@@ -1,0 +1,182 @@
+/**
+ * Variable selection on screened features: a penalized path (lasso, elastic net, SCAD or MCP) and a tuning
+ * rule that picks one model on it.
+ *
+ * - 'ebic' (default) and 'bic': every distinct active set of the path is refitted by unpenalized least
+ *   squares and scored with EBIC/BIC on that refit's RSS (scoring the shrunk penalized fit picks too few
+ *   terms; DESIGN.md 3). EBIC's combinatorial term counts the whole candidate universe (`universe`).
+ * - 'cv': K-fold cross-validation of the penalized fit's prediction error; the lambda with the smallest
+ *   mean error wins.
+ * Coefficients are returned both penalized (at the chosen lambda) and refitted (reported as BETA).
+ *
+ * Input: x standardized column-major n x d (standardizeColumns), y centered; both already residualized
+ * on the covariates.
+ */
+import { coordinateDescentPath, lambdaMax, lambdaPath } from './coordinateDescentPath';
+import { ebic, ebicGammaAuto } from './ebic';
+import { olsRefit } from './olsRefit';
+import type { PenaltySpec } from './penalty';
+import { standardizeColumns } from './standardizeColumns';
+import { permutation, type Rng } from '../math/rng';
+
+export type TuneKind = 'ebic' | 'bic' | 'cv';
+
+export interface SelectOptions {
+  penalty: PenaltySpec;
+  tune: TuneKind;
+  /** Size of the whole candidate universe (EBIC). */
+  universe: number;
+  /** EBIC gamma; 'auto' = 1 - 1/(2 log p / log n). Default 'auto'. */
+  ebicGamma?: number | 'auto';
+  nLambda?: number;
+  minRatio?: number;
+  /** Stop the path past this many nonzero terms. Default min(d, 100). */
+  dfMax?: number;
+  /** Folds for 'cv' (default 5). */
+  folds?: number;
+  /** Needed for 'cv' (fold assignment). */
+  rng?: Rng;
+  tol?: number;
+  signal?: AbortSignal;
+}
+
+export interface PathScore {
+  lambda: number;
+  df: number;
+  /** Criterion at this lambda: EBIC/BIC of the refit, or mean CV error. */
+  score: number;
+}
+
+export interface Selection {
+  /** Column indices of the selected terms, ascending. */
+  active: Int32Array;
+  /** Refitted (unpenalized) coefficients of `active`, standardized scale. */
+  betaRefit: Float64Array;
+  /** Penalized coefficients of `active` at the chosen lambda, standardized scale. */
+  betaPenalized: Float64Array;
+  lambda: number;
+  lambdaIndex: number;
+  scores: PathScore[];
+  /** gamma used by EBIC (0 for BIC, NaN for CV). */
+  gamma: number;
+  /** True when the path was cut at dfMax (the criterion could not look further). */
+  stoppedAtDfMax: boolean;
+  /** Residual of the refitted model (used by ISIS). */
+  residual: Float64Array;
+}
+
+export function selectPenalized(x: Float64Array, y: Float64Array, n: number, d: number, o: SelectOptions): Selection {
+  const dfMax = o.dfMax ?? Math.min(d, 100);
+  const nLambda = o.nLambda ?? 100;
+  const minRatio = o.minRatio ?? (n > d ? 1e-4 : 0.01);
+  const lmax = lambdaMax(x, y, n, d, o.penalty);
+  const lambdas = lambdaPath(lmax > 0 ? lmax : 1e-300, nLambda, minRatio);
+  const path = coordinateDescentPath(x, y, n, d, { penalty: o.penalty, lambdas, dfMax, tol: o.tol ?? 1e-10, signal: o.signal });
+  const scores: PathScore[] = [];
+  let best = 0;
+  let gamma = NaN;
+  switch (o.tune) {
+    case 'ebic':
+    case 'bic': {
+      gamma = o.tune === 'bic' ? 0 : o.ebicGamma === undefined || o.ebicGamma === 'auto' ? ebicGammaAuto(o.universe, n) : o.ebicGamma;
+      const cache = new Map<string, number>();
+      let bestScore = Infinity;
+      for (let l = 0; l < path.nFit; l++) {
+        const cols = activeOf(path.betas, l, d);
+        const key = cols.join(',');
+        let s = cache.get(key);
+        if (s === undefined) {
+          const fit = olsRefit(x, y, n, cols);
+          s = ebic(Math.max(fit.rss, 1e-300), n, cols.length, o.universe, gamma);
+          cache.set(key, s);
+        }
+        scores.push({ lambda: path.lambdas[l], df: cols.length, score: s });
+        // Strict improvement: among equal scores the sparser (earlier) model wins.
+        if (s < bestScore - 1e-9) {
+          bestScore = s;
+          best = l;
+        }
+      }
+      break;
+    }
+    case 'cv': {
+      if (!o.rng) throw new Error('selectPenalized: tune = cv needs an rng');
+      const err = cvErrors(x, y, n, d, path.lambdas, o);
+      let bestScore = Infinity;
+      for (let l = 0; l < path.nFit; l++) {
+        scores.push({ lambda: path.lambdas[l], df: path.df[l], score: err[l] });
+        if (err[l] < bestScore) {
+          bestScore = err[l];
+          best = l;
+        }
+      }
+      break;
+    }
+    default:
+      throw new Error(`unknown tuning rule '${String(o.tune)}' (expected ebic|bic|cv)`);
+  }
+  const active = Int32Array.from(activeOf(path.betas, best, d));
+  const fit = olsRefit(x, y, n, active);
+  const betaPenalized = new Float64Array(active.length);
+  for (let a = 0; a < active.length; a++) betaPenalized[a] = path.betas[best * d + active[a]];
+  return {
+    active,
+    betaRefit: fit.beta,
+    betaPenalized,
+    lambda: path.lambdas[best],
+    lambdaIndex: best,
+    scores,
+    gamma,
+    stoppedAtDfMax: path.stoppedAtDfMax,
+    residual: fit.residual,
+  };
+}
+
+function activeOf(betas: Float64Array, l: number, d: number): number[] {
+  const cols: number[] = [];
+  for (let j = 0; j < d; j++) if (betas[l * d + j] !== 0) cols.push(j);
+  return cols;
+}
+
+/** Mean held-out squared error per lambda over K folds (standardization redone on each training part). */
+function cvErrors(x: Float64Array, y: Float64Array, n: number, d: number, lambdas: Float64Array, o: SelectOptions): Float64Array {
+  const K = Math.max(2, Math.min(o.folds ?? 5, n));
+  const perm = permutation(n, o.rng as Rng);
+  const fold = new Int32Array(n);
+  for (let i = 0; i < n; i++) fold[perm[i]] = i % K;
+  const L = lambdas.length;
+  const sse = new Float64Array(L);
+  const counted = new Float64Array(L);
+  for (let k = 0; k < K; k++) {
+    const tr: number[] = [];
+    const te: number[] = [];
+    for (let i = 0; i < n; i++) (fold[i] === k ? te : tr).push(i);
+    const nt = tr.length;
+    const xt = new Float64Array(nt * d);
+    for (let j = 0; j < d; j++) for (let a = 0; a < nt; a++) xt[j * nt + a] = x[j * n + tr[a]];
+    const std = standardizeColumns(xt, nt, d);
+    let ym = 0;
+    for (const i of tr) ym += y[i];
+    ym /= nt;
+    const yt = new Float64Array(nt);
+    for (let a = 0; a < nt; a++) yt[a] = y[tr[a]] - ym;
+    const path = coordinateDescentPath(std.x, yt, nt, d, { penalty: o.penalty, lambdas, tol: o.tol ?? 1e-10, dfMax: 2 * (o.dfMax ?? Math.min(d, 100)), signal: o.signal });
+    for (let l = 0; l < L; l++) {
+      // Past the fold's early stop, reuse its last fit.
+      const lf = Math.min(l, path.nFit - 1);
+      let s = 0;
+      for (const i of te) {
+        let pred = ym;
+        for (let j = 0; j < d; j++) {
+          const b = path.betas[lf * d + j];
+          if (b !== 0 && std.scale[j] > 0) pred += (b * (x[j * n + i] - std.mean[j])) / std.scale[j];
+        }
+        s += (y[i] - pred) ** 2;
+      }
+      sse[l] += s;
+      counted[l] += te.length;
+    }
+  }
+  for (let l = 0; l < L; l++) sse[l] /= counted[l];
+  return sse;
+}
