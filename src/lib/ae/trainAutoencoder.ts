@@ -1,0 +1,205 @@
+/**
+ * Health status variables from prepared phenotypes: random search over autoencoder candidates, PCA
+ * baseline, rotation folded into the model, HSVs and their interpretation. Pure TypeScript on tfjs; the
+ * caller picks and initializes the tfjs backend (CLI: cpu or wasm in Node; UI: a Web Worker).
+ *
+ * Steps: rows with at least one observed phenotype -> seeded train/validation split -> N candidates (hidden
+ * sizes and weight seeds drawn from the master seed), each trained with early stopping on the validation
+ * loss -> the candidate with the lowest validation loss -> PCA with the same k on the same training rows,
+ * scored on the same validation cells -> codes of every row -> rotation (none | varimax | promax) and
+ * standardization, folded into the bottleneck and the next layer -> HSVs = encoder of the folded model
+ * (float64 JavaScript, encodeRows: what `encode` runs later) -> interpretation.
+ *
+ * Cancel (signal): the running candidate stops at the next batch, no further candidate starts, and the
+ * result is built from the best candidate so far (result.cancelled = true). If no epoch had finished, a
+ * CancelledError is thrown.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { PreparedMatrix } from '../pheno/PreparedMatrix';
+import { resolveAeConfig, type AeConfig } from './AeConfig';
+import { encodeRows, type AeWeights } from './AeWeights';
+import { drawCandidates } from './drawCandidates';
+import { foldHsvTransform } from './foldHsvTransform';
+import { hsvTransform } from './hsvTransform';
+import { interpretHsv, type HsvInterpretation } from './interpretHsv';
+import { pcaBaseline, pcaScores, type PcaModel } from './pcaBaseline';
+import { splitRows } from './splitRows';
+import { trainCandidate, type EpochReport, type RowSplit } from './trainCandidate';
+import { CancelledError } from '../compute/errors';
+import { createProgress, type ProgressCallback } from '../compute/progress';
+
+export interface CandidateSummary {
+  index: number;
+  hidden: number[];
+  seed: number;
+  epochs: number;
+  bestEpoch: number;
+  trainLoss: number;
+  valLoss: number;
+  seconds: number;
+  stoppedEarly: boolean;
+  cancelled: boolean;
+  history: { trainLoss: number[]; valLoss: number[] };
+}
+
+export interface TrainAutoencoderOptions {
+  /** After every epoch of every candidate (leaderboard, live loss curves). */
+  onEpoch?: (r: EpochReport) => void;
+  /** When a candidate has finished (or stopped on cancel). */
+  onCandidate?: (c: CandidateSummary) => void;
+  onProgress?: ProgressCallback;
+  signal?: AbortSignal;
+}
+
+export interface PcaSummary {
+  k: number;
+  trainLoss: number;
+  valLoss: number;
+  valLossZeroFill: number;
+  emRounds: number;
+  /** Variance of the training scores per component. */
+  variance: number[];
+  seconds: number;
+}
+
+export interface AeTrainResult {
+  config: AeConfig;
+  backend: string;
+  /** Prepared input columns (model order). */
+  inputs: string[];
+  /** Matrix rows that get HSVs (at least one observed phenotype), ascending. */
+  rows: Int32Array;
+  /** Rows excluded because every phenotype was missing. */
+  excludedRows: number;
+  split: RowSplit;
+  candidates: CandidateSummary[];
+  best: number;
+  pca: PcaSummary;
+  pcaModel: PcaModel;
+  /** The chosen model with the rotation and standardization folded in. */
+  weights: AeWeights;
+  /** rows.length x k, row-major. */
+  hsv: Float64Array;
+  hsvNames: string[];
+  rotation: { method: AeConfig['rotate']; loadingsBefore: Float64Array | null; loadingsAfter: Float64Array | null };
+  interpretation: HsvInterpretation;
+  cancelled: boolean;
+  seconds: number;
+}
+
+export async function trainAutoencoder(
+  matrix: PreparedMatrix,
+  settings: Partial<AeConfig> & { latent: number },
+  opts: TrainAutoencoderOptions = {},
+): Promise<AeTrainResult> {
+  const t0 = performance.now();
+  const config = resolveAeConfig(settings);
+  const { n, p } = matrix;
+  const k = config.latent;
+  if (k > p) throw new RangeError(`autoencoder: latent k = ${k} exceeds the number of input columns (${p})`);
+  const keep: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let any = false;
+    for (let j = 0; j < p && !any; j++) any = matrix.mask[i * p + j] === 1;
+    if (any) keep.push(i);
+  }
+  const rows = Int32Array.from(keep);
+  const split = splitRows(rows, config.valFrac, config.seed);
+  const data = { values: matrix.values, mask: matrix.mask, n, p, binary: matrix.binary };
+  const specs = drawCandidates(p, config);
+  const progress = createProgress('train', specs.length * config.maxEpochs, opts.onProgress, { unit: 'epochs' });
+  const candidates: CandidateSummary[] = [];
+  const weightsOf: AeWeights[] = [];
+  let cancelled = false;
+  let epochsDone = 0;
+  for (const spec of specs) {
+    if (opts.signal?.aborted) {
+      cancelled = true;
+      break;
+    }
+    const r = await trainCandidate(data, split, spec, config, {
+      signal: opts.signal,
+      onEpoch: (e) => {
+        progress.tick(epochsDone + e.epoch, `candidate ${spec.index + 1}/${specs.length}, epoch ${e.epoch}`);
+        opts.onEpoch?.(e);
+      },
+    });
+    epochsDone += config.maxEpochs;
+    const { weights, ...rest } = r;
+    const summary: CandidateSummary = { ...rest };
+    if (r.epochs > 0) {
+      candidates.push(summary);
+      weightsOf.push(weights);
+    }
+    opts.onCandidate?.(summary);
+    if (r.cancelled) {
+      cancelled = true;
+      break;
+    }
+  }
+  if (candidates.length === 0) throw new CancelledError('training cancelled before the first epoch finished');
+  let best = -1;
+  for (let i = 0; i < candidates.length; i++) {
+    const v = candidates[i].valLoss;
+    if (Number.isFinite(v) && (best < 0 || v < candidates[best].valLoss)) best = i;
+  }
+  if (best < 0) throw new Error('autoencoder: every candidate diverged (validation loss not finite); lower the learning rate');
+  progress.finish('candidates done');
+
+  const pcaRes = pcaBaseline(data, split.train, split.val, k, { seed: config.seed });
+  const pca: PcaSummary = {
+    k,
+    trainLoss: pcaRes.trainLoss,
+    valLoss: pcaRes.valLoss,
+    valLossZeroFill: pcaRes.valLossZeroFill,
+    emRounds: pcaRes.model.emRounds,
+    variance: Array.from(pcaRes.model.variance),
+    seconds: pcaRes.seconds,
+  };
+
+  const chosen = weightsOf[best];
+  const sub = gatherRows(matrix.values, rows, p);
+  const raw = encodeRows(chosen, sub, rows.length);
+  const tr = hsvTransform(raw, k, { values: matrix.values, mask: matrix.mask, p }, rows, config.rotate);
+  const folded = foldHsvTransform(chosen, tr.mean, tr.A);
+  const hsv = encodeRows(folded, sub, rows.length);
+  const logitColumns = config.binaryLoss === 'cross-entropy' ? Uint8Array.from(matrix.binary) : null;
+  const interpretation = await interpretHsv(folded, hsv, k, { values: matrix.values, mask: matrix.mask, p }, rows, {
+    columns: matrix.columns,
+    topPhenotypes: config.topPhenotypes,
+    shareRows: config.shareRows,
+    seed: config.seed,
+    logitColumns,
+  });
+  return {
+    config,
+    backend: tf.getBackend(),
+    inputs: [...matrix.columns],
+    rows,
+    excludedRows: n - rows.length,
+    split,
+    candidates,
+    best,
+    pca,
+    pcaModel: pcaRes.model,
+    weights: folded,
+    hsv,
+    hsvNames: Array.from({ length: k }, (_, h) => `HSV${h + 1}`),
+    rotation: { method: config.rotate, loadingsBefore: tr.loadingsBefore, loadingsAfter: tr.loadingsAfter },
+    interpretation,
+    cancelled,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** Rows of a row-major n x p matrix, packed. */
+export function gatherRows(values: Float32Array, rows: Int32Array, p: number): Float32Array {
+  const out = new Float32Array(rows.length * p);
+  for (let r = 0; r < rows.length; r++) out.set(values.subarray(rows[r] * p, rows[r] * p + p), r * p);
+  return out;
+}
+
+/** PCA scores (least squares on observed cells) of the given rows, e.g. to compare with the HSVs. */
+export function pcaScoresOf(model: PcaModel, matrix: PreparedMatrix, rows: Int32Array): Float64Array {
+  return pcaScores(model, matrix, rows, 'least-squares');
+}
