@@ -1,0 +1,36 @@
+/** -log10 P of a scan (from mlog10p, else p) and genomic-control lambda from P values. */
+import { normalQuantile } from '../math/dist';
+import type { ScanResult } from './Analysis';
+
+/** Median of the 1-df chi-square distribution, qchisq(0.5, 1). */
+export const CHI2_1DF_MEDIAN = 0.454936423119572;
+
+/** -log10 P for each variant; NaN where P is missing or invalid. */
+export function mlog10pOf(scan: Pick<ScanResult, 'p' | 'mlog10p' | 'id'>): Float64Array {
+  if (scan.mlog10p) return Float64Array.from(scan.mlog10p, (v) => (Number.isFinite(v) || v === Infinity ? v : NaN));
+  const p = scan.p;
+  if (!p) throw new Error('scan result has neither p nor mlog10p');
+  const out = new Float64Array(p.length);
+  for (let i = 0; i < p.length; i++) {
+    const v = p[i];
+    out[i] = v >= 0 && v <= 1 ? -Math.log10(v) : NaN;
+  }
+  return out;
+}
+
+/**
+ * Genomic-control lambda: median of the 1-df chi-square statistics implied by P, over its null median.
+ * Computed from -log10 P so tiny P values cost nothing; NaN when no valid P.
+ */
+export function lambdaGcFromMlog10p(m: ArrayLike<number>): number {
+  const v: number[] = [];
+  for (let i = 0; i < m.length; i++) if (!Number.isNaN(m[i])) v.push(m[i]);
+  if (v.length === 0) return NaN;
+  const sorted = Float64Array.from(v).sort();
+  const n = sorted.length;
+  const med = n % 2 ? sorted[(n - 1) >> 1] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  const p = Math.pow(10, -med);
+  if (p >= 1) return 0;
+  const z = normalQuantile(p / 2);
+  return (z * z) / CHI2_1DF_MEDIAN;
+}
