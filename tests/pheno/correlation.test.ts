@@ -1,0 +1,91 @@
+import { describe, it, expect } from 'vitest';
+import { correlationOfColumns, correlationMatrix } from '../../src/lib/pheno/correlation';
+import { clusterOrder } from '../../src/lib/pheno/clusterOrder';
+import { prepare } from '../../src/lib/pheno/prepare';
+import { numCol, makeTable, idsOf, createRng, normals } from './makeTable';
+
+/** Reference: Pearson r over rows where both are observed, two-pass in doubles. */
+function refR(a: Float32Array, b: Float32Array): number {
+  const xa: number[] = [];
+  const xb: number[] = [];
+  for (let i = 0; i < a.length; i++) if (a[i] === a[i] && b[i] === b[i]) (xa.push(a[i]), xb.push(b[i]));
+  const ma = xa.reduce((s, v) => s + v, 0) / xa.length;
+  const mb = xb.reduce((s, v) => s + v, 0) / xb.length;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < xa.length; i++) {
+    sab += (xa[i] - ma) * (xb[i] - mb);
+    saa += (xa[i] - ma) ** 2;
+    sbb += (xb[i] - mb) ** 2;
+  }
+  return sab / Math.sqrt(saa * sbb);
+}
+
+describe('correlation (pairwise complete)', () => {
+  it('matches a two-pass reference on columns with and without missing cells (1e-10)', () => {
+    const rng = createRng(9);
+    const n = 300;
+    const z = normals(rng, n);
+    const cols = [0, 1, 2, 3, 4].map((k) =>
+      Float32Array.from(z.map((v, i) => (k >= 2 && (i * k + 1) % 7 === 0 ? NaN : 100 + v * (k + 1) + rng.normal() * k))),
+    );
+    const { r, nPairs } = correlationOfColumns(cols);
+    for (let a = 0; a < 5; a++) {
+      for (let b = 0; b < 5; b++) {
+        expect(Math.abs(r[a * 5 + b] - (a === b ? 1 : refR(cols[a], cols[b])))).toBeLessThan(1e-10);
+      }
+    }
+    expect(nPairs[0 * 5 + 1]).toBe(n);
+    expect(nPairs[2 * 5 + 2]).toBe(cols[2].filter((v) => v === v).length);
+  });
+
+  it('r is NaN without variance or with fewer than 3 shared rows', () => {
+    const { r } = correlationOfColumns([
+      Float32Array.from([1, 2, 3, NaN, NaN]),
+      Float32Array.from([NaN, NaN, 1, 2, 3]),
+      Float32Array.from([4, 4, 4, 4, 4]),
+    ]);
+    expect(r[1]).toBeNaN();
+    expect(r[2]).toBeNaN();
+  });
+
+  it('correlationMatrix of a prepared matrix uses the mask', () => {
+    const rng = createRng(2);
+    const a = normals(rng, 100);
+    const t = makeTable('t.csv', idsOf(100), [numCol('a', a), numCol('b', a.map((v, i) => (i % 9 === 0 ? NaN : v + rng.normal())))]);
+    const { matrix } = prepare(t);
+    const { r } = correlationMatrix(matrix);
+    expect(Math.abs(r[1] - refR(Float32Array.from(a), Float32Array.from(t.columns[1].values)))).toBeLessThan(1e-6);
+  });
+});
+
+describe('clusterOrder (average linkage on 1 - |r|)', () => {
+  it('keeps correlated blocks contiguous', () => {
+    const rng = createRng(4);
+    const n = 500;
+    const f1 = normals(rng, n);
+    const f2 = normals(rng, n);
+    // columns alternate between the two blocks; one block member is negatively correlated
+    const cols = [0, 1, 2, 3, 4, 5].map((k) =>
+      Float32Array.from(f1.map((_, i) => (k % 2 === 0 ? f1[i] : f2[i]) * (k === 4 ? -1 : 1) + 0.3 * rng.normal())),
+    );
+    const { r } = correlationOfColumns(cols);
+    const { order, merges } = clusterOrder(r, 6);
+    expect([...order].sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    const pos = order.map((c) => c % 2);
+    expect(pos).toEqual(pos[0] === 0 ? [0, 0, 0, 1, 1, 1] : [1, 1, 1, 0, 0, 0]);
+    expect(merges.length).toBe(5);
+    expect(merges[4].distance).toBeGreaterThan(0.8);
+  });
+
+  it('average linkage distances match a hand computation', () => {
+    // 3 items: d(0,1) = 0.1, d(0,2) = 0.5, d(1,2) = 0.7 -> merge {0,1} at 0.1, then with 2 at (0.5 + 0.7) / 2
+    const r = [1, 0.9, 0.5, 0.9, 1, -0.3, 0.5, -0.3, 1];
+    const { order, merges } = clusterOrder(r, 3);
+    expect(order).toEqual([0, 1, 2]);
+    expect(merges[0]).toEqual({ a: 0, b: 1, distance: expect.closeTo(0.1, 12) });
+    expect(merges[1].a).toBe(3);
+    expect(merges[1].distance).toBeCloseTo(0.6, 12);
+  });
+});
