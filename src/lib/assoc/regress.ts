@@ -1,0 +1,311 @@
+/**
+ * Per-variant least squares from sufficient statistics (plink2 --glm linear semantics).
+ * For each variant of a chunk and each response: assemble Z'Z, Z'y, y'y and n over the samples that have the
+ * response, every covariate and a non-missing call; run plink2's checks in its order (sample count, constant
+ * genotype, predictor correlation > max-corr, VIF); solve; report BETA, SE, T_STAT, P (t with n - P df).
+ */
+import { tTwoSidedLog10P } from '../math/dist';
+import { dosageAt, type ChunkStats } from './kernel';
+import type { GenotypeChunk } from '../io/GenotypeSource';
+import { colHB, colHH, colHY, upperIndex, type ScanDesign } from './design';
+
+/** ERRCODE values, as plink2 names them. 0 = none. */
+export const ERRCODES = ['.', 'SAMPLE_CT<=PREDICTOR_CT', 'CONST_OMITTED_ALLELE', 'CORR_TOO_HIGH', 'VIF_INFINITE', 'VIF_TOO_HIGH', 'INVALID_RESULT'] as const;
+export type ErrCodeName = (typeof ERRCODES)[number];
+export const ERR_NONE = 0;
+export const ERR_SAMPLE_CT = 1;
+export const ERR_CONST_ALLELE = 2;
+export const ERR_CORR = 3;
+export const ERR_VIF_INF = 4;
+export const ERR_VIF_HIGH = 5;
+export const ERR_INVALID = 6;
+
+export interface RegressOptions {
+  /** plink2 --max-corr (default 0.999). */
+  maxCorr?: number;
+  /** plink2 --vif (default 50). */
+  vif?: number;
+}
+
+/** Output arrays for one test of one response over the variants of a chunk. */
+export interface TestBlock {
+  obs: Int32Array;
+  beta: Float64Array;
+  se: Float64Array;
+  t: Float64Array;
+  /** -log10 P (accurate for tiny P); P = 10^-log10p. */
+  log10p: Float64Array;
+  err: Uint8Array;
+}
+
+export function newTestBlock(count: number): TestBlock {
+  return {
+    obs: new Int32Array(count),
+    beta: new Float64Array(count).fill(NaN),
+    se: new Float64Array(count).fill(NaN),
+    t: new Float64Array(count).fill(NaN),
+    log10p: new Float64Array(count).fill(NaN),
+    err: new Uint8Array(count),
+  };
+}
+
+/** Names of the reported tests: ADD, and with E: <E>, ADDx<E>. */
+export function testNames(d: ScanDesign): string[] {
+  return d.H === 1 ? ['ADD'] : ['ADD', d.eName as string, `ADDx${d.eName}`];
+}
+
+/**
+ * Regression of every response on every variant of a chunk.
+ * `stats` = chunkStats(chunk, design.X); `qmiss` = missingSums(chunk, design.Q).
+ * Returns blocks[k][test].
+ */
+export function regressChunk(
+  d: ScanDesign,
+  chunk: GenotypeChunk,
+  stats: ChunkStats,
+  qmiss: Float64Array,
+  opts: RegressOptions = {},
+): TestBlock[][] {
+  const maxCorr = opts.maxCorr ?? 0.999;
+  const vifMax = opts.vif ?? 50;
+  const { K, p1, H, eIndex } = d;
+  const P = p1 + H;
+  const count = chunk.count;
+  const m = stats.m;
+  const mq = d.Q.m;
+  const nT = H === 1 ? 1 : 3;
+  const out: TestBlock[][] = [];
+  for (let k = 0; k < K; k++) {
+    const row: TestBlock[] = [];
+    for (let t = 0; t < nT; t++) row.push(newTestBlock(count));
+    out.push(row);
+  }
+  // Scratch.
+  const nhh = (H * (H + 1)) / 2;
+  const nL = d.lists.length;
+  const corrMissN = new Int32Array(nL);
+  const corrMissBB = new Float64Array(nL * d.qBB);
+  const corrGB = new Float64Array(nL * H * p1);
+  const corrG2 = new Float64Array(nL * nhh);
+  const ZZ = new Float64Array(P * P);
+  const Zy = new Float64Array(P);
+  const L = new Float64Array(P * P);
+  const tmp = new Float64Array(P);
+  const beta = new Float64Array(P);
+  const inv = new Float64Array(P * P);
+  const R = P - 1;
+  const cor = new Float64Array(R * R);
+  const Lc = new Float64Array(R * R);
+  const sd = new Float64Array(R);
+  const reported = H === 1 ? [p1] : [p1, eIndex, p1 + 1];
+  const hhIndex = (a: number, b: number): number => (a === 0 ? b : H - 1 + b); // a <= b, H <= 2
+
+  for (let v = 0; v < count; v++) {
+    // Sparse corrections per distinct missing list.
+    for (let li = 0; li < nL; li++) {
+      const list = d.lists[li];
+      let nm = 0;
+      corrMissBB.fill(0, li * d.qBB, (li + 1) * d.qBB);
+      corrGB.fill(0, li * H * p1, (li + 1) * H * p1);
+      corrG2.fill(0, li * nhh, (li + 1) * nhh);
+      const S = list.samples;
+      for (let s = 0; s < S.length; s++) {
+        const g = dosageAt(chunk, v, S[s]);
+        if (g !== g) {
+          nm++;
+          const bo = s * d.qBB;
+          const co = li * d.qBB;
+          for (let c = 0; c < d.qBB; c++) corrMissBB[co + c] += list.bb[bo + c];
+        } else if (g !== 0) {
+          const ho = s * H * p1;
+          const co = li * H * p1;
+          for (let c = 0; c < H * p1; c++) corrGB[co + c] += g * list.hb[ho + c];
+          const g2 = g * g;
+          for (let c = 0; c < nhh; c++) corrG2[li * nhh + c] += g2 * list.hh[s * nhh + c];
+        }
+      }
+      corrMissN[li] = nm;
+    }
+    const so = v * m;
+    const qo = v * mq;
+    const nMissW = qmiss[qo]; // BB'(0,0) over missing calls in W = count
+    for (let k = 0; k < K; k++) {
+      const li = d.listOf[k];
+      const n = d.nS[k] - (nMissW - corrMissN[li]);
+      const blocks = out[k];
+      for (let t = 0; t < nT; t++) blocks[t].obs[v] = n;
+      if (n <= P) {
+        for (let t = 0; t < nT; t++) blocks[t].err[v] = ERR_SAMPLE_CT;
+        continue;
+      }
+      // Z'Z
+      const bbS = d.bbS[k];
+      for (let a = 0; a < p1; a++)
+        for (let b = a; b < p1; b++) {
+          const u = upperIndex(a, b, p1);
+          const val = bbS[a * p1 + b] - (qmiss[qo + u] - corrMissBB[li * d.qBB + u]);
+          ZZ[a * P + b] = val;
+          ZZ[b * P + a] = val;
+        }
+      for (let a = 0; a < H; a++) {
+        for (let c = 0; c < p1; c++) {
+          const val = stats.gx[so + colHB(d, a, c)] - corrGB[li * H * p1 + a * p1 + c];
+          ZZ[(p1 + a) * P + c] = val;
+          ZZ[c * P + p1 + a] = val;
+        }
+        for (let b = a; b < H; b++) {
+          const val = stats.g2x[so + colHH(d, a, b)] - corrG2[li * nhh + hhIndex(a, b)];
+          ZZ[(p1 + a) * P + p1 + b] = val;
+          ZZ[(p1 + b) * P + p1 + a] = val;
+        }
+      }
+      // Constant genotype: n * sum g^2 - (sum g)^2 == 0 (exact for hard calls).
+      const sg = ZZ[p1];
+      const sg2 = ZZ[p1 * P + p1];
+      if (n * sg2 - sg * sg <= 1e-9 * n * Math.max(1, sg2)) {
+        for (let t = 0; t < nT; t++) blocks[t].err[v] = ERR_CONST_ALLELE;
+        continue;
+      }
+      // Z'y, y'y
+      const qk = qo + d.qBB + k * (p1 + 1);
+      for (let c = 0; c < p1; c++) Zy[c] = d.byS[k][c] - qmiss[qk + c];
+      for (let a = 0; a < H; a++) Zy[p1 + a] = stats.gx[so + colHY(d, a, k)];
+      const yy = d.yyS[k] - qmiss[qk + p1];
+
+      // plink2 checks on the non-intercept predictors: correlation, then VIF.
+      const err = checkCorrVif(ZZ, P, n, maxCorr, vifMax, cor, Lc, sd);
+      if (err) {
+        for (let t = 0; t < nT; t++) blocks[t].err[v] = err;
+        continue;
+      }
+      // Solve.
+      if (!cholInto(ZZ, P, L)) {
+        for (let t = 0; t < nT; t++) blocks[t].err[v] = ERR_VIF_INF;
+        continue;
+      }
+      cholSolveInto(L, P, Zy, beta, tmp);
+      let fit = 0;
+      for (let c = 0; c < P; c++) fit += beta[c] * Zy[c];
+      const df = n - P;
+      const sigma2 = (yy - fit) / df;
+      cholInverseDiagInto(L, P, reported, inv, tmp);
+      for (let t = 0; t < nT; t++) {
+        const j = reported[t];
+        const bl = blocks[t];
+        const se = Math.sqrt(sigma2 * inv[j * P + j]);
+        const b = beta[j];
+        const tt = b / se;
+        if (!Number.isFinite(se) || !Number.isFinite(tt) || !(sigma2 >= 0)) {
+          bl.err[v] = ERR_INVALID;
+          continue;
+        }
+        bl.beta[v] = b;
+        bl.se[v] = se;
+        bl.t[v] = tt;
+        bl.log10p[v] = tTwoSidedLog10P(tt, df);
+      }
+    }
+  }
+  return out;
+}
+
+/** Correlation of the non-intercept predictors from Z'Z (row/col 0 = intercept), then VIF. 0 = pass. */
+export function checkCorrVif(
+  ZZ: Float64Array,
+  P: number,
+  n: number,
+  maxCorr: number,
+  vifMax: number,
+  cor: Float64Array,
+  Lc: Float64Array,
+  sd: Float64Array,
+): number {
+  const R = P - 1;
+  for (let i = 0; i < R; i++) {
+    const si = ZZ[i + 1];
+    const v = (ZZ[(i + 1) * P + i + 1] - (si * si) / n) / (n - 1);
+    if (!(v > 0)) return ERR_VIF_INF;
+    sd[i] = 1 / Math.sqrt(v);
+  }
+  for (let i = 0; i < R; i++) {
+    cor[i * R + i] = 1;
+    const si = ZZ[i + 1];
+    for (let j = 0; j < i; j++) {
+      const sj = ZZ[j + 1];
+      const c = ((ZZ[(i + 1) * P + j + 1] - (si * sj) / n) / (n - 1)) * sd[i] * sd[j];
+      if (Math.abs(c) > maxCorr) return ERR_CORR;
+      cor[i * R + j] = c;
+      cor[j * R + i] = c;
+    }
+  }
+  if (R === 0) return 0;
+  if (!cholInto(cor, R, Lc)) return ERR_VIF_INF;
+  // VIF_i = (C^-1)_ii = ||L^-1 e_i||^2 since C^-1 = L^-T L^-1.
+  const tmp = sd; // sd no longer needed
+  for (let i = 0; i < R; i++) {
+    // Solve L x = e_i (x_j = 0 for j < i).
+    let s2 = 0;
+    for (let r = 0; r < R; r++) {
+      if (r < i) {
+        tmp[r] = 0;
+        continue;
+      }
+      let s = r === i ? 1 : 0;
+      for (let c = i; c < r; c++) s -= Lc[r * R + c] * tmp[c];
+      tmp[r] = s / Lc[r * R + r];
+      s2 += tmp[r] * tmp[r];
+    }
+    if (!(s2 <= vifMax)) return s2 === Infinity || s2 !== s2 ? ERR_VIF_INF : ERR_VIF_HIGH;
+  }
+  return 0;
+}
+
+/** Lower Cholesky of a (p x p) into L; false when not positive definite. */
+export function cholInto(a: Float64Array, p: number, L: Float64Array): boolean {
+  L.fill(0);
+  for (let j = 0; j < p; j++) {
+    let dd = a[j * p + j];
+    for (let k = 0; k < j; k++) dd -= L[j * p + k] * L[j * p + k];
+    if (!(dd > 0) || dd < 1e-13 * Math.abs(a[j * p + j])) return false;
+    const ljj = Math.sqrt(dd);
+    L[j * p + j] = ljj;
+    for (let i = j + 1; i < p; i++) {
+      let s = a[i * p + j];
+      for (let k = 0; k < j; k++) s -= L[i * p + k] * L[j * p + k];
+      L[i * p + j] = s / ljj;
+    }
+  }
+  return true;
+}
+
+export function cholSolveInto(L: Float64Array, p: number, b: Float64Array, x: Float64Array, y: Float64Array): void {
+  for (let i = 0; i < p; i++) {
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= L[i * p + k] * y[k];
+    y[i] = s / L[i * p + i];
+  }
+  for (let i = p - 1; i >= 0; i--) {
+    let s = y[i];
+    for (let k = i + 1; k < p; k++) s -= L[k * p + i] * x[k];
+    x[i] = s / L[i * p + i];
+  }
+}
+
+/** Diagonal entries (j, j) of A^-1 for the listed j, from A = L L'; written to inv[j*p + j]. */
+export function cholInverseDiagInto(L: Float64Array, p: number, js: number[], inv: Float64Array, tmp: Float64Array): void {
+  // (A^-1)_jj = ||L^-1 e_j||^2.
+  for (const j of js) {
+    let s2 = 0;
+    for (let r = 0; r < p; r++) {
+      if (r < j) {
+        tmp[r] = 0;
+        continue;
+      }
+      let s = r === j ? 1 : 0;
+      for (let c = j; c < r; c++) s -= L[r * p + c] * tmp[c];
+      tmp[r] = s / L[r * p + r];
+      s2 += tmp[r] * tmp[r];
+    }
+    inv[j * p + j] = s2;
+  }
+}
