@@ -1,0 +1,260 @@
+/**
+ * Variant and sample QC as plink2 applies it (all filters off unless set):
+ *   --mind T: remove samples whose missing call rate (over all variants the source yields) exceeds T;
+ *   then, per variant, on the remaining samples and in plink2's order:
+ *   --geno T: remove variants whose missing call rate exceeds T;
+ *   --hwe P: remove variants whose Hardy-Weinberg exact test P is below P (autosomes only; see docs);
+ *   --maf T: remove variants whose minor allele frequency is below T.
+ * Every removal is counted per filter (a variant is counted under the first filter it fails, as plink2 logs).
+ * All samples are treated as founders (parents in the .fam are not used).
+ *
+ * `createQcSource` makes the sample pass (only when --mind is set) and returns a GenotypeSource whose chunks
+ * hold only the samples and variants that pass; the variant counts of `report` are complete after a full
+ * pass over its chunks (`runVariantQc` does one and returns the report).
+ */
+import { throwIfAborted } from '../compute/cancel';
+import { createProgress, type ProgressCallback } from '../compute/progress';
+import type { ChunkOptions, GenotypeChunk, GenotypeSource, SampleIds, VariantFilter } from './GenotypeSource';
+import { genotypeCounts } from './bedDecode';
+import { hweExactP } from './hweExact';
+import { normalizeChrom } from './chrom';
+import { addSampleMissing } from './sampleCallRate';
+import { subsetDosageSamples, subsetPackedSamples } from './subsetSamples';
+
+export interface VariantQcOptions {
+  /** --maf: minimum minor allele frequency. */
+  maf?: number;
+  /** --geno: maximum missing call rate per variant. */
+  geno?: number;
+  /** --hwe: minimum HWE exact test P. */
+  hwe?: number;
+  /** Use the mid-p HWE test (plink2 --hwe midp). */
+  hweMidp?: boolean;
+  /** --mind: maximum missing call rate per sample. */
+  mind?: number;
+}
+
+export interface QcReport {
+  options: VariantQcOptions;
+  samplesIn: number;
+  samplesRemovedMind: number;
+  /** IIDs of the samples removed by --mind (first 1000). */
+  removedSampleIds: string[];
+  variantsIn: number;
+  removed: { geno: number; hwe: number; maf: number };
+  variantsKept: number;
+  /** False until a full pass over the variants completed. */
+  complete: boolean;
+}
+
+export interface QcSource extends GenotypeSource {
+  readonly report: QcReport;
+  /** Indices (into the original source's samples) of the samples kept. */
+  readonly keptSampleIndex: Int32Array;
+}
+
+export interface QcRunOptions {
+  filter?: VariantFilter;
+  signal?: AbortSignal;
+  onProgress?: ProgressCallback;
+}
+
+function isAutosome(chrom: string): boolean {
+  const c = normalizeChrom(chrom);
+  return /^\d+$/.test(c);
+}
+
+/** plink2 compares with a small tolerance so that thresholds typed in decimal behave as written. */
+const EPS = 1e-7;
+
+/** Hard calls from dosages as plink2 does (--hard-call-threshold 0.1: within 0.1 of 0/1/2, else missing). */
+function hardCall(d: number): number {
+  if (Number.isNaN(d)) return -1;
+  const r = Math.round(d);
+  return Math.abs(d - r) <= 0.1 ? r : -1;
+}
+
+/** Per-variant statistics of a chunk: observed calls, A1 dosage sum, hard-call genotype counts. */
+export function chunkVariantStats(c: GenotypeChunk) {
+  if (c.packed) {
+    const k = genotypeCounts(c.packed, c.nSamples, c.count);
+    return { obs: k.obs, a1: Float64Array.from(k.a1), hom1: k.hom1, het: k.het, hom2: k.hom2 };
+  }
+  const n = c.nSamples;
+  const d = c.dosage!;
+  const obs = new Int32Array(c.count), hom1 = new Int32Array(c.count), het = new Int32Array(c.count), hom2 = new Int32Array(c.count);
+  const a1 = new Float64Array(c.count);
+  for (let v = 0; v < c.count; v++) {
+    for (let j = 0; j < n; j++) {
+      const x = d[v * n + j];
+      if (Number.isNaN(x)) continue;
+      obs[v]++;
+      a1[v] += x;
+      const h = hardCall(x);
+      if (h === 2) hom1[v]++;
+      else if (h === 1) het[v]++;
+      else if (h === 0) hom2[v]++;
+    }
+  }
+  return { obs, a1, hom1, het, hom2 };
+}
+
+export async function createQcSource(source: GenotypeSource, opts: VariantQcOptions, run: QcRunOptions = {}): Promise<QcSource> {
+  const n = source.samples.iid.length;
+  let keep = Int32Array.from({ length: n }, (_, j) => j);
+  const report: QcReport = {
+    options: { ...opts },
+    samplesIn: n,
+    samplesRemovedMind: 0,
+    removedSampleIds: [],
+    variantsIn: 0,
+    removed: { geno: 0, hwe: 0, maf: 0 },
+    variantsKept: 0,
+    complete: false,
+  };
+  if (opts.mind !== undefined) {
+    const missing = new Int32Array(n);
+    let m = 0;
+    const prog = createProgress('qc-samples', source.nVariants ?? 0, run.onProgress, { unit: 'variants' });
+    for await (const c of source.chunks({ filter: run.filter, signal: run.signal })) {
+      addSampleMissing(c, missing);
+      m += c.count;
+      prog.tick(m);
+      throwIfAborted(run.signal);
+    }
+    prog.finish();
+    const kept: number[] = [];
+    for (let j = 0; j < n; j++) {
+      if (m > 0 && missing[j] / m > opts.mind * (1 + EPS)) {
+        report.samplesRemovedMind++;
+        if (report.removedSampleIds.length < 1000) report.removedSampleIds.push(source.samples.iid[j]);
+      } else kept.push(j);
+    }
+    keep = Int32Array.from(kept);
+  }
+  const allKept = keep.length === n;
+  const samples: SampleIds = allKept ? source.samples : { fid: Array.from(keep, (j) => source.samples.fid[j]), iid: Array.from(keep, (j) => source.samples.iid[j]) };
+  const nOut = keep.length;
+  const bpvOut = Math.ceil(nOut / 4);
+
+  async function* chunks(o: ChunkOptions = {}): AsyncGenerator<GenotypeChunk> {
+    report.variantsIn = 0;
+    report.removed = { geno: 0, hwe: 0, maf: 0 };
+    report.variantsKept = 0;
+    report.complete = false;
+    let start = 0;
+    for await (const c0 of source.chunks({ ...o, filter: o.filter ?? run.filter })) {
+      throwIfAborted(o.signal);
+      const c: GenotypeChunk = allKept
+        ? c0
+        : {
+            ...c0,
+            nSamples: nOut,
+            bytesPerVariant: bpvOut,
+            packed: c0.packed ? subsetPackedSamples(c0.packed, c0.nSamples, c0.count, keep) : undefined,
+            dosage: c0.dosage ? subsetDosageSamples(c0.dosage, c0.nSamples, c0.count, keep) : undefined,
+          };
+      const s = chunkVariantStats(c);
+      const pass = new Uint8Array(c.count);
+      let nPass = 0;
+      for (let v = 0; v < c.count; v++) {
+        report.variantsIn++;
+        const obs = s.obs[v];
+        if (opts.geno !== undefined && (nOut - obs) / nOut > opts.geno * (1 + EPS)) {
+          report.removed.geno++;
+          continue;
+        }
+        if (opts.hwe !== undefined && isAutosome(c.variants.chrom[v])) {
+          const p = hweExactP(s.het[v], s.hom1[v], s.hom2[v], !!opts.hweMidp);
+          if (p < opts.hwe * (1 - EPS)) {
+            report.removed.hwe++;
+            continue;
+          }
+        }
+        if (opts.maf !== undefined) {
+          const af = obs > 0 ? s.a1[v] / (2 * obs) : 0;
+          const maf = Math.min(af, 1 - af);
+          if (maf < opts.maf * (1 - EPS)) {
+            report.removed.maf++;
+            continue;
+          }
+        }
+        pass[v] = 1;
+        nPass++;
+      }
+      report.variantsKept += nPass;
+      if (nPass === 0) continue;
+      const out = nPass === c.count ? { ...c, start } : compact(c, pass, nPass, start);
+      start += nPass;
+      yield out;
+    }
+    report.complete = true;
+  }
+
+  return {
+    format: source.format,
+    name: source.name,
+    samples,
+    nVariants: null,
+    report,
+    keptSampleIndex: keep,
+    chunks,
+  };
+}
+
+function compact(c: GenotypeChunk, pass: Uint8Array, nPass: number, start: number): GenotypeChunk {
+  const idx: number[] = [];
+  for (let v = 0; v < c.count; v++) if (pass[v]) idx.push(v);
+  const V = c.variants;
+  const out: GenotypeChunk = {
+    start,
+    count: nPass,
+    nSamples: c.nSamples,
+    bytesPerVariant: c.bytesPerVariant,
+    variants: {
+      chrom: idx.map((v) => V.chrom[v]),
+      pos: Int32Array.from(idx, (v) => V.pos[v]),
+      id: idx.map((v) => V.id[v]),
+      ref: idx.map((v) => V.ref[v]),
+      alt: idx.map((v) => V.alt[v]),
+    },
+  };
+  if (c.packed) {
+    const b = c.bytesPerVariant;
+    const p = new Uint8Array(nPass * b);
+    idx.forEach((v, k) => p.set(c.packed!.subarray(v * b, (v + 1) * b), k * b));
+    out.packed = p;
+  }
+  if (c.dosage) {
+    const n = c.nSamples;
+    const d = new Float32Array(nPass * n);
+    idx.forEach((v, k) => d.set(c.dosage!.subarray(v * n, (v + 1) * n), k * n));
+    out.dosage = d;
+  }
+  return out;
+}
+
+/** Runs QC over the whole source once and returns the report (counts removed by each filter). */
+export async function runVariantQc(source: GenotypeSource, opts: VariantQcOptions, run: QcRunOptions = {}): Promise<{ report: QcReport; source: QcSource; keptIds: string[] }> {
+  const q = await createQcSource(source, opts, run);
+  const keptIds: string[] = [];
+  const prog = createProgress('qc-variants', source.nVariants ?? 0, run.onProgress, { unit: 'variants' });
+  for await (const c of q.chunks({ signal: run.signal })) {
+    for (const id of c.variants.id) keptIds.push(id);
+    prog.tick(q.report.variantsIn);
+  }
+  prog.finish();
+  return { report: q.report, source: q, keptIds };
+}
+
+/** One line per filter, for logs and the UI. */
+export function formatQcReport(r: QcReport): string[] {
+  const o = r.options;
+  const lines: string[] = [];
+  if (o.mind !== undefined) lines.push(`--mind ${o.mind}: ${r.samplesRemovedMind} of ${r.samplesIn} samples removed`);
+  if (o.geno !== undefined) lines.push(`--geno ${o.geno}: ${r.removed.geno} variants removed`);
+  if (o.hwe !== undefined) lines.push(`--hwe ${o.hwe}${o.hweMidp ? ' midp' : ''}: ${r.removed.hwe} variants removed`);
+  if (o.maf !== undefined) lines.push(`--maf ${o.maf}: ${r.removed.maf} variants removed`);
+  lines.push(`${r.variantsKept} of ${r.variantsIn} variants and ${r.samplesIn - r.samplesRemovedMind} of ${r.samplesIn} samples pass QC`);
+  return lines;
+}

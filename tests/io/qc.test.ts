@@ -1,0 +1,128 @@
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hweExactP } from '../../src/lib/io/hweExact';
+import { createQcSource, formatQcReport, runVariantQc } from '../../src/lib/io/variantQc';
+import { addSampleMissing } from '../../src/lib/io/sampleCallRate';
+import { packDosages } from '../../src/lib/io/writeBed';
+import { openGenotypes } from '../../src/cli/openGenotypes';
+import { decodeDosages } from '../../src/lib/io/bedDecode';
+import { createRng } from '../../src/lib/math/rng';
+import { plink2, randomGeno, readTsv, tempDir, writeRandomBed } from './genoFixtures';
+
+/** Random data with every QC failure: low MAF, high missingness, HWE departures, samples with many missing calls. */
+function qcData(n: number, m: number, seed: number) {
+  const g = randomGeno(n, m, seed, 0.02);
+  const rng = createRng(seed + 1);
+  for (let v = 0; v < m; v++) {
+    if (v % 11 === 5) {
+      // no heterozygotes: strong HWE departure
+      for (let j = 0; j < n; j++) if (g.codes[v * n + j] === 1) g.codes[v * n + j] = rng.next() < 0.5 ? 0 : 2;
+    } else if (v % 11 === 6) {
+      // mild departure: a third of the heterozygotes become homozygous
+      for (let j = 0; j < n; j++) if (g.codes[v * n + j] === 1 && rng.next() < 0.33) g.codes[v * n + j] = 2;
+    }
+  }
+  for (let j = 0; j < 12; j++) for (let v = 0; v < m; v++) if (rng.next() < 0.04 + 0.02 * j) g.codes[v * n + j] = -1;
+  g.packed = packDosages(g.codes, n, m);
+  return g;
+}
+
+describe('variant QC vs plink2', () => {
+  const dir = tempDir('qc');
+  const n = 357;
+  const m = 400;
+  const g = qcData(n, m, 31);
+  const prefix = writeRandomBed(dir, g);
+
+  it('HWE exact P equals plink2 --hardy (and --hardy midp)', () => {
+    for (const midp of [false, true]) {
+      const out = join(dir, midp ? 'hm' : 'h');
+      plink2(['--bfile', prefix, '--hardy', ...(midp ? ['midp'] : []), '--out', out]);
+      const h = readTsv(`${out}.hardy`);
+      const i1 = h.header.indexOf('HOM_A1_CT'), ih = h.header.indexOf('HET_A1_CT'), i2 = h.header.indexOf('TWO_AX_CT'), ip = h.header.indexOf(midp ? 'MIDP' : 'P');
+      expect(h.rows.length).toBe(m);
+      let small = 0;
+      for (const r of h.rows) {
+        const want = Number(r[ip]);
+        const got = hweExactP(Number(r[ih]), Number(r[i1]), Number(r[i2]), midp);
+        // plink2 prints 6 significant digits
+        expect(Math.abs(got - want)).toBeLessThanOrEqual(6e-6 * want + 1e-300);
+        if (want < 1e-10) small++;
+      }
+      expect(small).toBeGreaterThan(20); // the strong departures are in the far tail
+    }
+  });
+
+  it('HWE exact P on hand cases (Wigginton et al. 2005 recurrence, direct enumeration)', () => {
+    // Direct: P(het = k | n, rare) = n! / (homr! het! homc!) * 2^het * rare! (2n - rare)! / (2n)!
+    const lf = (x: number) => { let s = 0; for (let i = 2; i <= x; i++) s += Math.log(i); return s; };
+    for (const [het, h1, h2] of [[3, 16, 81], [0, 10, 10], [57, 14, 29], [1, 0, 0], [0, 5, 0], [20, 40, 40]]) {
+      const nn = het + h1 + h2;
+      const rare = 2 * Math.min(h1, h2) + het;
+      const prob = (k: number) => Math.exp(lf(nn) - lf((rare - k) / 2) - lf(k) - lf(nn - k - (rare - k) / 2) + k * Math.LN2 + lf(rare) + lf(2 * nn - rare) - lf(2 * nn));
+      const po = prob(het);
+      let p = 0;
+      for (let k = rare % 2; k <= Math.min(rare, 2 * nn - rare); k += 2) if (prob(k) <= po * (1 + 1e-7)) p += prob(k);
+      expect(hweExactP(het, h1, h2)).toBeCloseTo(Math.min(1, p), 10);
+    }
+  });
+
+  it('--mind, --geno, --hwe, --maf keep the same samples and variants as plink2 and count removals the same way', async () => {
+    const opts = { mind: 0.1, geno: 0.05, hwe: 1e-4, maf: 0.05 };
+    const log = plink2([
+      '--bfile', prefix, '--mind', '0.1', '--geno', '0.05', '--hwe', '1e-4', '--maf', '0.05', '--write-snplist', '--write-samples', '--out', join(dir, 'q'),
+    ]);
+    const src = await openGenotypes({ bfile: prefix });
+    const { report, keptIds, source } = await runVariantQc(src, opts);
+    expect(keptIds).toEqual(readFileSync(join(dir, 'q.snplist'), 'utf8').trim().split('\n'));
+    const keptSamples = readTsv(join(dir, 'q.id')).rows.map((r) => r[1]);
+    expect(source.samples.iid).toEqual(keptSamples);
+    const num = (re: RegExp) => Number(re.exec(log)![1]);
+    expect(report.samplesRemovedMind).toBe(num(/(\d+) samples? removed due to missing genotype data \(--mind\)/));
+    expect(report.removed.geno).toBe(num(/--geno: (\d+) variants? removed/));
+    expect(report.removed.hwe).toBe(num(/--hwe: (\d+) variants? removed/));
+    expect(report.removed.maf).toBe(num(/(\d+) variants? removed due to allele frequency/));
+    expect(report.samplesRemovedMind).toBeGreaterThan(0);
+    expect(report.removed.geno).toBeGreaterThan(0);
+    expect(report.removed.hwe).toBeGreaterThan(0);
+    expect(report.removed.maf).toBeGreaterThan(0);
+    expect(report.complete).toBe(true);
+    expect(formatQcReport(report)).toContain(`--maf 0.05: ${report.removed.maf} variants removed`);
+
+    // The QC'd chunks hold exactly plink2's --make-bed output for the same filters.
+    plink2(['--bfile', prefix, '--mind', '0.1', '--geno', '0.05', '--hwe', '1e-4', '--maf', '0.05', '--make-bed', '--out', join(dir, 'qb')]);
+    const ref = new Uint8Array(readFileSync(join(dir, 'qb.bed'))).subarray(3);
+    const q2 = await createQcSource(src, opts);
+    const parts: Uint8Array[] = [];
+    for await (const c of q2.chunks({ chunkVariants: 37 })) parts.push(c.packed!);
+    const ours = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+    let o = 0;
+    for (const p of parts) (ours.set(p, o), (o += p.length));
+    expect(ours).toEqual(ref);
+  });
+
+  it('sample call rate equals plink2 --missing (.smiss)', async () => {
+    plink2(['--bfile', prefix, '--missing', '--out', join(dir, 'm')]);
+    const s = readTsv(join(dir, 'm.smiss'));
+    const iM = s.header.indexOf('MISSING_CT');
+    const missing = new Int32Array(n);
+    const src = await openGenotypes({ bfile: prefix });
+    for await (const c of src.chunks({ chunkVariants: 50 })) addSampleMissing(c, missing);
+    expect(Array.from(missing)).toEqual(s.rows.map((r) => Number(r[iM])));
+  });
+
+  it('filters are off by default: nothing removed, chunks unchanged', async () => {
+    const src = await openGenotypes({ bfile: prefix });
+    const { report, keptIds } = await runVariantQc(src, {});
+    expect(report.variantsKept).toBe(m);
+    expect(report.removed).toEqual({ geno: 0, hwe: 0, maf: 0 });
+    expect(keptIds).toEqual(g.variants.id);
+    const out = new Float32Array(n);
+    for await (const c of (await createQcSource(src, {})).chunks()) {
+      decodeDosages(c.packed!, 0, n, out);
+      expect(out[0]).toBe(g.codes[c.start * n] < 0 ? NaN : g.codes[c.start * n]);
+      break;
+    }
+  });
+});
