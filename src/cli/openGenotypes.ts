@@ -8,12 +8,15 @@ import type { GenotypeSource } from '../lib/io/GenotypeSource';
 import { openBed } from '../lib/io/bed';
 import { openVcf } from '../lib/io/vcf';
 import { nodeFileSource } from '../lib/io/nodeFileSource';
+import { createQcSource, type VariantQcOptions } from '../lib/io/variantQc';
 
 export interface OpenGenotypesOptions {
   bfile?: string;
   vcf?: string;
   /** VCF only: give DS dosages (float chunks) when the records carry them. */
   dosage?: boolean;
+  /** Variant/sample QC (plink2 --maf/--geno/--hwe/--mind); the returned source is a QcSource with `report`. */
+  qc?: VariantQcOptions;
   signal?: AbortSignal;
 }
 
@@ -23,6 +26,11 @@ function mustExist(path: string): string {
 }
 
 export async function openGenotypes(o: OpenGenotypesOptions): Promise<GenotypeSource> {
+  const src = await openRaw(o);
+  return o.qc ? createQcSource(src, o.qc, { signal: o.signal }) : src;
+}
+
+async function openRaw(o: OpenGenotypesOptions): Promise<GenotypeSource> {
   if (o.bfile && o.vcf) throw new LatentScanError('input', 'give either --bfile or --vcf, not both');
   if (o.bfile) {
     const p = o.bfile.replace(/\.(bed|bim|fam)$/, '');

@@ -6,6 +6,9 @@ import { createQcSource, formatQcReport, runVariantQc } from '../../src/lib/io/v
 import { addSampleMissing } from '../../src/lib/io/sampleCallRate';
 import { packDosages } from '../../src/lib/io/writeBed';
 import { openGenotypes } from '../../src/cli/openGenotypes';
+import { genotypeQcOptions, qcFromArgs } from '../../src/cli/genotypeQcArgs';
+import { parseArgs } from '../../src/cli/args';
+import type { QcSource } from '../../src/lib/io/variantQc';
 import { decodeDosages } from '../../src/lib/io/bedDecode';
 import { createRng } from '../../src/lib/math/rng';
 import { plink2, randomGeno, readTsv, tempDir, writeRandomBed } from './genoFixtures';
@@ -124,5 +127,16 @@ describe('variant QC vs plink2', () => {
       expect(out[0]).toBe(g.codes[c.start * n] < 0 ? NaN : g.codes[c.start * n]);
       break;
     }
+  });
+
+  it('CLI options --maf --geno --hwe --mind reach openGenotypes({ qc })', async () => {
+    const a = parseArgs(['--maf', '0.05', '--geno', '0.05', '--hwe', '1e-4', '--mind', '0.1'], genotypeQcOptions, 'scan');
+    expect(qcFromArgs(a)).toEqual({ maf: 0.05, geno: 0.05, hwe: 1e-4, mind: 0.1 });
+    expect(qcFromArgs(parseArgs([], genotypeQcOptions, 'scan'))).toBeUndefined();
+    const src = (await openGenotypes({ bfile: prefix, qc: qcFromArgs(a) })) as QcSource;
+    const ids: string[] = [];
+    for await (const c of src.chunks()) ids.push(...c.variants.id);
+    expect(ids).toEqual(readFileSync(join(dir, 'q.snplist'), 'utf8').trim().split('\n'));
+    expect(src.report.complete).toBe(true);
   });
 });

@@ -1,0 +1,27 @@
+/**
+ * Genotype QC options shared by the commands that read genotypes (scan, sis, pipeline...): add
+ * `...genotypeQcOptions` to a command's options and pass `qcFromArgs(args)` to openGenotypes({ qc }).
+ * All filters are off unless given, as in plink2.
+ */
+import { arg, type OptionSpec, type ParsedArgs } from './args';
+import type { VariantQcOptions } from '../lib/io/variantQc';
+
+export const genotypeQcOptions: OptionSpec[] = [
+  { name: 'maf', type: 'number', help: 'remove variants with minor allele frequency below this (plink2 --maf)' },
+  { name: 'geno', type: 'number', help: 'remove variants with missing call rate above this (plink2 --geno)' },
+  { name: 'hwe', type: 'number', help: 'remove variants with HWE exact test P below this (plink2 --hwe; autosomes)' },
+  { name: 'hwe-midp', type: 'flag', help: 'use the mid-p HWE exact test (plink2 --hwe midp)' },
+  { name: 'mind', type: 'number', help: 'remove samples with missing call rate above this (plink2 --mind)' },
+];
+
+/** The QC options given on the command line, or undefined when none is. */
+export function qcFromArgs(a: ParsedArgs): VariantQcOptions | undefined {
+  const q: VariantQcOptions = {};
+  const maf = arg.num(a, 'maf'), geno = arg.num(a, 'geno'), hwe = arg.num(a, 'hwe'), mind = arg.num(a, 'mind');
+  if (maf !== undefined) q.maf = maf;
+  if (geno !== undefined) q.geno = geno;
+  if (hwe !== undefined) q.hwe = hwe;
+  if (mind !== undefined) q.mind = mind;
+  if (arg.flag(a, 'hwe-midp')) q.hweMidp = true;
+  return Object.keys(q).length ? q : undefined;
+}
