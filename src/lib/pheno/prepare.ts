@@ -45,6 +45,8 @@ export interface PrepareOptions {
   skewThreshold?: number;
   /** Knots kept per rank-int column (default 1000). */
   maxKnots?: number;
+  /** How messages name the include/exclude/transforms options (the CLI passes '--pheno-name' etc.). */
+  optionLabels?: { include?: string; exclude?: string; transforms?: string };
   signal?: AbortSignal;
 }
 
@@ -106,10 +108,11 @@ export function prepare(table: Table, opts: PrepareOptions = {}): Prepared {
       throw new InputError({ file, column: name, expected: `one of ${listNames(names)}` }, `no such column (${what})`);
     }
   };
-  opts.include?.forEach((c) => checkName(c, 'include'));
-  opts.exclude?.forEach((c) => checkName(c, 'exclude'));
+  const labels = opts.optionLabels ?? {};
+  opts.include?.forEach((c) => checkName(c, labels.include ?? 'include'));
+  opts.exclude?.forEach((c) => checkName(c, labels.exclude ?? 'exclude'));
   for (const [c, t] of Object.entries(opts.transforms ?? {})) {
-    checkName(c, 'transform');
+    checkName(c, labels.transforms ?? 'transform');
     if (!TRANSFORMS.includes(t)) {
       throw new InputError({ file, column: c, expected: `one of ${TRANSFORMS.join(', ')}`, found: `'${t}'` }, 'unknown transform');
     }
