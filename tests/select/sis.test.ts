@@ -1,7 +1,7 @@
 /**
  * SIS screening against a direct computation: every feature (SNP, E, SNPxE, SNPxSNP top-M x all) built
- * explicitly as a vector (centered, mean-imputed dosages), residualized on the covariates, correlated with
- * the residualized response; the default d = floor(n / log n) and the ranking of the top d must match the
+ * explicitly as a vector (raw products of mean-imputed dosages), residualized on the covariates (interactions:
+ * on the covariates and both parents), correlated with the response residualized the same way; the default d = floor(n / log n) and the ranking of the top d must match the
  * kernel-based screening exactly (scores within 1e-9). ISIS: a SNP jointly but not marginally important.
  */
 import { describe, it, expect } from 'vitest';
@@ -28,6 +28,13 @@ function centeredImputed(g: Float64Array): Float64Array {
   return Float64Array.from(g, (v) => (v === v ? v - mu : 0));
 }
 
+function imputed(g: Float64Array): Float64Array {
+  let s = 0;
+  let c = 0;
+  for (const v of g) if (v === v) (s += v), c++;
+  return Float64Array.from(g, (v) => (v === v ? v : s / c));
+}
+
 function residualizeOn(cols: Float64Array[], v: Float64Array): Float64Array {
   // Gram-Schmidt against the (orthonormalized) covariate columns.
   const out = Float64Array.from(v);
@@ -49,6 +56,12 @@ function orthonormal(cols: Float64Array[]): Float64Array[] {
     out.push(Float64Array.from(r, (x) => x / Math.sqrt(s)));
   }
   return out;
+}
+
+/** Correlation of f and y after both are residualized on the columns `on`. */
+function partialCorr(f: Float64Array, on: Float64Array[], y: Float64Array): number {
+  const q = orthonormal(on);
+  return corr(residualizeOn(q, f), residualizeOn(q, y));
 }
 
 function corr(a: Float64Array, b: Float64Array): number {
@@ -73,8 +86,10 @@ describe('SIS screening', () => {
     const sex = Float64Array.from({ length: n }, () => (rng.next() < 0.5 ? 1 : 0));
     const e1 = Float64Array.from({ length: n }, (_, i) => (rng.next() < 0.3 ? 1 : 0) + 0.01 * age[i]);
     const e2 = Float64Array.from({ length: n }, () => 2 + rng.normal());
+    const g = geno.map(imputed);
+    // Raw products, as the simulator plants them; the SNPxSNP term has one marginal parent (rs11).
+    const yv = Float64Array.from({ length: n }, (_, i) => 0.02 * age[i] + 0.8 * g[3][i] + 0.5 * g[7][i] * e2[i] + 0.6 * g[10][i] + 0.9 * g[10][i] * g[20][i] + rng.normal());
     const gc = geno.map(centeredImputed);
-    const yv = Float64Array.from({ length: n }, (_, i) => 0.02 * age[i] + 0.8 * gc[3][i] + 0.8 * gc[7][i] * (e2[i] - 2) + 0.6 * gc[10][i] + 1.2 * gc[10][i] * gc[20][i] + rng.normal());
     const run = await runSis(
       {
         source: memorySource(geno, n, 32),
@@ -93,18 +108,17 @@ describe('SIS screening', () => {
       BASE,
     );
     // Direct computation.
-    const Q = orthonormal([new Float64Array(n).fill(1), age, sex]);
+    const Q0 = [new Float64Array(n).fill(1), age, sex];
+    const Q = orthonormal(Q0);
     const yr = residualizeOn(Q, yv);
-    const envC = [e1, e2].map((e) => {
-      const m = e.reduce((a, b) => a + b, 0) / n;
-      return Float64Array.from(e, (x) => x - m);
-    });
+    const envC = [e1, e2];
+    const gi = g;
     const feats: { term: string; r: number }[] = [];
     const snpR = gc.map((g) => corr(residualizeOn(Q, g), yr));
     gc.forEach((g, v) => feats.push({ term: `rs${v + 1}`, r: snpR[v] }));
     envC.forEach((e, k) => {
       feats.push({ term: `e${k + 1}`, r: corr(residualizeOn(Q, e), yr) });
-      gc.forEach((g, v) => feats.push({ term: `rs${v + 1}:e${k + 1}`, r: corr(residualizeOn(Q, Float64Array.from(g, (x, i) => x * e[i])), yr) }));
+      gi.forEach((g, v) => feats.push({ term: `rs${v + 1}:e${k + 1}`, r: partialCorr(Float64Array.from(g, (x, i) => x * e[i]), [...Q0, g, e], yv) }));
     });
     const top = snpR
       .map((r, v) => ({ r: Math.abs(r), v }))
@@ -116,7 +130,7 @@ describe('SIS screening', () => {
       for (let b = 0; b < M; b++) {
         if (b === a || (topSet.has(b) && b < a)) continue;
         const name = `rs${Math.min(a, b) + 1}:rs${Math.max(a, b) + 1}`;
-        feats.push({ term: name, r: corr(residualizeOn(Q, Float64Array.from(gc[a], (x, i) => x * gc[b][i])), yr) });
+        feats.push({ term: name, r: partialCorr(Float64Array.from(gi[a], (x, i) => x * gi[b][i]), [...Q0, gi[a], gi[b]], yv) });
       }
     }
     expect(feats.length).toBe(M + 2 + 2 * M + pairsInUniverse('top', M, 5));
@@ -136,6 +150,10 @@ describe('SIS screening', () => {
     // The planted terms (SNPxSNP with one marginal parent) are screened in and selected.
     const sel = res.selected.map((s) => s.term);
     expect(sel).toEqual(expect.arrayContaining(['rs4', 'rs8:e2', 'rs11', 'rs11:rs21']));
+    expect(sel.length).toBeLessThanOrEqual(5);
+    const gxg = res.selected.find((s) => s.term === 'rs11:rs21');
+    expect(gxg?.parents).toEqual(['rs11', 'rs21']);
+    expect(gxg?.parentsSelected).toEqual([true, false]);
   });
 
   it('ISIS adds a SNP that is jointly but not marginally important', async () => {

@@ -1,8 +1,9 @@
 /**
- * A candidate term of the selection problem. Genotype-based features are products of a centered,
- * mean-imputed dosage g_c(v) (missing calls are set to the variant's mean over the analysed samples, i.e.
- * to 0 after centering) with a multiplier: 1 (SNP), a centered environment factor E_c (GxE: `SNPID:E`), or
- * another SNP's g_c (GxG: `SNPID1:SNPID2`, the lower file index first). ENV features are E_c alone.
+ * A candidate term of the selection problem. Genotype-based features are raw (uncentered) products of the
+ * mean-imputed dosage g~(v) (missing calls set to the variant's mean over the analysed samples) with a
+ * multiplier: 1 (SNP), an environment factor E (GxE: `SNPID:E`), or another SNP's g~ (GxG: `SNPID1:SNPID2`,
+ * the lower file index first): the plink2 --glm interaction parameterization, and the simulator's. ENV
+ * features are E alone.
  * Every feature is residualized on the covariates (with intercept) before it is scored or fitted.
  */
 export type FeatureType = 'SNP' | 'ENV' | 'GxE' | 'GxG';
@@ -13,7 +14,10 @@ export interface Feature {
   variant: number;
   /** ENV/GxE: environment index; GxG: partner variant index (< variant is not required); SNP: -1. */
   aux: number;
-  /** Screening score: correlation with the (residualized) response; |score| ranks. */
+  /**
+   * Screening score: correlation with the response after both are residualized on the covariates (and, for
+   * GxE/GxG, on the interaction's two parents); |score| ranks.
+   */
   score: number;
 }
 

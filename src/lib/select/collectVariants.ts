@@ -1,7 +1,7 @@
 /**
  * Keeps the genotype rows of chosen variants from one pass over the source: packed rows are copied as they
- * are (n/4 bytes each), dosage rows as Float32; `centeredDosage` decodes one on demand to the analysed
- * samples, centered at the analysed mean with missing calls set to that mean (0 after centering).
+ * are (n/4 bytes each), dosage rows as Float32; `imputedDosage` decodes one on demand to the analysed
+ * samples, with missing calls set to the analysed mean.
  */
 import { decodeDosages } from '../io/bedDecode';
 import type { GenotypeSource } from '../io/GenotypeSource';
@@ -36,8 +36,8 @@ export async function collectVariants(
   return out;
 }
 
-/** Centered, mean-imputed dosage of a kept row on the analysed rows (rowOf: source sample -> row or -1). */
-export function centeredDosage(row: VariantRow, rowOf: Int32Array, nA: number, mean: number, scratch?: Float32Array): Float64Array {
+/** Mean-imputed dosage of a kept row on the analysed rows (rowOf: source sample -> row or -1). */
+export function imputedDosage(row: VariantRow, rowOf: Int32Array, nA: number, mean: number, scratch?: Float32Array): Float64Array {
   const nS = rowOf.length;
   let d: Float32Array;
   if ('packed' in row) {
@@ -49,7 +49,7 @@ export function centeredDosage(row: VariantRow, rowOf: Int32Array, nA: number, m
     const i = rowOf[s];
     if (i < 0) continue;
     const g = d[s];
-    out[i] = g === g ? g - mean : 0;
+    out[i] = g === g ? g : mean;
   }
   return out;
 }

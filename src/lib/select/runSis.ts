@@ -4,7 +4,7 @@
  * rounds and selection stability by subsampling.
  *
  * Model: y = C a + sum_j f_j b_j + e, covariates C (with intercept) adjusted for by residualizing y and every
- * feature on C (never screened or penalized). Features (Feature.ts) use centered, mean-imputed dosages.
+ * feature on C (never screened or penalized). Features (Feature.ts) are raw products of mean-imputed dosages.
  * Screening keeps the top d by |corr(f_j, y)| (default d = floor(n / log n) as the SIS R package), one
  * genotype pass for SNP and SNPxE of all responses, one more (per batch of partners) for SNPxSNP.
  */
@@ -14,7 +14,7 @@ import type { GenotypeSource } from '../io/GenotypeSource';
 import { tTwoSidedP } from '../math/dist';
 import { createRng, permutation, type Rng } from '../math/rng';
 import { covariateBasis, residualize, type CovariateBasis } from './CovariateBasis';
-import { centeredDosage, collectVariants, type VariantRow } from './collectVariants';
+import { imputedDosage, collectVariants, type VariantRow } from './collectVariants';
 import { featureKey, featureName, parentNames, type Feature, type FeatureType } from './Feature';
 import { penaltySpec, type PenaltyKind, type PenaltySpec } from './penalty';
 import { marginalPass, offerFeature, pairPass, type PairMode, type QcCounts, type QcOptions, type ScreenData, type VariantInfo } from './screenGenotypes';
@@ -72,7 +72,10 @@ export interface ScreenedTerm {
   feature: Feature;
   term: string;
   type: FeatureType;
-  /** Correlation with the residualized response (ISIS rounds: with the round's residual). */
+  /**
+   * Screening score: correlation with the response, both residualized on the covariates (interactions: on
+   * the covariates and both parents); ISIS rounds: with the round's residual.
+   */
   score: number;
   rank: number;
   /** ISIS round in which the term was screened in (0 = SIS). */
@@ -85,13 +88,13 @@ export interface SelectedTerm {
   type: FeatureType;
   chrom: string;
   pos: number;
-  /** Refitted (unpenalized) joint coefficient on the feature's scale (per centered dosage, x E_c units). */
+  /** Refitted (unpenalized) joint coefficient per unit of the raw feature (dosage, dosage x E, dosage x dosage, E). */
   beta: number;
   /** Penalized coefficient at the chosen lambda, same scale. */
   betaPenalized: number;
-  /** Marginal correlation of the residualized feature with the residualized response. */
+  /** Partial correlation of the term with the response given the covariates (interactions: and parents). */
   marginalR: number;
-  /** Marginal P: t test of that correlation, n - covariates - 2 degrees of freedom. */
+  /** Marginal P: t test of that partial correlation (the scan's test of the term, mean-imputed genotypes). */
   p: number;
   /** Selection frequency over the subsamples, or null when stability was not run. */
   stability: number | null;
@@ -142,7 +145,8 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
   const y = input.responses.map((r) => residualize(basis, r.values));
   const envC = input.env.map((e) => center(e.values, n));
   const envRes = envC.map((e) => residualize(basis, e));
-  const data: ScreenData = { source: input.source, rowOf: input.rowOf, basis, env: envC };
+  const envRaw = input.env.map((e) => Float64Array.from({ length: n }, (_, i) => e.values[i]));
+  const data: ScreenData = { source: input.source, rowOf: input.rowOf, basis, env: envRaw };
   const envNames = input.env.map((e) => e.name);
   const d0 = o.nsis ?? defaultNsis(n);
   const spec: PenaltySpec = penaltySpec(o.penalty, { alpha: o.alpha });
@@ -188,7 +192,7 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
         const rows = await collectVariants(input.source, want, { signal: o.signal, chunkVariants: o.chunkVariants });
         partnerDosage = new Map();
         const scratch = new Float32Array(input.rowOf.length);
-        for (const [v, row] of rows) partnerDosage.set(v, centeredDosage(row, input.rowOf, n, info.mean[v], scratch));
+        for (const [v, row] of rows) partnerDosage.set(v, imputedDosage(row, input.rowOf, n, info.mean[v], scratch));
       }
     }
     const vi = info as VariantInfo;
@@ -242,7 +246,7 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
     const rows = await rowsFor(input.source, which.map((k) => candidates[k]), o);
     for (const k of which) {
       throwIfAborted(o.signal);
-      const zs = featureMatrix(candidates[k].map((c) => c.feature), rows, input.rowOf, vinfo, envC, basis);
+      const zs = featureMatrix(candidates[k].map((c) => c.feature), rows, input.rowOf, vinfo, envRaw, basis);
       const std = standardizeColumns(zs, n, candidates[k].length);
       selections[k] = selectPenalized(std.x, y[k], n, candidates[k].length, {
         penalty: spec,
@@ -303,7 +307,7 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
   for (let k = 0; k < K; k++) {
     const cands = candidates[k];
     const d = cands.length;
-    const z = featureMatrix(cands.map((c) => c.feature), rowsAll, input.rowOf, vinfo, envC, basis);
+    const z = featureMatrix(cands.map((c) => c.feature), rowsAll, input.rowOf, vinfo, envRaw, basis);
     if (o.stability > 0) freq[k] = stabilityFrequencies(z, y[k], n, d, o.stability, o.stabilityFraction ?? 0.5, rng.fork(), {
       spec,
       tune: o.tune,
@@ -313,22 +317,25 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
       dfMax: o.dfMax,
       signal: o.signal,
     });
-    results.push(describe(k, z, cands, selections[k] as Selection, freq[k]));
+    results.push(describe(k, z, cands, selections[k] as Selection, freq[k], rowsAll));
   }
   const stabilitySeconds = o.stability > 0 ? (performance.now() - tStab) / 1000 : 0;
 
-  function describe(k: number, z: Float64Array, cands: Candidate[], sel: Selection, fr: Float64Array | null): ResponseSelection {
+  function describe(k: number, z: Float64Array, cands: Candidate[], sel: Selection, fr: Float64Array | null, rows: Map<number, VariantRow>): ResponseSelection {
     const d = cands.length;
     const std = standardizeColumns(z, n, d);
-    const yy = dot(y[k], y[k]);
-    const df = n - basis.q1 - 1;
+    const scratch = new Float32Array(input.rowOf.length);
+    const snpRes = (v: number) => residualize(basis, imputedDosage(rows.get(v) as VariantRow, input.rowOf, n, vinfo.mean[v], scratch));
     const selectedNames = new Set(Array.from(sel.active, (j) => featureName(cands[j].feature, vinfo.ids, envNames)));
     const selected: SelectedTerm[] = Array.from(sel.active, (j, a) => {
       const f = cands[j].feature;
       const scale = std.scale[j];
-      let zy = 0;
-      for (let i = 0; i < n; i++) zy += std.x[j * n + i] * y[k][i];
-      const r = yy > 0 ? zy / Math.sqrt(n * yy) : 0;
+      // Marginal statistic as the scan tests it: the term with the covariates (and, for an interaction, both
+      // parents) in the model; t test of the partial correlation.
+      const parentCols: Float64Array[] =
+        f.type === 'GxE' ? [snpRes(f.variant), envRes[f.aux]] : f.type === 'GxG' ? [snpRes(f.variant), snpRes(f.aux)] : [];
+      const r = partialCorrelation(z.subarray(j * n, (j + 1) * n), parentCols, y[k]);
+      const df = n - basis.q1 - 1 - parentCols.length;
       const t = r * Math.sqrt(df / Math.max(1e-300, 1 - r * r));
       const parents = parentNames(f, vinfo.ids, envNames);
       return {
@@ -392,6 +399,34 @@ export function pairsInUniverse(mode: GxgMode, nQc: number, M: number): number {
   }
 }
 
+/** Correlation of f and y after removing their projections on `on` (all vectors already orthogonal to C). */
+function partialCorrelation(f: ArrayLike<number>, on: Float64Array[], y: Float64Array): number {
+  const basisVecs: Float64Array[] = [];
+  for (const c of on) {
+    const v = Float64Array.from(c);
+    for (let pass = 0; pass < 2; pass++) {
+      for (const q of basisVecs) {
+        const d = dot(q, v);
+        for (let i = 0; i < v.length; i++) v[i] -= d * q[i];
+      }
+    }
+    const nv = Math.sqrt(dot(v, v));
+    if (nv > 0) basisVecs.push(v.map((x) => x / nv));
+  }
+  const fr = Float64Array.from(f);
+  const yr = Float64Array.from(y);
+  for (const q of basisVecs) {
+    const df = dot(q, fr);
+    const dy = dot(q, yr);
+    for (let i = 0; i < fr.length; i++) {
+      fr[i] -= df * q[i];
+      yr[i] -= dy * q[i];
+    }
+  }
+  const den = Math.sqrt(dot(fr, fr) * dot(yr, yr));
+  return den > 0 ? dot(fr, yr) / den : 0;
+}
+
 function center(v: ArrayLike<number>, n: number): Float64Array {
   let m = 0;
   for (let i = 0; i < n; i++) m += v[i];
@@ -424,7 +459,7 @@ function featureMatrix(
   rows: Map<number, VariantRow>,
   rowOf: Int32Array,
   info: VariantInfo,
-  envC: Float64Array[],
+  env: Float64Array[],
   basis: CovariateBasis,
 ): Float64Array {
   const n = basis.n;
@@ -434,7 +469,7 @@ function featureMatrix(
   const g = (v: number) => {
     const row = rows.get(v);
     if (!row) throw new Error(`featureMatrix: genotypes of variant ${v} were not collected`);
-    return centeredDosage(row, rowOf, n, info.mean[v], scratch);
+    return imputedDosage(row, rowOf, n, info.mean[v], scratch);
   };
   for (let j = 0; j < d; j++) {
     const f = features[j];
@@ -444,11 +479,11 @@ function featureMatrix(
         col = g(f.variant);
         break;
       case 'ENV':
-        col = envC[f.aux];
+        col = env[f.aux];
         break;
       case 'GxE': {
         col = g(f.variant);
-        const e = envC[f.aux];
+        const e = env[f.aux];
         for (let i = 0; i < n; i++) col[i] *= e[i];
         break;
       }

@@ -3,15 +3,16 @@
  * feature with a covariate-residualized response (or ISIS residual), computed from the scan engine's kernel
  * sums (assoc/kernel.ts chunkStats) in one pass over the genotypes for all responses at once:
  *
- *   X columns, per multiplier w (1 for SNPs, E_c for SNPxE, g_c(a) for SNPxSNP with partner a):
+ *   X columns, per multiplier w (1 for SNPs, raw E for SNPxE, raw imputed dosage of partner a for SNPxSNP):
  *   [w*y_k for the responses scored with w] [w*c_l for each covariate incl. intercept] [w^2 unless w = 1].
  *
- * For variant v with analysed mean mu (missing calls mean-imputed, hence 0 after centering), the feature
- * f = (g - mu) w has, over the observed samples: f.y_k = gx - mu x, f.c_l = gx - mu x,
- * |f|^2 = g2x(w^2) - 2 mu gx(w^2) + mu^2 x(w^2); the residualized norm is |f|^2 - s^T (C^T C)^-1 s.
- * Rows of X of samples outside the analysis are 0, so they drop out of every sum.
+ * Features are raw products f = g~ w of the mean-imputed dosage g~ (missing calls set to the variant's mean
+ * mu over the analysed samples), the plink2 --glm interaction parameterization. Over the analysed samples,
+ * with T(u) the column total of X: f.u = gx(wu) + mu (T(wu) - x(wu)), |f|^2 = g2x(w^2) + mu^2 (T(w^2) - x(w^2)),
+ * and the residualized norm is |f|^2 - s^T (C^T C)^-1 s with s = f.c. Rows of X of samples outside the
+ * analysis are 0, so they drop out of every sum.
  */
-import { chunkStats, type SampleMatrix } from '../assoc/kernel';
+import { chunkStats, columnTotals, type SampleMatrix } from '../assoc/kernel';
 import type { GenotypeChunk, GenotypeSource } from '../io/GenotypeSource';
 import { throwIfAborted } from '../compute/cancel';
 import { createProgress, type ProgressCallback } from '../compute/progress';
@@ -24,7 +25,7 @@ export interface ScreenData {
   /** For each genotype-source sample, its analysis row (0..n-1) or -1 when it is not analysed. */
   rowOf: Int32Array;
   basis: CovariateBasis;
-  /** Centered environment factors on the analysed rows. */
+  /** Environment factors (raw) on the analysed rows. */
   env: Float64Array[];
 }
 
@@ -43,6 +44,12 @@ interface Block {
   yCol: number;
   cCol: number;
   w2Col: number;
+  /** Parent w's cross-products with the covariates (C^T w), Ginv C^T w, w.w - C^T w Ginv C^T w. */
+  cw: Float64Array;
+  tw: Float64Array;
+  p2p2: number;
+  /** w . target_k for every target (not only those scored). */
+  wy: Float64Array;
 }
 
 export interface VariantInfo {
@@ -71,10 +78,12 @@ export interface QcCounts {
   constant: number;
 }
 
-/** Builds the sample-side matrix (genotype-source rows) for a list of multipliers. */
+/** Builds the sample-side matrix (genotype-source rows) for a list of multipliers; the first must be 'one'. */
 export function buildSampleMatrix(data: ScreenData, targets: Float64Array[], mults: Multiplier[]): { X: SampleMatrix; blocks: Block[] } {
   const { basis, rowOf } = data;
   const q1 = basis.q1;
+  const nA = basis.n;
+  if (mults[0]?.kind !== 'one') throw new Error('buildSampleMatrix: the first multiplier must be 1');
   const blocks: Block[] = [];
   let m = 0;
   for (const mult of mults) {
@@ -84,7 +93,27 @@ export function buildSampleMatrix(data: ScreenData, targets: Float64Array[], mul
     m += q1;
     let w2Col = cCol;
     if (mult.w) w2Col = m++;
-    blocks.push({ mult, yCol, cCol, w2Col });
+    const cw = new Float64Array(q1);
+    const wy = new Float64Array(targets.length);
+    let ww = 0;
+    if (mult.w) {
+      const w = mult.w;
+      for (let i = 0; i < nA; i++) {
+        const wi = w[i];
+        ww += wi * wi;
+        for (let l = 0; l < q1; l++) cw[l] += wi * basis.c[i * q1 + l];
+      }
+      for (let k = 0; k < targets.length; k++) {
+        let t = 0;
+        const yk = targets[k];
+        for (let i = 0; i < nA; i++) t += w[i] * yk[i];
+        wy[k] = t;
+      }
+    }
+    const tw = ginvTimes(basis, cw);
+    let q = 0;
+    for (let l = 0; l < q1; l++) q += cw[l] * tw[l];
+    blocks.push({ mult, yCol, cCol, w2Col, cw, tw, p2p2: ww - q, wy });
   }
   const nS = rowOf.length;
   const X = new Float64Array(nS * m);
@@ -103,34 +132,150 @@ export function buildSampleMatrix(data: ScreenData, targets: Float64Array[], mul
   return { X: { n: nS, m, data: X }, blocks };
 }
 
-/** Scores a block of one variant; calls back with (response, correlation) for each scored response. */
-function scoreBlock(
+function ginvTimes(basis: CovariateBasis, v: Float64Array): Float64Array {
+  const q1 = basis.q1;
+  const out = new Float64Array(q1);
+  for (let a = 0; a < q1; a++) {
+    let t = 0;
+    for (let b = 0; b < q1; b++) t += basis.ginv[a * q1 + b] * v[b];
+    out[a] = t;
+  }
+  return out;
+}
+
+/**
+ * Per-variant scratch: the SNP's own quantities (from the block w = 1), needed to adjust its interactions
+ * for their parents.
+ */
+class VariantScratch {
+  /** C^T g~ and Ginv C^T g~. */
+  readonly s: Float64Array;
+  readonly t: Float64Array;
+  /** |M_C g~|^2. */
+  p1p1 = 0;
+  /** g~ . target_k (targets are already orthogonal to C). */
+  readonly gy: Float64Array;
+  /** Scratch for a block's C^T f and Ginv C^T f. */
+  readonly sf: Float64Array;
+  readonly tf: Float64Array;
+  constructor(q1: number, K: number) {
+    this.s = new Float64Array(q1);
+    this.t = new Float64Array(q1);
+    this.gy = new Float64Array(K);
+    this.sf = new Float64Array(q1);
+    this.tf = new Float64Array(q1);
+  }
+}
+
+/**
+ * Scores the SNP block (w = 1) of one variant: correlation of M_C g~ with each target. Fills the variant
+ * scratch. Returns false when the SNP has no variation left after the covariates.
+ */
+function scoreSnp(
   b: Block,
-  gx: Float64Array,
-  g2x: Float64Array,
-  x: Float64Array,
+  st: { gx: Float64Array; g2x: Float64Array; x: Float64Array },
+  tot: Float64Array,
   o: number,
   mu: number,
   basis: CovariateBasis,
-  s: Float64Array,
   yy: Float64Array,
+  vs: VariantScratch,
   out: (k: number, corr: number) => void,
 ): boolean {
   const q1 = basis.q1;
-  for (let l = 0; l < q1; l++) s[l] = gx[o + b.cCol + l] - mu * x[o + b.cCol + l];
-  const w2 = o + b.w2Col;
-  const nn = g2x[w2] - 2 * mu * gx[w2] + mu * mu * x[w2];
-  const res = nn - projectedNorm2(basis, s);
-  // Relative tolerance: a feature (almost) in the span of the covariates is not a candidate.
+  const { gx, g2x, x } = st;
+  for (let l = 0; l < q1; l++) {
+    const c = b.cCol + l;
+    vs.s[l] = gx[o + c] + mu * (tot[c] - x[o + c]);
+  }
+  const w2 = b.w2Col; // the intercept column: |g~|^2 = sum g~^2
+  const nn = g2x[o + w2] + mu * mu * (tot[w2] - x[o + w2]);
+  let q = 0;
+  for (let a = 0; a < q1; a++) {
+    let t = 0;
+    for (let c = 0; c < q1; c++) t += basis.ginv[a * q1 + c] * vs.s[c];
+    vs.t[a] = t;
+    q += vs.s[a] * t;
+  }
+  const res = nn - q;
+  vs.p1p1 = res;
+  // Relative tolerance: a SNP (almost) in the span of the covariates is not a candidate.
   if (!(res > 1e-9 * nn) || !(nn > 0)) return false;
   const rs = b.mult.responses;
   for (let r = 0; r < rs.length; r++) {
     const k = rs[r];
-    const yc = o + b.yCol + r;
-    const num = gx[yc] - mu * x[yc];
+    const yc = b.yCol + r;
+    const num = gx[o + yc] + mu * (tot[yc] - x[o + yc]);
+    vs.gy[k] = num;
     out(k, num / Math.sqrt(res * yy[k]));
   }
   return true;
+}
+
+/**
+ * Scores an interaction block f = g~ w of one variant: the partial correlation of f with each target given
+ * the covariates and both parents (g~ and w), i.e. the ranking of the plink2 --glm interaction test. A raw
+ * product correlates with its parents, so without this adjustment the screened set fills with products of
+ * one strong SNP (measured: docs/selection.md).
+ */
+function scoreInteraction(
+  b: Block,
+  st: { gx: Float64Array; g2x: Float64Array; x: Float64Array },
+  tot: Float64Array,
+  o: number,
+  mu: number,
+  basis: CovariateBasis,
+  yy: Float64Array,
+  vs: VariantScratch,
+  out: (k: number, corr: number) => void,
+): void {
+  const q1 = basis.q1;
+  const { gx, g2x, x } = st;
+  const sf = vs.sf;
+  for (let l = 0; l < q1; l++) {
+    const c = b.cCol + l;
+    sf[l] = gx[o + c] + mu * (tot[c] - x[o + c]);
+  }
+  const w2 = b.w2Col;
+  const ffRaw = g2x[o + w2] + mu * mu * (tot[w2] - x[o + w2]); // sum (g~ w)^2
+  const wCol = b.cCol; // column w * 1
+  const g2w = g2x[o + wCol] + mu * mu * (tot[wCol] - x[o + wCol]); // sum g~^2 w
+  const gw2 = gx[o + w2] + mu * (tot[w2] - x[o + w2]); // sum g~ w^2
+  const gw = sf[0]; // sum g~ w (intercept column)
+  let qff = 0;
+  let p1f = g2w;
+  let p2f = gw2;
+  let p1p2 = gw;
+  for (let a = 0; a < q1; a++) {
+    let t = 0;
+    for (let c = 0; c < q1; c++) t += basis.ginv[a * q1 + c] * sf[c];
+    qff += sf[a] * t;
+    p1f -= vs.s[a] * t;
+    p2f -= b.cw[a] * t;
+    p1p2 -= vs.s[a] * b.tw[a];
+  }
+  const ff = ffRaw - qff;
+  const p1p1 = vs.p1p1;
+  const p2p2 = b.p2p2;
+  const det = p1p1 * p2p2 - p1p2 * p1p2;
+  if (!(det > 1e-10 * p1p1 * p2p2)) return;
+  const i11 = p2p2 / det;
+  const i22 = p1p1 / det;
+  const i12 = -p1p2 / det;
+  const resF = ff - (p1f * p1f * i11 + 2 * p1f * p2f * i12 + p2f * p2f * i22);
+  if (!(resF > 1e-9 * ff)) return;
+  const rs = b.mult.responses;
+  for (let r = 0; r < rs.length; r++) {
+    const k = rs[r];
+    const yc = b.yCol + r;
+    const fy = gx[o + yc] + mu * (tot[yc] - x[o + yc]);
+    const p1y = vs.gy[k];
+    const p2y = b.wy[k];
+    const resY = yy[k] - (p1y * p1y * i11 + 2 * p1y * p2y * i12 + p2y * p2y * i22);
+    const resFY = fy - (p1f * p1y * i11 + (p1f * p2y + p2f * p1y) * i12 + p2f * p2y * i22);
+    if (!(resY > 0)) continue;
+    out(k, resFY / Math.sqrt(resF * resY));
+  }
 }
 
 function sumSquares(v: Float64Array): number {
@@ -180,10 +325,11 @@ export async function marginalPass(data: ScreenData, targets: Float64Array[], o:
   const info: VariantInfo = o.info ?? { ids: [], chrom: [], pos: [], mean: [], qc: [] };
   const collect = !o.info;
   const qc: QcCounts = { variants: 0, passed: 0, lowCallRate: 0, lowMaf: 0, constant: 0 };
-  const s = new Float64Array(data.basis.q1);
+  const vs = new VariantScratch(data.basis.q1, K);
   const progress = createProgress('sis', data.source.nVariants ?? 0, o.onProgress, { unit: 'variants' });
   const one = blocks[0];
   const m = X.m;
+  const tot = columnTotals(X);
   for await (const chunk of data.source.chunks({ signal: o.signal, chunkVariants: o.chunkVariants })) {
     throwIfAborted(o.signal);
     const st = chunkStats(chunk, X);
@@ -217,18 +363,18 @@ export async function marginalPass(data: ScreenData, targets: Float64Array[], o:
         if (collect) info.qc[vi] = 0;
         continue;
       }
-      let scored = false;
-      for (let bi = 0; bi < blocks.length; bi++) {
-        const b = blocks[bi];
-        const ok = scoreBlock(b, st.gx, st.g2x, st.x, base, mu, data.basis, s, yy, (k, corr) => {
-          const a = Math.abs(corr);
-          if (b.mult.kind === 'one') {
-            if (a > tops[k].floor) tops[k].offer(a, () => vi);
-            offerFeature(heaps[k], o.exclude?.[k], 'SNP', vi, -1, corr);
-          } else offerFeature(heaps[k], o.exclude?.[k], 'GxE', vi, b.mult.index, corr);
-        });
-        if (bi === 0) scored = ok;
-        if (bi === 0 && !ok) break;
+      const scored = scoreSnp(one, st, tot, base, mu, data.basis, yy, vs, (k, corr) => {
+        const a = Math.abs(corr);
+        if (a > tops[k].floor) tops[k].offer(a, () => vi);
+        offerFeature(heaps[k], o.exclude?.[k], 'SNP', vi, -1, corr);
+      });
+      if (scored) {
+        for (let bi = 1; bi < blocks.length; bi++) {
+          const b = blocks[bi];
+          scoreInteraction(b, st, tot, base, mu, data.basis, yy, vs, (k, corr) =>
+            offerFeature(heaps[k], o.exclude?.[k], 'GxE', vi, b.mult.index, corr),
+          );
+        }
       }
       if (collect) {
         if (scored) {
@@ -238,7 +384,7 @@ export async function marginalPass(data: ScreenData, targets: Float64Array[], o:
           info.qc[vi] = 0;
           qc.constant++;
         }
-      } else qc.passed++;
+      } else if (scored) qc.passed++;
     }
     progress.tick(chunk.start + chunk.count);
   }
@@ -265,7 +411,7 @@ export interface PairPassOptions {
   mode: PairMode;
   /** Per response: the SNPs paired (top-M list); for 'all' every QC-passed SNP is a partner. */
   partners: number[][];
-  /** Centered, mean-imputed dosages of the partner SNPs on the analysed rows. */
+  /** Mean-imputed dosages of the partner SNPs on the analysed rows. */
   partnerDosage: Map<number, Float64Array>;
   info: VariantInfo;
   exclude?: Set<string>[];
@@ -283,8 +429,8 @@ export interface PairPassResult {
 }
 
 /**
- * SNPxSNP scores: each partner a's g_c(a) multiplies the sample side, so one more pass gives the sums of
- * g_c(b) g_c(a) with every response and covariate for every variant b. Pairs are kept once:
+ * SNPxSNP scores: each partner a's imputed dosage multiplies the sample side, so one more pass gives the sums of
+ * g~(b) g~(a) with every response and covariate for every variant b. Pairs are kept once:
  * 'top': a in top(k), b any QC-passed SNP other than a (b also in top(k): only b > a);
  * 'among': a and b in top(k), b > a; 'all': every pair b > a.
  */
@@ -312,16 +458,19 @@ export async function pairPass(data: ScreenData, targets: Float64Array[], heaps:
   const q1 = data.basis.q1;
   const maxCells = o.maxCells ?? 16_000_000;
   const yy = Float64Array.from(targets, sumSquares);
-  const s = new Float64Array(q1);
+  const vs = new VariantScratch(q1, K);
+  const all = Array.from({ length: K }, (_, k) => k);
+  const oneMult: Multiplier = { w: null, responses: all, kind: 'one', index: -1 };
   let pairs = 0;
   let passes = 0;
   const nVar = o.info.ids.length;
-  // Base block (w = 1) gives mu-independent checks; it is cheap and keeps the scoring code uniform.
   let start = 0;
   const progressTotal = allMults.length * nVar;
   const progress = createProgress('sis-pairs', progressTotal, o.onProgress, { unit: 'pairs' });
+  const noop = () => {};
   while (start < allMults.length) {
-    let cols = 0;
+    // Each pass carries the SNP block (w = 1: the variant's own parent quantities) and a batch of partners.
+    let cols = K + q1;
     let end = start;
     while (end < allMults.length) {
       const c = allMults[end].responses.length + q1 + 1;
@@ -330,8 +479,9 @@ export async function pairPass(data: ScreenData, targets: Float64Array[], heaps:
       end++;
     }
     const batch = allMults.slice(start, end);
-    const { X, blocks } = buildSampleMatrix(data, targets, batch);
+    const { X, blocks } = buildSampleMatrix(data, targets, [oneMult, ...batch]);
     const m = X.m;
+    const tot = columnTotals(X);
     passes++;
     for await (const chunk of data.source.chunks({ signal: o.signal, chunkVariants: o.chunkVariants })) {
       throwIfAborted(o.signal);
@@ -342,10 +492,12 @@ export async function pairPass(data: ScreenData, targets: Float64Array[], heaps:
         if (o.info.qc[b] !== 1) continue;
         const mu = o.info.mean[b];
         const base = v * m;
-        for (const blk of blocks) {
+        if (!scoreSnp(blocks[0], st, tot, base, mu, data.basis, yy, vs, noop)) continue;
+        for (let bi = 1; bi < blocks.length; bi++) {
+          const blk = blocks[bi];
           const a = blk.mult.index;
           if (a === b) continue;
-          scoreBlock(blk, st.gx, st.g2x, st.x, base, mu, data.basis, s, yy, (k, corr) => {
+          scoreInteraction(blk, st, tot, base, mu, data.basis, yy, vs, (k, corr) => {
             const inTop = partnerSet[k].has(b);
             switch (o.mode) {
               case 'top':
