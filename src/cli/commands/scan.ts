@@ -1,0 +1,202 @@
+/**
+ * `npm run cli -- scan --bfile PREFIX | --vcf FILE --pheno FILE [--pheno-name a,b] [--covar FILE --covar-name c1,c2]
+ *   [--gxe E] [--backend cpu|wasm|webgpu] [--chr C] [--from-bp N --to-bp N] [--omnibus] --out PREFIX`
+ * Writes PREFIX.<response>.glm.linear per response (plink2 format), PREFIX.omnibus.glm.tsv with --omnibus,
+ * and PREFIX.scan.log (samples, exclusions, genomic-control lambda, NA counts by ERRCODE).
+ */
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { arg, UsageError, type CliCommand } from '../args';
+import { openGenotypes } from '../openGenotypes';
+import { loadTable } from '../loadTable';
+import { InputError } from '../../lib/compute/errors';
+import { formatEta } from '../../lib/compute/progress';
+import { alignColumns } from '../../lib/assoc/alignColumns';
+import { runScan, type ScanBackend, type ScanChunkResult, type KernelPool } from '../../lib/assoc/runScan';
+import { glmLinearHeader, glmLinearRows, OMNIBUS_HEADER, omnibusRows } from '../../lib/assoc/glmLinearRows';
+import type { NamedColumn } from '../../lib/assoc/design';
+import type { VariantFilter } from '../../lib/io/GenotypeSource';
+
+export const command: CliCommand = {
+  name: 'scan',
+  summary: 'genome-wide scan of every response: plink2 --glm linear statistics (ADD, SNPxE), one genotype pass',
+  details: [
+    'Outputs: PREFIX.<response>.glm.linear (#CHROM POS ID REF ALT A1 TEST OBS_CT BETA SE T_STAT P; A1 = ALT,',
+    'the .bim column 5 allele, as plink2 --glm omit-ref), PREFIX.omnibus.glm.tsv with --omnibus',
+    '(#CHROM POS ID A1 OBS_CT CHISQ DF P; with --gxe also PREFIX.omnibus.ADDx<E>.glm.tsv), PREFIX.scan.log.',
+    'Without --pheno-name every numeric column of --pheno is a response; without --covar-name every column of',
+    '--covar is a covariate. --gxe names a column of --covar (or --pheno): rows ADD, <E>, ADDx<E>.',
+    'Shard a large job with --chr / --from-bp / --to-bp (or --from-index/--to-index) and concatenate outputs.',
+    '',
+    'Example: npm run cli -- scan --bfile data/cohort --pheno out/hsv.tsv --covar data/covar.tsv --covar-name age,sex --out out/scan',
+  ].join('\n'),
+  options: [
+    { name: 'bfile', type: 'string', meta: 'PREFIX', help: 'PLINK .bed/.bim/.fam prefix' },
+    { name: 'vcf', type: 'string', meta: 'FILE', help: 'VCF or VCF.gz (hard calls; DS dosages with --dosage)' },
+    { name: 'dosage', type: 'flag', help: 'VCF: use DS dosages where present' },
+    { name: 'pheno', type: 'string', required: true, meta: 'FILE', help: 'responses: #FID IID ... TSV or IID-first CSV' },
+    { name: 'pheno-name', type: 'list', meta: 'a,b,...', help: 'responses to scan (default: every numeric column)' },
+    { name: 'id-col', type: 'string', meta: 'NAME', help: 'ID column of --pheno/--covar (default IID, else the first column)' },
+    { name: 'covar', type: 'string', meta: 'FILE', help: 'covariates table' },
+    { name: 'covar-name', type: 'list', meta: 'c1,c2', help: 'covariates to use (default: every column of --covar)' },
+    { name: 'gxe', type: 'string', meta: 'E', help: 'SNPxE with this environment column (plink2 --glm interaction parameterization)' },
+    { name: 'backend', type: 'string', choices: ['cpu', 'wasm', 'webgpu'], default: 'cpu', help: 'kernel' },
+    { name: 'threads', type: 'int', meta: 'N', help: 'CPU worker threads (default: number of cores; 1 = no workers)' },
+    { name: 'chr', type: 'list', meta: 'C', help: 'chromosomes to scan (e.g. 1 or 1,2,X)' },
+    { name: 'from-bp', type: 'int', meta: 'N', help: 'first position (with --chr)' },
+    { name: 'to-bp', type: 'int', meta: 'N', help: 'last position (with --chr)' },
+    { name: 'from-index', type: 'int', meta: 'I', help: 'first variant index (0-based, file order) of a shard' },
+    { name: 'to-index', type: 'int', meta: 'J', help: 'end variant index (exclusive) of a shard' },
+    { name: 'omnibus', type: 'flag', help: 'omnibus chi-square test across all responses (and per SNPxE term)' },
+    { name: 'errcode', type: 'flag', help: "append plink2's ERRCODE column to .glm.linear files" },
+    { name: 'chunk', type: 'int', meta: 'V', help: 'variants per chunk (default: ~4 MB of genotypes)' },
+    { name: 'out', type: 'string', required: true, meta: 'PREFIX', help: 'output prefix' },
+  ],
+  async run(a) {
+    const out = arg.str(a, 'out') as string;
+    const backend = (arg.str(a, 'backend') ?? 'cpu') as ScanBackend;
+    const bfile = arg.str(a, 'bfile');
+    const vcf = arg.str(a, 'vcf');
+    if (!bfile && !vcf) throw new UsageError('scan: give --bfile PREFIX or --vcf FILE');
+    const source = await openGenotypes({ bfile, vcf, dosage: arg.flag(a, 'dosage') });
+    const iids = source.samples.iid;
+    const idCol = arg.str(a, 'id-col');
+
+    const phenoPath = arg.str(a, 'pheno') as string;
+    const phenoTable = await loadTable(phenoPath, { idCol });
+    const phenoNames = arg.list(a, 'pheno-name');
+    const gxeName = arg.str(a, 'gxe');
+    const ph = alignColumns(phenoTable, iids, phenoNames, 'response');
+    let responses = ph.columns;
+    const log: string[] = [];
+    log.push(`genotypes: ${source.name}: ${iids.length} samples${source.nVariants !== null ? `, ${source.nVariants} variants` : ''}`);
+    log.push(`phenotypes: ${phenoPath}: ${phenoTable.ids.length} rows, ${ph.matched} of the genotype samples found, ${ph.notInGenotypes} rows not in the genotypes`);
+    if (ph.skipped.length) log.push(`skipped non-numeric phenotype columns: ${ph.skipped.join(', ')}`);
+
+    let covariates: NamedColumn[] = [];
+    let gxe: NamedColumn | undefined;
+    const covarPath = arg.str(a, 'covar');
+    if (covarPath) {
+      const covTable = await loadTable(covarPath, { idCol });
+      const cv = alignColumns(covTable, iids, arg.list(a, 'covar-name'), 'covariate');
+      covariates = cv.columns;
+      log.push(`covariates: ${covarPath}: ${covariates.map((c) => c.name).join(', ') || 'none'}; ${cv.matched} of the genotype samples found`);
+      if (gxeName) {
+        const inCov = covariates.find((c) => c.name === gxeName);
+        if (inCov) gxe = inCov;
+        else if (covTable.columns.some((c) => c.name === gxeName)) gxe = alignColumns(covTable, iids, [gxeName], 'covariate').columns[0];
+      }
+    } else if (arg.list(a, 'covar-name')) throw new UsageError('scan: --covar-name needs --covar FILE');
+    if (gxeName && !gxe) {
+      if (phenoTable.columns.some((c) => c.name === gxeName)) {
+        gxe = alignColumns(phenoTable, iids, [gxeName], 'covariate').columns[0];
+        responses = responses.filter((r) => r.name !== gxeName);
+      } else {
+        throw new InputError({ file: covarPath ?? phenoPath, column: gxeName, expected: 'a column of --covar or --pheno', found: 'no such column' }, '--gxe column not found');
+      }
+    }
+    if (!gxe && gxeName) throw new Error('unreachable');
+    if (responses.length === 0) throw new InputError({ file: phenoPath, expected: 'at least one numeric response column', found: 'none' }, 'nothing to scan');
+
+    const filter: VariantFilter = {};
+    const chr = arg.list(a, 'chr');
+    if (chr) filter.chr = chr;
+    const fromBp = arg.num(a, 'from-bp');
+    const toBp = arg.num(a, 'to-bp');
+    if (fromBp !== undefined) filter.fromBp = fromBp;
+    if (toBp !== undefined) filter.toBp = toBp;
+    const fromIndex = arg.num(a, 'from-index');
+    const toIndex = arg.num(a, 'to-index');
+    if (fromIndex !== undefined) filter.fromIndex = fromIndex;
+    if (toIndex !== undefined) filter.toIndex = toIndex;
+
+    // Outputs, one file per response, written chunk by chunk.
+    const errcode = arg.flag(a, 'errcode');
+    const fds = new Map<string, number>();
+    const openOut = (path: string, header: string): number => {
+      const fd = openSync(path, 'w');
+      writeSync(fd, header);
+      fds.set(path, fd);
+      return fd;
+    };
+    let respFds: number[] = [];
+    let omniFds: number[] = [];
+    let tests: string[] = [];
+    let omniTests: string[] = [];
+    const threads = arg.num(a, 'threads');
+    let pool: (KernelPool & { close(): Promise<void> }) | undefined;
+    if ((backend === 'cpu' || backend === 'wasm') && threads !== 1) {
+      const { createNodeKernelPool } = await import('../../lib/assoc/nodeKernelPool');
+      pool = await createNodeKernelPool(threads);
+    }
+    const createGpuKernel = backend === 'webgpu' ? (await import('../../lib/assoc/gpu/nodeWebGpu')).nodeGpuKernelFactory() : undefined;
+    const t0 = performance.now();
+    let lastLine = 0;
+    try {
+      const res = await runScan(
+        {
+          source,
+          responses,
+          covariates,
+          gxe,
+          backend,
+          filter,
+          chunkVariants: arg.num(a, 'chunk'),
+          omnibus: arg.flag(a, 'omnibus'),
+          keepResults: false,
+          pool,
+          createGpuKernel,
+          onChunk(c: ScanChunkResult) {
+            if (respFds.length === 0) {
+              tests = c.blocks[0].length === 1 ? ['ADD'] : ['ADD', gxe!.name, `ADDx${gxe!.name}`];
+              respFds = responses.map((r) => openOut(`${out}.${r.name}.glm.linear`, glmLinearHeader(errcode)));
+              if (c.omnibus) {
+                omniTests = c.omnibus.length === 1 ? ['ADD'] : ['ADD', `ADDx${gxe!.name}`];
+                omniFds = omniTests.map((t) => openOut(t === 'ADD' ? `${out}.omnibus.glm.tsv` : `${out}.omnibus.${t}.glm.tsv`, OMNIBUS_HEADER));
+              }
+            }
+            responses.forEach((_, k) => writeSync(respFds[k], glmLinearRows(c, k, tests, errcode)));
+            omniTests.forEach((_, t) => writeSync(omniFds[t], omnibusRows(c, t, responses.length)));
+          },
+        },
+        {
+          onProgress(p) {
+            const now = performance.now();
+            if (now - lastLine < 2000 && p.done < p.total) return;
+            lastLine = now;
+            process.stderr.write(`scan: ${p.done}${p.total ? `/${p.total}` : ''} variants, ETA ${formatEta(p.etaSeconds)}\n`);
+          },
+        },
+      );
+      if (respFds.length === 0) {
+        // No variant passed the filters: still write headers so downstream concatenation works.
+        for (const r of responses) openOut(`${out}.${r.name}.glm.linear`, glmLinearHeader(errcode));
+        if (arg.flag(a, 'omnibus')) openOut(`${out}.omnibus.glm.tsv`, OMNIBUS_HEADER);
+      }
+      const s = res.summary;
+      log.push(`backend: ${s.backend}`);
+      log.push(`samples: ${s.nSamples} in genotypes; ${s.nAnalysedCommon} with covariates and at least one response; ${s.excludedMissingCovariate} excluded for a missing covariate`);
+      if (s.droppedConstantCovariates.length) log.push(`constant covariates dropped (as plink2 does): ${s.droppedConstantCovariates.join(', ')}`);
+      log.push(`variants scanned: ${s.nVariants}`);
+      for (const r of res.responses) {
+        const lam = r.tests.map((t) => `${t.test} lambda ${t.lambda.toFixed(4)}`).join(', ');
+        log.push(`response ${r.name}: ${r.nAnalysed} samples analysed (${s.missingResponse[r.name]} missing values); ${lam}`);
+        for (const t of r.tests) {
+          const ec = s.errcodeCounts[`${r.name} ${t.test}`];
+          const keys = Object.keys(ec);
+          if (keys.length) log.push(`  ${t.test} NA rows: ${keys.map((k) => `${k} ${ec[k]}`).join(', ')}`);
+        }
+      }
+      if (res.omnibus) {
+        log.push(`omnibus: ${res.omnibus.df} responses, ${res.omnibus.nComplete} complete-case samples; ${res.omnibus.tests.map((t) => `${t.test} lambda ${t.lambda.toFixed(4)}`).join(', ')}`);
+      }
+      log.push(`time: ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+      writeFileSync(`${out}.scan.log`, log.join('\n') + '\n');
+      console.log(log.join('\n'));
+      const written = [...fds.keys()];
+      console.log(`wrote ${written.length} files: ${written.slice(0, 4).join(', ')}${written.length > 4 ? ', ...' : ''}`);
+    } finally {
+      for (const fd of fds.values()) closeSync(fd);
+      await pool?.close();
+    }
+  },
+};
