@@ -164,8 +164,11 @@ export interface ScanResult {
   mlog10p?: ArrayLike<number>;
   beta?: ArrayLike<number>;
   se?: ArrayLike<number>;
-  /** Allele counted (A1 = ALT). */
+  /** Allele counted (A1 = ALT, .bim column 5). */
   a1?: ArrayLike<string>;
+  /** Reference allele (.bim column 6) and ALT, for plink2-style exports. */
+  ref?: ArrayLike<string>;
+  alt?: ArrayLike<string>;
   obsCt?: ArrayLike<number>;
   /** Genomic-control lambda (median chi-square / 0.4549); computed from P when absent. */
   lambdaGc?: number;
