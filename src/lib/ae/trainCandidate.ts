@@ -13,6 +13,7 @@ import type { Activation, AeConfig, BinaryLoss } from './AeConfig';
 import { initAeWeights, type AeWeights, type DenseWeights } from './AeWeights';
 import { createRng } from '../math/rng';
 import { denseOp } from './denseOp';
+import { maskedLoss } from './maskedLoss';
 
 /** Training data: rows x p prepared values (missing = 0) and mask, and which rows train / validate. */
 export interface AeData {
@@ -101,11 +102,14 @@ export async function trainCandidate(
   const { p } = data;
   const rng = createRng(spec.seed);
   const init = initAeWeights(p, spec.hidden, s.latent, s.activation, rng.fork());
-  const vars: LayerVars[] = init.layers.map((l) => ({
-    w: tf.variable(tf.tensor2d(l.kernel, [l.inDim, l.outDim])),
-    b: tf.variable(tf.tensor1d(l.bias)),
-    activation: l.activation,
-  }));
+  const vars: LayerVars[] = init.layers.map((l) => {
+    const w0 = tf.tensor2d(l.kernel, [l.inDim, l.outDim]);
+    const b0 = tf.tensor1d(l.bias);
+    const v = { w: tf.variable(w0), b: tf.variable(b0), activation: l.activation };
+    w0.dispose();
+    b0.dispose();
+    return v;
+  });
   const varList = vars.flatMap((v) => [v.w, v.b]);
   const optimizer = tf.train.adam(s.learningRate);
   const xent = s.binaryLoss === 'cross-entropy' ? binaryColumnMask(data) : null;
@@ -243,18 +247,6 @@ function applyActivation(h: tf.Tensor2D, a: Activation): tf.Tensor2D {
     default:
       throw new Error(`unknown activation: ${String(a)}`);
   }
-}
-
-/**
- * Sum over observed cells of the per-cell loss: squared error, or for 0/1 columns under cross-entropy the
- * logistic loss of the output logit (softplus(z) - x z).
- */
-function maskedLoss(out: tf.Tensor2D, x: tf.Tensor2D, mask: tf.Tensor2D, xent: tf.Tensor1D | null, cont: tf.Tensor1D | null): tf.Scalar {
-  const se = tf.squaredDifference(out, x);
-  if (!xent || !cont) return tf.sum(tf.mul(se, mask));
-  const ce = tf.sub(tf.softplus(out), tf.mul(x, out));
-  const cell = tf.add(tf.mul(se, cont), tf.mul(ce, xent));
-  return tf.sum(tf.mul(cell, mask));
 }
 
 /** Masked MSE over all validation cells (binary columns under cross-entropy: squared error of sigmoid). */

@@ -1,0 +1,211 @@
+/**
+ * `npm run cli -- train --pheno FILE --latent K --out PREFIX`: prepares the phenotypes, trains the
+ * autoencoder random search with a PCA baseline, rotates the HSVs, and writes PREFIX.hsv.tsv,
+ * PREFIX.train.json and PREFIX.model/ (tfjs model.json + weights.bin, hsv.json, recipe.json).
+ */
+import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { arg, type CliCommand } from '../args';
+import { loadTable } from '../loadTable';
+import { initTfBackend, TF_BACKENDS, type TfBackendName } from '../initTfBackend';
+import { prepare } from '../../lib/pheno/prepare';
+import { ACTIVATIONS, HSV_ROTATIONS, AE_DEFAULTS, type Activation, type BinaryLoss, type HsvRotation } from '../../lib/ae/AeConfig';
+import { trainAutoencoder, type AeTrainResult } from '../../lib/ae/trainAutoencoder';
+import { saveAeModel, type AeModelMeta } from '../../lib/ae/modelArtifacts';
+import { formatHsvTsv } from '../../lib/ae/hsvTsv';
+import { hiddenSizes } from '../../lib/ae/AeWeights';
+import type { Prepared } from '../../lib/pheno/prepare';
+
+export const command: CliCommand = {
+  name: 'train',
+  summary: 'Train the autoencoder (random search + PCA baseline) and write health status variables',
+  details: [
+    'Writes PREFIX.hsv.tsv (#FID IID HSV1..HSVK), PREFIX.train.json (candidates, best, PCA baseline, settings,',
+    'seeds, recipe, versions, interpretation) and PREFIX.model/ (tfjs model.json + weights.bin, hsv.json, recipe.json;',
+    'the rotation and standardization are folded into the model, so `encode` reproduces the HSVs).',
+    'Example: npm run cli -- train --pheno demo/pheno.csv --latent 5 --out demo/ae --seed 1',
+  ].join('\n'),
+  options: [
+    { name: 'pheno', type: 'string', help: 'phenotype table (CSV/TSV)', required: true, meta: 'FILE' },
+    { name: 'pheno-name', type: 'list', help: 'phenotype columns to use (default: all usable columns)', meta: 'a,b,...' },
+    { name: 'id-col', type: 'string', help: 'ID column (default IID, else the first column)', meta: 'NAME' },
+    { name: 'latent', type: 'int', help: 'number of HSVs k (bottleneck size)', required: true, meta: 'K' },
+    { name: 'out', type: 'string', help: 'output prefix', required: true, meta: 'PREFIX' },
+    { name: 'seed', type: 'int', help: 'master seed (split, candidates, weights)', default: AE_DEFAULTS.seed },
+    { name: 'candidates', type: 'int', help: 'random-search candidates', default: AE_DEFAULTS.candidates },
+    { name: 'max-epochs', type: 'int', help: 'epochs per candidate at most', default: AE_DEFAULTS.maxEpochs },
+    { name: 'patience', type: 'int', help: 'early-stopping patience (epochs)', default: AE_DEFAULTS.patience },
+    { name: 'activation', type: 'string', help: 'hidden activation', choices: ACTIVATIONS, default: AE_DEFAULTS.activation },
+    { name: 'hidden-layers', type: 'int', help: 'hidden layers on each side (1 or 2)', default: AE_DEFAULTS.hiddenLayers },
+    { name: 'hidden', type: 'list', help: 'fixed hidden sizes for every candidate (skips the random draw)', meta: 'h1[,h2]' },
+    { name: 'dropout', type: 'number', help: 'dropout rate on hidden layers', default: AE_DEFAULTS.dropout },
+    { name: 'input-noise', type: 'number', help: 'sd of Gaussian noise on inputs (denoising)', default: AE_DEFAULTS.inputNoise },
+    { name: 'l2', type: 'number', help: 'L2 penalty on weights', default: AE_DEFAULTS.l2 },
+    { name: 'batch-size', type: 'int', help: 'mini-batch size', default: AE_DEFAULTS.batchSize },
+    { name: 'lr', type: 'number', help: 'Adam learning rate', default: AE_DEFAULTS.learningRate },
+    { name: 'val-frac', type: 'number', help: 'fraction held out for validation', default: AE_DEFAULTS.valFrac },
+    { name: 'binary-loss', type: 'string', help: 'loss on 0/1 columns', choices: ['mse', 'cross-entropy'], default: AE_DEFAULTS.binaryLoss },
+    { name: 'rotate', type: 'string', help: 'rotation of the HSVs', choices: HSV_ROTATIONS, default: AE_DEFAULTS.rotate },
+    { name: 'backend', type: 'string', help: 'tfjs backend', choices: TF_BACKENDS, default: 'wasm' },
+    { name: 'quiet', type: 'flag', help: 'no per-candidate lines on stderr' },
+  ],
+  async run(a) {
+    const t0 = performance.now();
+    const backend = await initTfBackend(arg.str(a, 'backend') as TfBackendName);
+    const phenoPath = arg.str(a, 'pheno')!;
+    const out = arg.str(a, 'out')!;
+    const table = await loadTable(phenoPath, { idCol: arg.str(a, 'id-col') });
+    const prep = prepare(table, { include: arg.list(a, 'pheno-name') });
+    const hiddenArg = arg.list(a, 'hidden')?.map(Number);
+    const hiddenLayers = (hiddenArg?.length ?? arg.num(a, 'hidden-layers')) as 1 | 2;
+    const quiet = arg.flag(a, 'quiet');
+    const res = await trainAutoencoder(
+      prep.matrix,
+      {
+        latent: arg.num(a, 'latent')!,
+        seed: arg.num(a, 'seed'),
+        candidates: arg.num(a, 'candidates'),
+        maxEpochs: arg.num(a, 'max-epochs'),
+        patience: arg.num(a, 'patience'),
+        activation: arg.str(a, 'activation') as Activation,
+        hiddenLayers,
+        hidden: hiddenArg ?? null,
+        dropout: arg.num(a, 'dropout'),
+        inputNoise: arg.num(a, 'input-noise'),
+        l2: arg.num(a, 'l2'),
+        batchSize: arg.num(a, 'batch-size'),
+        learningRate: arg.num(a, 'lr'),
+        valFrac: arg.num(a, 'val-frac'),
+        binaryLoss: arg.str(a, 'binary-loss') as BinaryLoss,
+        rotate: arg.str(a, 'rotate') as HsvRotation,
+      },
+      {
+        onCandidate: quiet
+          ? undefined
+          : (c) =>
+              console.error(
+                `candidate ${c.index + 1}: hidden ${c.hidden.join(',')} seed ${c.seed}: ${c.epochs} epochs (best ${c.bestEpoch}), ` +
+                  `train ${c.trainLoss.toFixed(5)} val ${c.valLoss.toFixed(5)}, ${c.seconds.toFixed(1)} s`,
+              ),
+      },
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    const meta: AeModelMeta = {
+      format: 'latentscan-ae',
+      version: 1,
+      inputs: res.inputs,
+      latent: res.config.latent,
+      hidden: hiddenSizes(res.weights),
+      activation: res.config.activation,
+      bottleneck: res.weights.bottleneck,
+      rotate: res.config.rotate,
+      binaryLoss: res.config.binaryLoss,
+      logitColumns: res.config.binaryLoss === 'cross-entropy' ? Array.from(prep.matrix.binary) : res.inputs.map(() => 0),
+      hsvNames: res.hsvNames,
+      backend,
+      versions: versions(),
+      trainedOn: { file: phenoPath, rows: res.rows.length, seed: res.config.seed },
+    };
+    const files = await saveAeModel(res.weights, meta, prep.recipe);
+    mkdirSync(dirname(out) || '.', { recursive: true });
+    const modelDir = `${out}.model`;
+    mkdirSync(modelDir, { recursive: true });
+    for (const [name, data] of Object.entries(files)) writeFileSync(join(modelDir, name), data);
+    writeFileSync(`${out}.hsv.tsv`, formatHsvTsv(prep.matrix.ids, prep.matrix.fid, res.rows, res.hsv, res.hsvNames));
+    writeFileSync(`${out}.train.json`, JSON.stringify(trainJson(res, prep, backend, seconds, phenoPath), null, 1) + '\n');
+    const bestC = res.candidates[res.best];
+    const gain = 1 - bestC.valLoss / res.pca.valLoss;
+    console.log(
+      `best candidate ${res.best + 1}/${res.candidates.length} (hidden ${bestC.hidden.join(',')}): val ${bestC.valLoss.toFixed(5)}; ` +
+        `PCA k=${res.config.latent}: val ${res.pca.valLoss.toFixed(5)} -> autoencoder ${gain >= 0 ? 'better' : 'worse'} by ${Math.abs(100 * gain).toFixed(1)}%`,
+    );
+    console.log(`wrote ${out}.hsv.tsv (${res.rows.length} participants x ${res.config.latent} HSVs, rotation ${res.config.rotate}), ${out}.train.json, ${modelDir}/ in ${seconds.toFixed(1)} s`);
+    if (res.cancelled) console.log('training was cancelled: results come from the best candidate so far');
+  },
+};
+
+function round(v: number, d = 6): number {
+  return Number.isFinite(v) ? Number(v.toPrecision(d)) : v;
+}
+
+function matrixRows(m: Float64Array | null, rows: number, cols: number): number[][] | null {
+  if (!m) return null;
+  return Array.from({ length: rows }, (_, i) => Array.from(m.subarray(i * cols, (i + 1) * cols), (v) => round(v, 4)));
+}
+
+function trainJson(res: AeTrainResult, prep: Prepared, backend: string, seconds: number, phenoPath: string) {
+  const k = res.config.latent;
+  const p = res.inputs.length;
+  const best = res.candidates[res.best];
+  const it = res.interpretation;
+  return {
+    tool: 'latentscan train',
+    versions: versions(),
+    backend,
+    pheno: phenoPath,
+    inputs: res.inputs,
+    n: { table: prep.report.rowsIn, prepared: prep.matrix.n, withHsv: res.rows.length, excludedAllMissing: res.excludedRows, train: res.split.train.length, val: res.split.val.length },
+    settings: res.config,
+    seeds: { master: res.config.seed, split: res.config.seed, candidates: res.candidates.map((c) => c.seed) },
+    candidates: res.candidates.map((c) => ({
+      hidden: c.hidden,
+      seed: c.seed,
+      epochs: c.epochs,
+      bestEpoch: c.bestEpoch,
+      trainLoss: round(c.trainLoss, 8),
+      valLoss: round(c.valLoss, 8),
+      seconds: round(c.seconds, 4),
+      stoppedEarly: c.stoppedEarly,
+      cancelled: c.cancelled,
+      history: { trainLoss: c.history.trainLoss.map((v) => round(v)), valLoss: c.history.valLoss.map((v) => round(v)) },
+    })),
+    best: res.best,
+    pca: {
+      k,
+      valLoss: round(res.pca.valLoss, 8),
+      trainLoss: round(res.pca.trainLoss, 8),
+      valLossZeroFill: round(res.pca.valLossZeroFill, 8),
+      emRounds: res.pca.emRounds,
+      variance: res.pca.variance.map((v) => round(v)),
+      seconds: round(res.pca.seconds, 4),
+      method: 'EM (iterative) PCA on the training rows; scores by least squares on observed cells; masked MSE on validation cells',
+    },
+    autoencoderVsPca: {
+      valLoss: round(best.valLoss, 8),
+      pcaValLoss: round(res.pca.valLoss, 8),
+      relativeGain: round(1 - best.valLoss / res.pca.valLoss, 4),
+      verdict: best.valLoss < res.pca.valLoss ? 'autoencoder reconstructs validation cells better than PCA' : 'PCA reconstructs validation cells at least as well as the autoencoder',
+    },
+    rotate: res.config.rotate,
+    hsv: {
+      names: res.hsvNames,
+      share: it.share.map((v) => round(v, 4)),
+      r2: it.r2.map((v) => round(v, 4)),
+      top: it.top.map((t) => t.map((x) => ({ column: x.column, corr: round(x.corr, 4) }))),
+      correlations: matrixRows(it.correlations, k, p),
+      phenotypeOrder: it.phenotypeOrder,
+      loadingsBefore: matrixRows(res.rotation.loadingsBefore, p, k),
+      loadingsAfter: matrixRows(res.rotation.loadingsAfter, p, k),
+    },
+    prepare: { report: prep.report },
+    recipe: prep.recipe,
+    cancelled: res.cancelled,
+    seconds: round(seconds, 4),
+  };
+}
+
+let cachedVersions: Record<string, string> | null = null;
+export function versions(): Record<string, string> {
+  if (cachedVersions) return cachedVersions;
+  let latentscan = 'unknown';
+  try {
+    const here = dirname(fileURLToPath(import.meta.url));
+    latentscan = (JSON.parse(readFileSync(join(here, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    latentscan = 'unknown (package.json not readable)';
+  }
+  cachedVersions = { latentscan, tfjs: tf.version.tfjs, node: process.version };
+  return cachedVersions;
+}

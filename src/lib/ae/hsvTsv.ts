@@ -1,0 +1,21 @@
+/**
+ * PREFIX.hsv.tsv: `#FID IID HSV1 ... HSVK`, tab-separated, one row per participant with at least one
+ * observed phenotype; FID = IID when the input had no FID. Values are written with 9 significant digits
+ * (float64 codes; `encode` writes the same digits from the same computation, so files compare equal).
+ */
+export function formatHsvTsv(ids: string[], fid: string[] | null, rows: Int32Array, hsv: Float64Array, names: string[]): string {
+  const k = names.length;
+  const lines = [['#FID', 'IID', ...names].join('\t')];
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r];
+    const cells = [fid ? fid[i] : ids[i], ids[i]];
+    for (let h = 0; h < k; h++) cells.push(formatHsvValue(hsv[r * k + h]));
+    lines.push(cells.join('\t'));
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function formatHsvValue(v: number): string {
+  if (!Number.isFinite(v)) return 'NA';
+  return String(Number(v.toPrecision(9)));
+}
