@@ -1,30 +1,55 @@
 /**
  * The object the analysis worker exposes over comlink (workers/analysis.worker.ts is only `expose(api)`).
- * It owns the worker's tfjs backend and the job registry that makes `cancel(jobId)` work across the boundary.
+ * It owns the worker's tfjs backend, the analysis session (data stays here), and the job registry that makes
+ * `cancel(jobId)` work across the boundary. Errors leave as PlainError inside a rejected promise: comlink
+ * re-throws an Error whose message is the JSON of the plain error, which the page decodes (readWorkerError).
  */
-import { JobRegistry } from './jobs';
+import { JobRegistry, PLAIN_ERROR_PREFIX } from './jobs';
 import { TfBackend, selfTest, type BackendStatus, type SelfTestResult } from './tfBackend';
 import type { BackendRequest } from './backend';
+import { toPlainError } from './errors';
+import type { ProgressCallback } from './progress';
+import { blobSource } from '../io/ByteSource';
+import {
+  AnalysisSession,
+  type AssocSettings,
+  type DemoOptions,
+  type ExportKind,
+  type SelectSettings,
+  type PrepareSettings,
+  type TableKind,
+  type TrainSettings,
+} from './analysisSession';
 
 export interface InitBackendOptions {
   wasmPath: string;
   request?: BackendRequest;
 }
 
+async function plain<T>(fn: () => Promise<T> | T): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw new Error(PLAIN_ERROR_PREFIX + JSON.stringify(toPlainError(e)));
+  }
+}
+
 export function createAnalysisApi() {
   const backend = new TfBackend();
   const jobs = new JobRegistry();
+  let session = new AnalysisSession();
+
   return {
     /** Probes WebGPU/wasm, picks and starts a backend. `onChange` is told about device loss fallbacks. */
     async initBackend(opts: InitBackendOptions, onChange?: (s: BackendStatus) => void): Promise<BackendStatus> {
-      return await backend.init({ ...opts, onChange });
+      return await plain(() => backend.init({ ...opts, onChange }));
     },
     async backendStatus(): Promise<BackendStatus> {
-      return backend.current;
+      return await plain(() => backend.current);
     },
     /** Tiny matMul on the active backend, compared with the tfjs cpu backend and a float64 reference. */
     async selfTest(n = 64): Promise<SelfTestResult> {
-      return await selfTest(n);
+      return await plain(() => selfTest(n));
     },
     /** Test hook: destroys the WebGPU device (same path as a real device loss). */
     async loseDevice(): Promise<boolean> {
@@ -33,6 +58,54 @@ export function createAnalysisApi() {
     /** Aborts a running job; false when none of that id runs. */
     async cancel(jobId: string): Promise<boolean> {
       return jobs.cancel(jobId);
+    },
+    /** Forgets everything loaded (new analysis). */
+    async reset(): Promise<void> {
+      jobs.cancelAll();
+      session = new AnalysisSession();
+    },
+
+    async loadTable(jobId: string, kind: TableKind, file: Blob, name: string, onProgress?: ProgressCallback) {
+      return await plain(() => jobs.run(jobId, (signal) => session.loadTableFile(kind, file, name, onProgress, signal)));
+    },
+    async loadGenotypes(jobId: string, files: { name: string; blob: Blob }[]) {
+      return await plain(() =>
+        jobs.run(jobId, (signal) => session.loadGenotypes(files.map((f) => ({ name: f.name, src: blobSource(f.blob, f.name) })), signal)),
+      );
+    },
+    async loadDemo(jobId: string, opts: DemoOptions, onProgress?: ProgressCallback) {
+      return await plain(() => jobs.run(jobId, (signal) => session.loadDemo(opts, onProgress, signal)));
+    },
+    async preparePhenotypes(settings: PrepareSettings) {
+      return await plain(() => session.preparePhenotypes(settings));
+    },
+    async train(jobId: string, settings: TrainSettings, onProgress?: ProgressCallback) {
+      return await plain(() =>
+        jobs.run(jobId, async (signal) => {
+          const st = backend.current;
+          const b = await backend.activate(st.plan.train);
+          try {
+            return await session.train(settings, b === st.active ? st.label : b, onProgress, signal);
+          } finally {
+            await backend.activate(st.plan.compute);
+          }
+        }),
+      );
+    },
+    async scan(jobId: string, settings: AssocSettings, onProgress?: ProgressCallback) {
+      return await plain(() => jobs.run(jobId, (signal) => session.scan(settings, onProgress, signal)));
+    },
+    async select(jobId: string, settings: SelectSettings, onProgress?: ProgressCallback) {
+      return await plain(() => jobs.run(jobId, (signal) => session.select(settings, onProgress, signal)));
+    },
+    async results(topN?: number) {
+      return await plain(() => session.results(topN));
+    },
+    async exportText(kind: ExportKind) {
+      return await plain(() => session.exportText(kind));
+    },
+    async analysis() {
+      return await plain(() => session.snapshot());
     },
   };
 }

@@ -1,0 +1,643 @@
+/**
+ * The browser analysis held inside the analysis worker: loaded tables and genotypes, prepared phenotypes,
+ * trained HSVs, scans and selections, each produced by the src/lib engines. The page only ever receives
+ * summaries and result arrays (transferred); the data itself stays in the worker. Every long step takes an
+ * AbortSignal (from the JobRegistry) and a ProgressCallback; a failed or cancelled step leaves the results of
+ * earlier steps untouched.
+ */
+import type { ByteSource } from '../io/ByteSource';
+import { blobSource, bytesSource } from '../io/ByteSource';
+import type { Table } from '../io/Table';
+import type { GenotypeSource } from '../io/GenotypeSource';
+import { readTable } from '../io/readTable';
+import { openBed } from '../io/bed';
+import { openVcf } from '../io/vcf';
+import { InputError } from './errors';
+import { createProgress, type ProgressCallback } from './progress';
+import { throwIfAborted } from './cancel';
+import { simulateCohort } from '../sim/simulateCohort';
+import { cohortFiles } from '../sim/cohortFiles';
+import { prepare, type Prepared } from '../pheno/prepare';
+import { summarizeColumn } from '../pheno/summarizeColumn';
+import { trainAutoencoder, type AeTrainResult } from '../ae/trainAutoencoder';
+import type { AeConfig } from '../ae/AeConfig';
+import type {
+  Analysis,
+  PreparedColumnSummary,
+  ReasonCount,
+  ScanResult as ReportScan,
+  SelectedTermSummary,
+  TrainingSummary,
+  HsvInterpretation as HsvSummary,
+} from '../report/Analysis';
+import { runScan, type ScanResult as RunScanResult, type TestArrays } from '../assoc/runScan';
+import type { NamedColumn } from '../assoc/design';
+import { runSis, defaultNsis, type SisRun } from '../select/runSis';
+import { manhattanSvg } from '../report/manhattanSvg';
+import { qqSvg } from '../report/qqSvg';
+import { heatmapSvg } from '../report/heatmapSvg';
+import { lossCurvesSvg } from '../report/lossCurvesSvg';
+import { formatHsvPhenotype, formatSumstats, formatSelected } from '../report/exportFormats';
+
+export type TableKind = 'pheno' | 'covar';
+
+export interface ColumnInfo {
+  name: string;
+  kind: 'numeric' | 'categorical';
+  /** Judged type from the phenotype summary (continuous, binary, categorical, ...). */
+  type: string;
+  missing: number;
+  distinct: number;
+}
+
+export interface TableInfo {
+  name: string;
+  rows: number;
+  idColumn: string;
+  columns: ColumnInfo[];
+  warnings: string[];
+}
+
+export interface GenoInfo {
+  name: string;
+  format: 'bed' | 'vcf';
+  files: string[];
+  samples: number;
+  /** null for VCF until a pass has read it. */
+  variants: number | null;
+}
+
+export interface DemoOptions {
+  n?: number;
+  snps?: number;
+  phenos?: number;
+  seed?: number;
+}
+
+export interface DemoInfo {
+  pheno: TableInfo;
+  covar: TableInfo;
+  geno: GenoInfo;
+  /** Planted terms (what a good analysis should find). */
+  planted: { term: string; type: string; factor: string }[];
+}
+
+export interface PrepareSettings {
+  include?: string[];
+  exclude?: string[];
+  maxMissing?: number;
+}
+
+export interface PrepareInfo {
+  rowsIn: number;
+  rowsOut: number;
+  outputColumns: string[];
+  columns: PreparedColumnSummary[];
+  dropped: { column: string; reason: string }[];
+  duplicates: { a: string; b: string; r: number }[];
+  warnings: string[];
+}
+
+export interface TrainSettings {
+  latent: number;
+  candidates?: number;
+  maxEpochs?: number;
+  patience?: number;
+  batchSize?: number;
+  activation?: AeConfig['activation'];
+  rotate?: AeConfig['rotate'];
+  seed?: number;
+}
+
+export interface TrainInfo {
+  training: TrainingSummary;
+  interpretation: HsvSummary[];
+  hsvNames: string[];
+  rows: number;
+  excludedRows: number;
+  cancelled: boolean;
+  seconds: number;
+}
+
+export interface AssocSettings {
+  /** Covariate-table columns adjusted for. */
+  covariates: string[];
+  /** Environment factors: each adds a SNPxE scan (ADDx<E>). */
+  env: string[];
+}
+
+export interface ScanInfo {
+  responses: string[];
+  tests: string[];
+  nVariants: number;
+  nAnalysed: number;
+  dropped: ReasonCount[];
+  lambda: { response: string; test: string; lambda: number }[];
+  seconds: number;
+  backend: string;
+}
+
+export interface SelectSettings extends AssocSettings {
+  gxg: 'none' | 'top';
+}
+
+export interface SelectInfo {
+  selected: SelectedTermSummary[];
+  seconds: number;
+  n: number;
+}
+
+/** One row of the results table (top associations across responses and tests). */
+export interface HitRow {
+  response: string;
+  test: string;
+  chrom: string;
+  pos: number;
+  id: string;
+  a1: string;
+  obs: number;
+  beta: number;
+  se: number;
+  /** -log10 P. */
+  mlog10p: number;
+}
+
+export interface ResultsView {
+  rows: HitRow[];
+  /** Rows in all (before the top-N cut). */
+  totalTests: number;
+  plots: { response: string; test: string; manhattan: string; qq: string; lambda: number }[];
+  heatmap: string | null;
+  lossCurves: string | null;
+  selected: SelectedTermSummary[];
+}
+
+export type ExportKind = 'hsv-plink2' | 'hsv-regenie' | 'sumstats' | 'selected' | 'analysis-json';
+
+/** Names of files that make up a genotype input, by role. */
+export function classifyGenotypeFiles(names: string[]): { bed?: number; bim?: number; fam?: number; vcf?: number } {
+  const out: { bed?: number; bim?: number; fam?: number; vcf?: number } = {};
+  names.forEach((n, i) => {
+    const l = n.toLowerCase();
+    if (l.endsWith('.bed')) out.bed = i;
+    else if (l.endsWith('.bim')) out.bim = i;
+    else if (l.endsWith('.fam')) out.fam = i;
+    else if (/\.vcf(\.b?gz)?$/.test(l)) out.vcf = i;
+  });
+  return out;
+}
+
+function tableInfo(t: Table): TableInfo {
+  return {
+    name: t.source,
+    rows: t.ids.length,
+    idColumn: t.idColumn,
+    columns: t.columns.map((c) => {
+      const s = summarizeColumn(c);
+      return { name: c.name, kind: c.kind, type: s.type, missing: s.rows - s.observed, distinct: s.distinct };
+    }),
+    warnings: t.warnings,
+  };
+}
+
+export class AnalysisSession {
+  pheno: Table | null = null;
+  covar: Table | null = null;
+  geno: GenotypeSource | null = null;
+  genoInfo: GenoInfo | null = null;
+  prepared: Prepared | null = null;
+  trained: AeTrainResult | null = null;
+  planted: DemoInfo['planted'] | null = null;
+  scanned: { env: string | null; result: RunScanResult }[] = [];
+  sis: SisRun | null = null;
+  readonly analysis: Analysis = {};
+
+  async loadTable(kind: TableKind, src: ByteSource, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<TableInfo> {
+    const t = await readTable(src, { onProgress, signal });
+    if (t.ids.length === 0) throw new InputError({ file: src.name, expected: 'a header line and at least one row', found: 'no rows' }, 'empty table');
+    if (kind === 'pheno') {
+      this.pheno = t;
+      this.prepared = null;
+      this.trained = null;
+    } else this.covar = t;
+    return tableInfo(t);
+  }
+
+  async loadTableFile(kind: TableKind, file: Blob, name: string, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<TableInfo> {
+    return await this.loadTable(kind, blobSource(file, name), onProgress, signal);
+  }
+
+  /** PLINK trio (any order) or one VCF/VCF.gz. */
+  async loadGenotypes(files: { name: string; src: ByteSource }[], signal?: AbortSignal): Promise<GenoInfo> {
+    const names = files.map((f) => f.name);
+    const role = classifyGenotypeFiles(names);
+    let g: GenotypeSource;
+    if (role.vcf !== undefined && files.length === 1) {
+      g = await openVcf(files[role.vcf].src, { signal });
+    } else if (role.bed !== undefined || role.bim !== undefined || role.fam !== undefined) {
+      const missing = (['bed', 'bim', 'fam'] as const).filter((k) => role[k] === undefined);
+      if (missing.length) {
+        throw new InputError(
+          { file: names.join(', '), expected: 'the three PLINK files together (.bed, .bim, .fam)', found: `no .${missing.join(', no .')}` },
+          'incomplete PLINK file set',
+        );
+      }
+      g = await openBed({ bed: files[role.bed!].src, bim: files[role.bim!].src, fam: files[role.fam!].src }, { signal });
+    } else {
+      throw new InputError(
+        { file: names.join(', ') || '(no file)', expected: '.bed + .bim + .fam, or one .vcf / .vcf.gz', found: names.length ? names.join(', ') : 'nothing' },
+        'unrecognised genotype files',
+      );
+    }
+    this.geno = g;
+    this.genoInfo = { name: g.name, format: g.format, files: names, samples: g.samples.iid.length, variants: g.nVariants };
+    return this.genoInfo;
+  }
+
+  async loadDemo(opts: DemoOptions, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<DemoInfo> {
+    const progress = createProgress('simulate', 4, onProgress, { unit: 'steps' });
+    progress.tick(0, 'simulating the cohort');
+    const c = simulateCohort({ n: opts.n ?? 1000, snps: opts.snps ?? 2000, phenos: opts.phenos ?? 40, seed: opts.seed ?? 1 });
+    throwIfAborted(signal);
+    const files = new Map(cohortFiles(c).map((f) => [f.name, typeof f.data === 'string' ? new TextEncoder().encode(f.data) : f.data]));
+    const src = (name: string) => bytesSource(files.get(name)!, name);
+    progress.tick(1, 'reading phenotypes');
+    const pheno = await this.loadTable('pheno', src('pheno.csv'), undefined, signal);
+    progress.tick(2, 'reading covariates');
+    const covar = await this.loadTable('covar', src('covar.csv'), undefined, signal);
+    progress.tick(3, 'opening genotypes');
+    const geno = await this.loadGenotypes(['geno.bed', 'geno.bim', 'geno.fam'].map((n) => ({ name: n, src: src(n) })), signal);
+    this.planted = c.truth.terms.map((t) => ({ term: t.term, type: t.type, factor: t.factor }));
+    progress.finish('demo cohort ready');
+    return { pheno, covar, geno, planted: this.planted };
+  }
+
+  preparePhenotypes(s: PrepareSettings, signal?: AbortSignal): PrepareInfo {
+    if (!this.pheno) throw new Error('load a phenotype table first');
+    const p = prepare(this.pheno, { include: s.include, exclude: s.exclude, maxMissing: s.maxMissing, signal });
+    this.prepared = p;
+    this.trained = null;
+    const r = p.report;
+    const droppedBy = new Map(r.dropped.map((d) => [d.column, d.reason]));
+    const transformOf = new Map<string, string>();
+    for (const c of p.recipe.columns) if (!transformOf.has(c.source)) transformOf.set(c.source, c.transform);
+    const columns: PreparedColumnSummary[] = r.summaries.map((c) => ({
+      name: c.name,
+      kind: c.type,
+      included: transformOf.has(c.name),
+      transform: transformOf.get(c.name) ?? '',
+      reason: droppedBy.get(c.name),
+      missingRate: c.missingRate,
+      observed: c.observed,
+      mean: c.mean,
+      sd: c.sd,
+      skewness: c.skewness,
+      distinct: c.distinct,
+    }));
+    this.analysis.preparation = {
+      columns,
+      outputColumns: p.matrix.p,
+      nearDuplicates: r.duplicates.map((d) => ({ a: d.a, b: d.b, r: d.r })),
+      recipe: p.recipe,
+    };
+    return {
+      rowsIn: r.rowsIn,
+      rowsOut: r.rowsOut,
+      outputColumns: p.matrix.columns,
+      columns,
+      dropped: r.dropped,
+      duplicates: r.duplicates.map((d) => ({ a: d.a, b: d.b, r: d.r })),
+      warnings: r.warnings,
+    };
+  }
+
+  async train(s: TrainSettings, backend: string, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<TrainInfo> {
+    if (!this.prepared) this.preparePhenotypes({}, signal);
+    const m = this.prepared!.matrix;
+    const latent = Math.max(1, Math.min(s.latent, m.p));
+    const r = await trainAutoencoder(
+      m,
+      {
+        latent,
+        candidates: s.candidates,
+        maxEpochs: s.maxEpochs,
+        patience: s.patience,
+        batchSize: s.batchSize,
+        activation: s.activation,
+        rotate: s.rotate,
+        seed: s.seed,
+      },
+      { onProgress, signal },
+    );
+    this.trained = r;
+    const k = r.hsvNames.length;
+    const p = r.inputs.length;
+    const best = r.candidates[r.best];
+    const training: TrainingSummary = {
+      backend,
+      latent: k,
+      activation: r.config.activation,
+      candidates: r.candidates.map((c) => ({
+        hidden: c.hidden,
+        seed: c.seed,
+        epochs: c.epochs,
+        trainLoss: c.trainLoss,
+        valLoss: c.valLoss,
+        seconds: c.seconds,
+        trainCurve: c.history.trainLoss,
+        valCurve: c.history.valLoss,
+      })),
+      best: r.best,
+      pca: { trainLoss: r.pca.trainLoss, valLoss: r.pca.valLoss },
+      rotation: r.rotation.method,
+      loadingsBefore: r.rotation.loadingsBefore ? { rows: r.inputs, cols: r.hsvNames, values: r.rotation.loadingsBefore } : undefined,
+      loadingsAfter: r.rotation.loadingsAfter ? { rows: r.inputs, cols: r.hsvNames, values: r.rotation.loadingsAfter } : undefined,
+      varianceShare: r.interpretation.share,
+      seconds: r.seconds,
+    };
+    const interpretation: HsvSummary[] = r.hsvNames.map((h, i) => ({
+      hsv: h,
+      top: r.interpretation.top[i].map((t) => ({ phenotype: t.column, r: t.corr })),
+      share: r.interpretation.share[i],
+    }));
+    this.analysis.training = training;
+    this.analysis.interpretation = interpretation;
+    this.analysis.hsvCorrelation = { rows: r.hsvNames, cols: r.inputs, values: r.interpretation.correlations };
+    void best;
+    void p;
+    return {
+      training,
+      interpretation,
+      hsvNames: r.hsvNames,
+      rows: r.rows.length,
+      excludedRows: r.excludedRows,
+      cancelled: r.cancelled,
+      seconds: r.seconds,
+    };
+  }
+
+  /** Samples analysed: prepared phenotype rows that also have genotypes (and covariates when used). */
+  alignment(covariates: string[]): { rowOf: Int32Array; n: number; dropped: ReasonCount[] } {
+    if (!this.geno) throw new Error('load genotypes first');
+    if (!this.trained || !this.prepared) throw new Error('train health variables first');
+    const ids = this.prepared.matrix.ids;
+    const hsvRowOfId = new Map<string, number>();
+    this.trained.rows.forEach((row, j) => hsvRowOfId.set(ids[row], j));
+    const cov = covariates.length && this.covar ? this.covar : null;
+    const covRow = cov ? new Map(cov.ids.map((id, i) => [id, i])) : null;
+    const covCols = cov ? covariates.map((n) => cov.columns.find((c) => c.name === n)!) : [];
+    const g = this.geno.samples.iid;
+    const rowOf = new Int32Array(g.length).fill(-1);
+    let n = 0;
+    let noPheno = 0;
+    let noCovar = 0;
+    for (let i = 0; i < g.length; i++) {
+      if (!hsvRowOfId.has(g[i])) {
+        noPheno++;
+        continue;
+      }
+      if (covRow) {
+        const r = covRow.get(g[i]);
+        if (r === undefined || covCols.some((c) => Number.isNaN(c.values[r]))) {
+          noCovar++;
+          continue;
+        }
+      }
+      rowOf[i] = n++;
+    }
+    const dropped: ReasonCount[] = [];
+    if (noPheno) dropped.push({ reason: 'genotyped but no health variables (no phenotype row)', count: noPheno });
+    if (noCovar) dropped.push({ reason: 'missing covariate value', count: noCovar });
+    return { rowOf, n, dropped };
+  }
+
+  /** HSV values per genotype sample (NaN where the sample has none), one column per HSV. */
+  private hsvColumns(): NamedColumn[] {
+    const t = this.trained!;
+    const m = this.prepared!.matrix;
+    const k = t.hsvNames.length;
+    const rowOfId = new Map<string, number>();
+    t.rows.forEach((row, j) => rowOfId.set(m.ids[row], j));
+    const g = this.geno!.samples.iid;
+    return t.hsvNames.map((name, h) => {
+      const v = new Float64Array(g.length).fill(NaN);
+      for (let i = 0; i < g.length; i++) {
+        const j = rowOfId.get(g[i]);
+        if (j !== undefined) v[i] = t.hsv[j * k + h];
+      }
+      return { name, values: v };
+    });
+  }
+
+  /** Covariate-table columns per genotype sample (NaN where missing or absent). */
+  private covarColumns(names: string[]): NamedColumn[] {
+    if (!names.length) return [];
+    const c = this.covar;
+    if (!c) throw new Error('covariates were chosen but no covariate table is loaded');
+    const rowOf = new Map(c.ids.map((id, i) => [id, i]));
+    const g = this.geno!.samples.iid;
+    return names.map((name) => {
+      const col = c.columns.find((x) => x.name === name);
+      if (!col) throw new Error(`no column '${name}' in ${c.source}`);
+      const v = new Float64Array(g.length).fill(NaN);
+      for (let i = 0; i < g.length; i++) {
+        const r = rowOf.get(g[i]);
+        if (r !== undefined) v[i] = col.values[r];
+      }
+      return { name, values: v };
+    });
+  }
+
+  async scan(s: AssocSettings, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<ScanInfo> {
+    if (!this.geno) throw new Error('load genotypes first');
+    if (!this.trained) throw new Error('train health variables first');
+    const t0 = performance.now();
+    const responses = this.hsvColumns();
+    const covariates = this.covarColumns(s.covariates);
+    const runs: { env: string | null; result: RunScanResult }[] = [];
+    runs.push({ env: null, result: await runScan({ source: this.geno, responses, covariates, backend: 'cpu' }, { onProgress, signal }) });
+    for (const e of s.env) {
+      const [gxe] = this.covarColumns([e]);
+      runs.push({ env: e, result: await runScan({ source: this.geno, responses, covariates, gxe, backend: 'cpu' }, { onProgress, signal }) });
+    }
+    this.scanned = runs;
+    const scans: ReportScan[] = [];
+    const lambda: ScanInfo['lambda'] = [];
+    for (const run of runs) {
+      const v = run.result.variants;
+      for (const r of run.result.responses) {
+        for (const t of r.tests) {
+          if (run.env && t.test === 'ADD') continue; // the ADD row of a GxE model is not the marginal scan
+          if (run.env && !t.test.startsWith('ADDx')) continue;
+          scans.push(reportScan(r.name, t, v));
+          lambda.push({ response: r.name, test: t.test, lambda: t.lambda });
+        }
+      }
+    }
+    const first = runs[0].result;
+    const dropped: ReasonCount[] = [];
+    if (first.summary.excludedMissingCovariate) dropped.push({ reason: 'missing covariate value', count: first.summary.excludedMissingCovariate });
+    const analysed = Math.max(0, ...first.responses.map((r) => r.nAnalysed));
+    const noHsv = first.summary.nSamples - analysed - first.summary.excludedMissingCovariate;
+    if (noHsv > 0) dropped.push({ reason: 'genotyped but no health variables', count: noHsv });
+    this.analysis.scans = scans;
+    this.analysis.cohort = {
+      ...(this.analysis.cohort ?? {}),
+      matchedSamples: analysed,
+      droppedSamples: dropped,
+      variantsBefore: first.summary.nVariants,
+    };
+    return {
+      responses: first.responses.map((r) => r.name),
+      tests: scans.map((x) => x.test ?? 'ADD').filter((x, i, a) => a.indexOf(x) === i),
+      nVariants: first.summary.nVariants,
+      nAnalysed: analysed,
+      dropped,
+      lambda,
+      seconds: (performance.now() - t0) / 1000,
+      backend: first.summary.backend,
+    };
+  }
+
+  async select(s: SelectSettings, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<SelectInfo> {
+    if (!this.geno) throw new Error('load genotypes first');
+    if (!this.trained) throw new Error('train health variables first');
+    const t0 = performance.now();
+    const hsv = this.hsvColumns();
+    const cov = this.covarColumns(s.covariates);
+    const env = this.covarColumns(s.env);
+    const g = this.geno.samples.iid.length;
+    const rowOf = new Int32Array(g).fill(-1);
+    let n = 0;
+    for (let i = 0; i < g; i++) {
+      const ok = hsv.every((c) => !Number.isNaN(c.values[i])) && cov.every((c) => !Number.isNaN(c.values[i])) && env.every((c) => !Number.isNaN(c.values[i]));
+      if (ok) rowOf[i] = n++;
+    }
+    const pick = (cols: NamedColumn[]) =>
+      cols.map((c) => {
+        const v = new Float64Array(n);
+        for (let i = 0; i < g; i++) if (rowOf[i] >= 0) v[rowOf[i]] = c.values[i];
+        return { name: c.name, values: v };
+      });
+    const run = await runSis(
+      { source: this.geno, rowOf, n, responses: pick(hsv), covariates: pick(cov), env: pick(env) },
+      {
+        nsis: defaultNsis(n),
+        gxg: s.gxg,
+        gxgTop: 50,
+        penalty: 'lasso',
+        tune: 'ebic',
+        iter: 0,
+        stability: 0,
+        seed: 1,
+        qc: { maf: 0.01, geno: 0.1 },
+        signal,
+        onProgress,
+      },
+    );
+    this.sis = run;
+    const selected: SelectedTermSummary[] = run.responses.flatMap((r) =>
+      r.selected.map((t) => ({ hsv: r.response, term: t.term, type: t.type, beta: t.beta, p: t.p, stability: t.stability ?? undefined })),
+    );
+    this.analysis.selected = selected;
+    return { selected, seconds: (performance.now() - t0) / 1000, n };
+  }
+
+  /** Table rows, plots and heatmap for the Results step (built here: the page only inserts strings). */
+  results(topN = 500): ResultsView {
+    const scans = this.analysis.scans ?? [];
+    const rows: HitRow[] = [];
+    let totalTests = 0;
+    for (const run of this.scanned) {
+      const v = run.result.variants;
+      for (const r of run.result.responses) {
+        for (const t of r.tests) {
+          if (run.env && !t.test.startsWith('ADDx')) continue;
+          for (let i = 0; i < t.log10p.length; i++) {
+            if (!Number.isFinite(t.log10p[i])) continue;
+            totalTests++;
+            rows.push({
+              response: r.name,
+              test: t.test,
+              chrom: v.chrom[i],
+              pos: v.pos[i],
+              id: v.id[i],
+              a1: v.alt[i],
+              obs: t.obs[i],
+              beta: t.beta[i],
+              se: t.se[i],
+              mlog10p: t.log10p[i],
+            });
+          }
+        }
+      }
+    }
+    rows.sort((a, b) => b.mlog10p - a.mlog10p);
+    const highlight = new Set((this.analysis.selected ?? []).flatMap((x) => x.term.split(':')));
+    const plots = scans.map((sc) => ({
+      response: sc.response,
+      test: sc.test ?? 'ADD',
+      manhattan: manhattanSvg(sc, { highlight, title: `Manhattan plot: ${sc.response}${sc.test && sc.test !== 'ADD' ? ` ${sc.test}` : ''}` }),
+      qq: qqSvg(sc, { title: `QQ plot: ${sc.response}${sc.test && sc.test !== 'ADD' ? ` ${sc.test}` : ''}` }),
+      lambda: sc.lambdaGc ?? NaN,
+    }));
+    const hc = this.analysis.hsvCorrelation;
+    const heatmap = hc ? heatmapSvg(hc, { title: 'HSV × phenotype correlation', cluster: 'cols' }) : null;
+    const tr = this.trained;
+    const lossCurves = tr
+      ? lossCurvesSvg(
+          tr.candidates.map((c) => ({ name: `candidate ${c.index + 1} (${c.hidden.join('-')})`, train: c.history.trainLoss, val: c.history.valLoss })),
+          { title: 'Autoencoder loss per epoch' },
+        )
+      : null;
+    return { rows: rows.slice(0, topN), totalTests, plots, heatmap, lossCurves, selected: this.analysis.selected ?? [] };
+  }
+
+  /** Text of an export file, built here from the full results. */
+  exportText(kind: ExportKind): { name: string; text: string; mime: string } {
+    switch (kind) {
+      case 'hsv-plink2':
+      case 'hsv-regenie': {
+        const t = this.trained;
+        if (!t) throw new Error('no health variables yet');
+        const m = this.prepared!.matrix;
+        const iid = Array.from(t.rows, (r) => m.ids[r]);
+        const fid = m.fid ? Array.from(t.rows, (r) => m.fid![r]) : iid;
+        const header = kind === 'hsv-plink2' ? 'plink2' : 'regenie';
+        return { name: `hsv.${header === 'plink2' ? 'pheno' : 'regenie.txt'}`, text: formatHsvPhenotype({ fid, iid, names: t.hsvNames, values: t.hsv }, header), mime: 'text/plain' };
+      }
+      case 'sumstats': {
+        const scans = this.analysis.scans ?? [];
+        if (!scans.length) throw new Error('no scan results yet');
+        return { name: 'latentscan.glm.tsv', text: scans.map((sc) => formatSumstats(sc)).join(''), mime: 'text/tab-separated-values' };
+      }
+      case 'selected':
+        return { name: 'selected_terms.tsv', text: formatSelected(this.analysis.selected ?? []), mime: 'text/tab-separated-values' };
+      case 'analysis-json':
+        return { name: 'analysis.json', text: JSON.stringify(this.snapshot(), (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v)), mime: 'application/json' };
+      default:
+        throw new Error(`unknown export: ${String(kind)}`);
+    }
+  }
+
+  snapshot(): Analysis {
+    return { ...this.analysis, createdAt: new Date().toISOString() };
+  }
+}
+
+function reportScan(response: string, t: TestArrays, v: RunScanResult['variants']): ReportScan {
+  return {
+    response,
+    test: t.test,
+    chrom: v.chrom,
+    pos: v.pos,
+    id: v.id,
+    mlog10p: t.log10p,
+    p: t.p,
+    beta: t.beta,
+    se: t.se,
+    a1: v.alt,
+    obsCt: t.obs,
+    lambdaGc: t.lambda,
+  };
+}

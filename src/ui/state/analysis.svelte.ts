@@ -1,0 +1,278 @@
+/**
+ * The analysis as the page sees it: summaries of what is loaded, the user's choices, and the results of each
+ * step. Actions call the worker through runJob (progress + cancel); an error is stored next to its step and
+ * leaves everything already loaded or computed in place. Large results live in $state.raw.
+ */
+import type {
+  DemoInfo,
+  ExportKind,
+  GenoInfo,
+  PrepareInfo,
+  ResultsView,
+  ScanInfo,
+  SelectInfo,
+  TableInfo,
+  TrainInfo,
+} from '../../lib/compute/analysisSession';
+import { call } from './analysisWorker';
+import { runJob } from './jobs.svelte';
+import type { UiError } from './workerError';
+import { readWorkerError } from './workerError';
+import { backendState } from './backend.svelte';
+
+export type StepId = 'data' | 'pheno' | 'hsv' | 'assoc' | 'results';
+export const STEPS: { id: StepId; title: string }[] = [
+  { id: 'data', title: 'Data' },
+  { id: 'pheno', title: 'Phenotypes' },
+  { id: 'hsv', title: 'Health variables' },
+  { id: 'assoc', title: 'Association' },
+  { id: 'results', title: 'Results' },
+];
+
+export type Slot = 'pheno' | 'covar' | 'geno' | 'demo' | 'prepare' | 'train' | 'scan' | 'select' | 'report';
+
+export const ui = $state<{
+  step: StepId;
+  pheno: TableInfo | null;
+  covar: TableInfo | null;
+  geno: GenoInfo | null;
+  demo: DemoInfo['planted'] | null;
+  errors: Partial<Record<Slot, UiError>>;
+  /** Covariate-table columns used as covariates and as environment factors (SNPxE). */
+  covariates: string[];
+  env: string[];
+  /** Phenotype columns left out by the user. */
+  excluded: string[];
+  latent: number;
+  candidates: number;
+  maxEpochs: number;
+  pipelineRunning: boolean;
+  notice: string | null;
+}>({
+  step: 'data',
+  pheno: null,
+  covar: null,
+  geno: null,
+  demo: null,
+  errors: {},
+  covariates: [],
+  env: [],
+  excluded: [],
+  latent: 5,
+  candidates: 4,
+  maxEpochs: 150,
+  pipelineRunning: false,
+  notice: null,
+});
+
+export const results = $state.raw<{
+  prep: PrepareInfo | null;
+  train: TrainInfo | null;
+  scan: ScanInfo | null;
+  select: SelectInfo | null;
+  view: ResultsView | null;
+}>({ prep: null, train: null, scan: null, select: null, view: null });
+
+function clearFrom(step: 'prep' | 'train' | 'scan') {
+  const r = { ...results };
+  if (step === 'prep') r.prep = null;
+  if (step === 'prep' || step === 'train') r.train = null;
+  r.scan = null;
+  r.select = null;
+  r.view = null;
+  Object.assign(results, r);
+}
+
+function setError(slot: Slot, e: UiError | null) {
+  const errs = { ...ui.errors };
+  if (e) errs[slot] = e;
+  else delete errs[slot];
+  ui.errors = errs;
+}
+
+/** Default covariates: age/sex-like columns; default E: none (no SNPxE step unless the user picks). */
+function defaultCovariates(t: TableInfo): string[] {
+  return t.columns.filter((c) => /^(age|sex|gender|pc\d+)$/i.test(c.name)).map((c) => c.name);
+}
+
+function defaultLatent(p: number): number {
+  return Math.max(2, Math.min(10, Math.round(p / 8)));
+}
+
+export async function loadTable(kind: 'pheno' | 'covar', file: File): Promise<boolean> {
+  const r = await runJob(kind, `Reading ${file.name}`, (jobId, onProgress) =>
+    call((api) => api.loadTable(jobId, kind, file, file.name, onProgress)),
+  );
+  if (!r.ok) {
+    setError(kind, r.error);
+    return false;
+  }
+  setError(kind, null);
+  if (kind === 'pheno') {
+    ui.pheno = r.value;
+    ui.excluded = [];
+    ui.latent = defaultLatent(r.value.columns.length);
+    clearFrom('prep');
+  } else {
+    ui.covar = r.value;
+    ui.covariates = defaultCovariates(r.value);
+    ui.env = [];
+  }
+  return true;
+}
+
+export async function loadGenotypes(files: File[]): Promise<boolean> {
+  const r = await runJob('geno', `Opening ${files.map((f) => f.name).join(', ')}`, (jobId) =>
+    call((api) => api.loadGenotypes(jobId, files.map((f) => ({ name: f.name, blob: f })))),
+  );
+  if (!r.ok) {
+    setError('geno', r.error);
+    return false;
+  }
+  setError('geno', null);
+  ui.geno = r.value;
+  return true;
+}
+
+export async function loadDemo(): Promise<boolean> {
+  const r = await runJob('demo', 'Simulating the demo cohort', (jobId, onProgress) =>
+    call((api) => api.loadDemo(jobId, { n: 1000, snps: 2000, phenos: 40, seed: 1 }, onProgress)),
+  );
+  if (!r.ok) {
+    setError('demo', r.error);
+    return false;
+  }
+  setError('demo', null);
+  for (const s of ['pheno', 'covar', 'geno'] as const) setError(s, null);
+  ui.pheno = r.value.pheno;
+  ui.covar = r.value.covar;
+  ui.geno = r.value.geno;
+  ui.demo = r.value.planted;
+  ui.covariates = defaultCovariates(r.value.covar);
+  ui.env = [];
+  ui.excluded = [];
+  ui.latent = defaultLatent(r.value.pheno.columns.length);
+  clearFrom('prep');
+  return true;
+}
+
+export async function preparePhenotypes(): Promise<boolean> {
+  try {
+    const prep = await call((api) => api.preparePhenotypes({ exclude: [...ui.excluded] }));
+    setError('prepare', null);
+    clearFrom('prep');
+    results.prep = prep;
+    return true;
+  } catch (e) {
+    setError('prepare', readWorkerError(e));
+    return false;
+  }
+}
+
+export async function trainHsv(): Promise<boolean> {
+  if (!results.prep && !(await preparePhenotypes())) return false;
+  const r = await runJob('train', 'Training autoencoders', (jobId, onProgress) =>
+    call((api) =>
+      api.train(jobId, { latent: ui.latent, candidates: ui.candidates, maxEpochs: ui.maxEpochs }, onProgress),
+    ),
+  );
+  if (!r.ok) {
+    setError('train', r.error);
+    return false;
+  }
+  setError('train', null);
+  clearFrom('train');
+  results.train = r.value;
+  if (r.value.cancelled) ui.notice = 'Training was cancelled: the health variables come from the best network so far.';
+  return true;
+}
+
+export async function scanGenome(): Promise<boolean> {
+  if (!results.train) return false;
+  const r = await runJob('scan', 'Genome-wide scan', (jobId, onProgress) =>
+    call((api) => api.scan(jobId, { covariates: [...ui.covariates], env: [...ui.env] }, onProgress)),
+  );
+  if (!r.ok) {
+    setError('scan', r.error);
+    return false;
+  }
+  setError('scan', null);
+  clearFrom('scan');
+  results.scan = r.value;
+  await refreshView();
+  return true;
+}
+
+export async function selectFactors(): Promise<boolean> {
+  if (!results.train) return false;
+  const r = await runJob('select', 'Factor discovery (SIS + lasso)', (jobId, onProgress) =>
+    call((api) => api.select(jobId, { covariates: [...ui.covariates], env: [...ui.env], gxg: 'none' }, onProgress)),
+  );
+  if (!r.ok) {
+    setError('select', r.error);
+    return false;
+  }
+  setError('select', null);
+  results.select = r.value;
+  await refreshView();
+  return true;
+}
+
+export async function refreshView(): Promise<void> {
+  try {
+    results.view = await call((api) => api.results(500));
+    setError('report', null);
+  } catch (e) {
+    setError('report', readWorkerError(e));
+  }
+}
+
+/** Builds an export in the worker and offers it as a download (a blob: URL; nothing leaves the page). */
+export async function downloadExport(kind: ExportKind): Promise<void> {
+  try {
+    const f = await call((api) => api.exportText(kind));
+    saveBlob(new Blob([f.text], { type: f.mime }), f.name);
+    setError('report', null);
+  } catch (e) {
+    setError('report', readWorkerError(e));
+  }
+}
+
+export function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function dataReady(): boolean {
+  return !!ui.pheno && !!ui.geno;
+}
+
+/** "Run all with defaults": every step in order, stopping at the first failure or cancel. */
+export async function runPipeline(): Promise<void> {
+  if (ui.pipelineRunning) return;
+  ui.pipelineRunning = true;
+  ui.notice = null;
+  try {
+    ui.step = 'pheno';
+    if (!(await preparePhenotypes())) return;
+    ui.step = 'hsv';
+    if (!(await trainHsv())) return;
+    if (results.train?.cancelled) return;
+    ui.step = 'assoc';
+    if (!(await scanGenome())) return;
+    ui.step = 'results';
+    await selectFactors();
+  } finally {
+    ui.pipelineRunning = false;
+  }
+}
+
+export function backendName(): string {
+  return backendState.status?.label ?? 'unknown';
+}
