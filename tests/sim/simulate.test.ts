@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulateCohort, olsLastT } from '../../src/lib/sim/simulateCohort';
-import { cohortFiles, formatFloat32, tableCsv } from '../../src/lib/sim/cohortFiles';
+import { cohortFiles, formatFloat32, formatG6, tableCsv } from '../../src/lib/sim/cohortFiles';
 import { decodeDosages, genotypeCounts } from '../../src/lib/io/bedDecode';
 import { plink2, readTsv, tempDir } from '../io/genoFixtures';
 
@@ -46,6 +46,8 @@ describe('simulateCohort', () => {
       expect(Math.abs(Number(freq.rows[v][iF]) - c.variantStats.altFreq[v])).toBeLessThan(5e-6 * Math.max(1e-3, c.variantStats.altFreq[v]) + 1e-12);
       missing += 2001 - c.variantStats.obsCount[v] / 2;
     }
+    // the simulator's own frequency file is plink2's .afreq, byte for byte
+    expect(readFileSync(join(dir, 'geno.afreq'), 'utf8')).toBe(readFileSync(join(dir, 'ref.afreq'), 'utf8'));
     // ~1% missing calls (binomial sd of the rate ~ 6e-5)
     expect(missing / (2001 * 1500)).toBeGreaterThan(0.009);
     expect(missing / (2001 * 1500)).toBeLessThan(0.011);
@@ -198,6 +200,8 @@ describe('simulateCohort', () => {
       }
     }
     expect(formatFloat32(Math.fround(0.1))).toBe('0.1');
+    expect([0.5, 0.0839160839, 1 / 3, 2.5e-5, 0.000123456789, 1].map(formatG6)).toEqual(['0.5', '0.0839161', '0.333333', '2.5e-05', '0.000123457', '1']);
+    expect([0.2890625, 0.4453125, 0.9999996, 123456.5, 1234567, 0.0001].map(formatG6)).toEqual(['0.289062', '0.445312', '1', '123456', '1.23457e+06', '0.0001']);
     expect(genotypeCounts(c.packed, 200, 200).obs.length).toBe(200);
   });
 

@@ -1,7 +1,9 @@
 /**
  * The simulated cohort as files (pure: names and contents; the CLI writes them, the UI can offer downloads):
  * geno.bed/.bim/.fam, pheno.csv (IID first), covar.csv (IID, age, sex, smoking, alcohol, exercise),
- * outcomes.csv (IID, disease, later_score, time, event), factors.csv (IID, F1..FK), truth.json.
+ * outcomes.csv (IID, disease, later_score, time, event), factors.csv (IID, F1..FK), truth.json, and geno.afreq:
+ * the simulator's own observed ALT frequencies in plink2's .afreq layout (same columns and digits as
+ * `plink2 --bfile geno --freq`, so the two files can be compared with diff).
  * Missing cells are written as NA. Numbers are written with the fewest digits that read back to the same
  * Float32 value, so parsing a CSV gives exactly the in-memory table.
  */
@@ -48,11 +50,62 @@ export function factorsCsv(c: SimulatedCohort): string {
   return lines.join('\n') + '\n';
 }
 
+/** plink2-style .afreq text (#CHROM ID REF ALT ALT_FREQS OBS_CT; frequencies with 6 significant digits). */
+export function afreqText(c: SimulatedCohort): string {
+  const V = c.variants;
+  const S = c.variantStats;
+  const lines = ['#CHROM\tID\tREF\tALT\tALT_FREQS\tOBS_CT'];
+  for (let v = 0; v < V.id.length; v++) {
+    const f = S.obsCount[v] > 0 ? formatG6(S.altFreq[v]) : 'NA';
+    lines.push(`${V.chrom[v]}\t${V.id[v]}\t${V.ref[v]}\t${V.alt[v]}\t${f}\t${S.obsCount[v]}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * C's printf %g with 6 significant digits (as plink2 prints frequencies): exact decimal digits of the double,
+ * rounded half to even (so 0.2890625 -> 0.289062, as glibc does), no trailing zeros, exponent form below 1e-4.
+ */
+export function formatG6(x: number): string {
+  if (x === 0) return '0';
+  if (!Number.isFinite(x)) return String(x);
+  const neg = x < 0;
+  const [mant, expText] = Math.abs(x).toExponential(60).split('e');
+  const all = mant.replace('.', '');
+  let exp = Number(expText);
+  const head = all.slice(0, 6).split('').map(Number);
+  const rest = all.slice(6);
+  const up = rest[0] > '5' || (rest[0] === '5' && (/[1-9]/.test(rest.slice(1)) || head[5] % 2 === 1));
+  if (up) {
+    let i = 5;
+    while (i >= 0 && head[i] === 9) head[i--] = 0;
+    if (i < 0) {
+      head.unshift(1);
+      head.pop();
+      exp++;
+    } else head[i]++;
+  }
+  const digits = head.join('').replace(/0+$/, '') || '0';
+  let out: string;
+  if (exp < -4 || exp >= 6) {
+    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    out = `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  } else if (exp < 0) {
+    out = `0.${'0'.repeat(-exp - 1)}${digits}`;
+  } else {
+    const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
+    const frac = digits.slice(exp + 1);
+    out = frac ? `${intPart}.${frac}` : intPart;
+  }
+  return neg ? `-${out}` : out;
+}
+
 export function cohortFiles(c: SimulatedCohort): CohortFile[] {
   return [
     { name: 'geno.bed', data: bedBytes(c.packed) },
     { name: 'geno.bim', data: formatBim(c.variants) },
     { name: 'geno.fam', data: formatFam(c.samples, c.famSex) },
+    { name: 'geno.afreq', data: afreqText(c) },
     { name: 'pheno.csv', data: tableCsv(c.pheno) },
     { name: 'covar.csv', data: tableCsv(c.covar) },
     { name: 'outcomes.csv', data: tableCsv(c.outcomes) },
