@@ -16,7 +16,7 @@
 import { cvFolds } from './cvFolds';
 import { auc } from './auc';
 import { concordanceIndex } from './concordanceIndex';
-import { fitRidge, ridgeScore, type RidgeModel, type RidgeTargets } from './ridgeModel';
+import { fitRidgePath, ridgeScore, type RidgeModel, type RidgeTargets } from './ridgeModel';
 import { coxPartialLikelihood, timeOrderDescending } from './coxRegression';
 import { metricName, outcomeObserved, outcomeLength, subsetOutcome, type Outcome, type OutcomeKind } from './Outcome';
 import { throwIfAborted } from '../compute/cancel';
@@ -206,15 +206,7 @@ function fitPath(
   train: number[],
   lambdas: readonly number[],
 ): RidgeModel[] {
-  const X = pickRows(Z, p, train);
-  const tt = subsetTargets(t, train);
-  const models: RidgeModel[] = [];
-  let warm: RidgeModel | undefined;
-  for (const lam of lambdas) {
-    warm = fitRidge(kind, X, train.length, p, tt, lam, warm);
-    models.push(warm);
-  }
-  return models;
+  return fitRidgePath(kind, pickRows(Z, p, train), train.length, p, subsetTargets(t, train), lambdas);
 }
 
 function metricOf(o: Outcome, score: Float64Array, rows: ArrayLike<number>): number {

@@ -34,21 +34,9 @@ export function fitRidge(
 ): RidgeModel {
   switch (kind) {
     case 'quantitative': {
-      const y = t.y as Float64Array;
-      let my = 0;
-      for (let i = 0; i < n; i++) my += y[i];
-      my /= n;
-      // X is centered on the training rows by the caller's standardization only approximately when rows were
-      // subset (inner folds); center here so the intercept stays unpenalized.
-      const mx = new Float64Array(p);
-      for (let i = 0; i < n; i++) for (let a = 0; a < p; a++) mx[a] += X[i * p + a];
-      for (let a = 0; a < p; a++) mx[a] /= n;
-      const Xc = new Float64Array(n * p);
-      const yc = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        yc[i] = y[i] - my;
-        for (let a = 0; a < p; a++) Xc[i * p + a] = X[i * p + a] - mx[a];
-      }
+      // centered here (inner-fold rows are not exactly centered by the outer standardization), so the
+      // intercept stays unpenalized
+      const { Xc, yc, mx, my } = centered(X, n, p, t.y as Float64Array);
       const { xtwx, xtwz } = weightedCrossprod(Xc, n, p, null, yc);
       for (let a = 0; a < p; a++) xtwx[a * p + a] += n * lambda;
       const L = cholesky(xtwx, p);
@@ -68,7 +56,7 @@ export function fitRidge(
         start[0] = warm.intercept;
         start.set(warm.beta, 1);
       }
-      const f = fitLogistic(D, t.y as Float64Array, n, q, { penalty: pen, start, noSe: true, epsilon: 1e-9 });
+      const f = fitLogistic(D, t.y as Float64Array, n, q, { penalty: pen, start, noSe: true, epsilon: 1e-8 });
       return { kind, intercept: f.beta[0], beta: f.beta.slice(1) };
     }
     case 'survival': {
@@ -77,13 +65,64 @@ export function fitRidge(
         penalty: pen,
         start: warm ? warm.beta : undefined,
         noSe: true,
-        epsilon: 1e-10,
+        epsilon: 1e-9,
       });
       return { kind, intercept: 0, beta: f.beta };
     }
     default:
       throw new Error(`unknown outcome kind: ${String(kind)}`);
   }
+}
+
+/**
+ * Fits along a lambda grid (in the given order; pass it descending so each fit warm-starts from a more
+ * penalized one). Linear ridge forms X'X once for the whole grid.
+ */
+export function fitRidgePath(
+  kind: OutcomeKind,
+  X: Float64Array,
+  n: number,
+  p: number,
+  t: RidgeTargets,
+  lambdas: readonly number[],
+): RidgeModel[] {
+  if (kind !== 'quantitative') {
+    const models: RidgeModel[] = [];
+    let warm: RidgeModel | undefined;
+    for (const lam of lambdas) {
+      warm = fitRidge(kind, X, n, p, t, lam, warm);
+      models.push(warm);
+    }
+    return models;
+  }
+  const y = t.y as Float64Array;
+  const { Xc, yc, mx, my } = centered(X, n, p, y);
+  const { xtwx, xtwz } = weightedCrossprod(Xc, n, p, null, yc);
+  return lambdas.map((lam) => {
+    const A = Float64Array.from(xtwx);
+    for (let a = 0; a < p; a++) A[a * p + a] += n * lam;
+    const L = cholesky(A, p);
+    const beta = L ? choleskySolve(L, p, xtwz) : new Float64Array(p);
+    let intercept = my;
+    for (let a = 0; a < p; a++) intercept -= mx[a] * beta[a];
+    return { kind, intercept, beta };
+  });
+}
+
+function centered(X: Float64Array, n: number, p: number, y: Float64Array) {
+  let my = 0;
+  for (let i = 0; i < n; i++) my += y[i];
+  my /= n;
+  const mx = new Float64Array(p);
+  for (let i = 0; i < n; i++) for (let a = 0; a < p; a++) mx[a] += X[i * p + a];
+  for (let a = 0; a < p; a++) mx[a] /= n;
+  const Xc = new Float64Array(n * p);
+  const yc = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    yc[i] = y[i] - my;
+    for (let a = 0; a < p; a++) Xc[i * p + a] = X[i * p + a] - mx[a];
+  }
+  return { Xc, yc, mx, my };
 }
 
 export function ridgeScore(m: RidgeModel, X: Float64Array, n: number, p: number): Float64Array {
