@@ -6,6 +6,8 @@ import { simulateCohort, olsLastT } from '../../src/lib/sim/simulateCohort';
 import { cohortFiles, formatFloat32, formatG6, tableCsv } from '../../src/lib/sim/cohortFiles';
 import { decodeDosages, genotypeCounts } from '../../src/lib/io/bedDecode';
 import { plink2, readTsv, tempDir } from '../io/genoFixtures';
+import { readTable } from '../../src/lib/io/readTable';
+import { bytesSource } from '../../src/lib/io/ByteSource';
 
 function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let n = 0, sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
@@ -227,5 +229,20 @@ describe('simulateCohort', () => {
     }
     expect(within).toBeGreaterThan(0.2);
     expect(across).toBeLessThan(0.01);
+  });
+
+  it('its CSV files parse with readTable into exactly the in-memory tables', async () => {
+    const c = simulateCohort({ n: 300, snps: 100, phenos: 30, seed: 8 });
+    for (const f of cohortFiles(c).filter((x) => x.name.endsWith('.csv') && x.name !== 'factors.csv')) {
+      const t = await readTable(bytesSource(new TextEncoder().encode(f.data as string), f.name));
+      const want = f.name === 'pheno.csv' ? c.pheno : f.name === 'covar.csv' ? c.covar : c.outcomes;
+      expect(t.idColumn).toBe('IID');
+      expect(t.ids).toEqual(want.ids);
+      expect(t.columns.map((x) => x.name)).toEqual(want.columns.map((x) => x.name));
+      t.columns.forEach((col, k) => {
+        expect(col.kind).toBe('numeric');
+        expect(col.values).toEqual(want.columns[k].values);
+      });
+    }
   });
 });
