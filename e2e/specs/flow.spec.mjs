@@ -1,5 +1,6 @@
 // The guided flow driven through the real UI: demo cohort end to end, files through the inputs, cancel,
 // malformed input, offline after install. Every request of every test is checked by e2e/run.mjs.
+import { writeFileSync, readFileSync } from 'node:fs';
 import { assert, openApp, waitFor } from './assert.mjs';
 import { makeCohortFiles } from './cohort.mjs';
 
@@ -7,30 +8,152 @@ async function resultRows(page) {
   return await page.locator('[data-testid="results-table"] tbody tr').count();
 }
 
+/** Records main-thread long tasks (> 50 ms) from now on. */
+async function watchLongTasks(page) {
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longTasks.push(Math.round(e.duration));
+    }).observe({ type: 'longtask', buffered: false });
+  });
+}
+
+async function runDemo(page, label) {
+  await page.getByTestId('load-demo').click();
+  await waitFor(async () => (await page.getByTestId('geno-input-loaded').count()) > 0, 'demo cohort loaded', 120_000);
+  const t0 = Date.now();
+  await page.getByTestId('run-pipeline').click();
+  await waitFor(async () => (await resultRows(page)) > 0, 'results table rows', 540_000, 500);
+  console.log(`    ${label}: ${await resultRows(page)} result rows after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
 export const tests = [
   {
-    name: 'demo cohort end to end: run all with defaults fills the results table',
+    name: 'demo cohort end to end: run all with defaults fills the results table, plots and exports',
     timeoutMs: 600_000,
+    async fn({ baseURL, open }) {
+      const ctx = await open();
+      const { page } = await openApp(ctx, baseURL);
+      await watchLongTasks(page);
+      await runDemo(page, 'demo');
+      const p = await page.locator('[data-testid="results-table"] tbody tr').first().getByTestId('p-value').textContent();
+      assert.match(p, /^\d\.\de-\d+$|^0\.\d+$/, `P value formatted for humans: ${p}`);
+      assert.ok(await page.getByTestId('manhattan').locator('svg').count(), 'Manhattan plot drawn');
+      assert.ok(await page.getByTestId('qq').locator('svg').count(), 'QQ plot drawn');
+      assert.ok(await page.getByTestId('heatmap').locator('svg').count(), 'heatmap drawn');
+      // The factor-discovery step runs after the table appears; wait for its summary.
+      await page.getByTestId('step-assoc').click();
+      await waitFor(async () => (await page.getByTestId('select-summary').count()) > 0, 'SIS summary', 300_000, 500);
+      await page.getByTestId('step-results').click();
+      const dl = page.waitForEvent('download');
+      await page.getByTestId('export-sumstats').click();
+      const d = await dl;
+      assert.match(d.suggestedFilename(), /glm/);
+      const text = readFileSync(await d.path(), 'utf8');
+      assert.match(text.split('\n')[0], /^#CHROM\tPOS\tID/);
+      const long = await page.evaluate(() => window.__longTasks);
+      console.log(`    main-thread long tasks (> 50 ms): ${long.length ? long.join(', ') + ' ms' : 'none'}`);
+    },
+  },
+  {
+    name: 'files through the inputs (IID-first CSVs + PLINK trio, 1,200 x 2,000 x 40) end to end',
+    timeoutMs: 600_000,
+    async fn({ baseURL, open }) {
+      const c = makeCohortFiles({ n: 1200, snps: 2000, phenos: 40, seed: 11 });
+      const ctx = await open();
+      const { page } = await openApp(ctx, baseURL);
+      await page.getByTestId('pheno-input').setInputFiles(c.path('pheno.csv'));
+      await page.getByTestId('covar-input').setInputFiles(c.path('covar.csv'));
+      await page.getByTestId('geno-input').setInputFiles([c.path('geno.bed'), c.path('geno.bim'), c.path('geno.fam')]);
+      for (const id of ['pheno-input-loaded', 'covar-input-loaded', 'geno-input-loaded']) {
+        await waitFor(async () => (await page.getByTestId(id).count()) > 0, id, 60_000);
+      }
+      assert.match(await page.getByTestId('geno-input-loaded').textContent(), /1,200 samples, 2,000 variants/);
+      const t0 = Date.now();
+      await page.getByTestId('run-pipeline').click();
+      await waitFor(async () => (await resultRows(page)) > 0, 'results table rows', 540_000, 500);
+      const s = (Date.now() - t0) / 1000;
+      console.log(`    files: ${await resultRows(page)} result rows after ${s.toFixed(1)} s`);
+      assert.ok(s < 600, `full run took ${s} s (limit 600 s)`);
+    },
+  },
+  {
+    name: 'cancel mid-training keeps the data and the best network so far',
+    timeoutMs: 300_000,
     async fn({ baseURL, open }) {
       const ctx = await open();
       const { page } = await openApp(ctx, baseURL);
       await page.getByTestId('load-demo').click();
       await waitFor(async () => (await page.getByTestId('geno-input-loaded').count()) > 0, 'demo cohort loaded', 120_000);
-      const run = page.getByTestId('run-pipeline');
-      assert.equal(await run.isEnabled(), true);
-      const t0 = Date.now();
-      await run.click();
-      await waitFor(async () => (await resultRows(page)) > 0, 'results table rows', 540_000, 500);
-      const n = await resultRows(page);
-      console.log(`    demo: ${n} result rows after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-      const p = await page.locator('[data-testid="results-table"] tbody tr').first().getByTestId('p-value').textContent();
-      assert.match(p, /^\d\.\de-\d+$|^0\.\d+$/, `P value formatted for humans: ${p}`);
-      assert.ok(await page.getByTestId('manhattan').locator('svg').count(), 'Manhattan plot drawn');
-      assert.ok(await page.getByTestId('qq').locator('svg').count(), 'QQ plot drawn');
-      const dl = page.waitForEvent('download');
-      await page.getByTestId('export-sumstats').click();
-      const d = await dl;
-      assert.match(d.suggestedFilename(), /glm/);
+      await page.getByTestId('step-hsv').click();
+      await page.getByTestId('max-epochs').fill('2000');
+      await page.getByTestId('candidates').fill('8');
+      await page.getByTestId('train').click();
+      await waitFor(async () => {
+        const t = await page.getByTestId('progress-train').textContent({ timeout: 500 }).catch(() => '');
+        const m = t.match(/([\d,]+) \/ [\d,]+ epochs/);
+        return m && Number(m[1].replace(/,/g, '')) >= 5;
+      }, 'training to pass 5 epochs', 120_000);
+      const eta = await page.getByTestId('progress-eta').textContent();
+      assert.match(eta, /^ETA /);
+      assert.match(await page.getByTestId('progress-rate').textContent(), /epochs\/s/);
+      await page.getByTestId('cancel-train').click();
+      await waitFor(async () => (await page.getByTestId('progress-train').count()) === 0, 'training to stop', 60_000);
+      const summary = await page.getByTestId('train-summary').textContent();
+      assert.match(summary, /cancelled/);
+      assert.equal(await page.getByTestId('train').isEnabled(), true);
+      await page.getByTestId('step-data').click();
+      assert.ok(await page.getByTestId('pheno-input-loaded').count(), 'phenotypes still loaded after cancel');
+    },
+  },
+  {
+    name: 'a malformed .bed is rejected with its message next to the genotype input, nothing lost',
+    async fn({ baseURL, open }) {
+      const c = makeCohortFiles({ n: 50, snps: 40, phenos: 5, seed: 3 });
+      const bad = c.path('bad.bed');
+      const bed = readFileSync(c.path('geno.bed'));
+      const corrupt = Buffer.from(bed);
+      corrupt[0] = 0x00;
+      corrupt[1] = 0x11;
+      writeFileSync(bad, corrupt);
+      const ctx = await open();
+      const { page } = await openApp(ctx, baseURL);
+      await page.getByTestId('pheno-input').setInputFiles(c.path('pheno.csv'));
+      await waitFor(async () => (await page.getByTestId('pheno-input-loaded').count()) > 0, 'phenotypes loaded');
+      await page.getByTestId('geno-input').setInputFiles([bad, c.path('geno.bim'), c.path('geno.fam')]);
+      const msg = await waitFor(async () => {
+        const e = page.getByTestId('geno-input-error');
+        return (await e.count()) ? await e.textContent() : null;
+      }, 'the .bed error message');
+      assert.equal(msg, 'bad.bed: wrong magic bytes, not a PLINK 1 .bed file; expected 6c 1b 01 (PLINK 1 SNP-major .bed), found 00 11 01');
+      assert.ok(await page.getByTestId('pheno-input-loaded').count(), 'phenotypes still loaded');
+      // A truncated .bed: same place, its own message.
+      const trunc = c.path('trunc.bed');
+      writeFileSync(trunc, bed.subarray(0, bed.length - 7));
+      await page.getByTestId('geno-input').setInputFiles([trunc, c.path('geno.bim'), c.path('geno.fam')]);
+      const msg2 = await waitFor(async () => {
+        const t = await page.getByTestId('geno-input-error').textContent().catch(() => null);
+        return t && t.startsWith('trunc.bed') ? t : null;
+      }, 'the truncated .bed message');
+      assert.match(msg2, /^trunc\.bed: truncated \.bed; expected \d+ bytes/);
+      // The good trio then loads and clears the error.
+      await page.getByTestId('geno-input').setInputFiles([c.path('geno.bed'), c.path('geno.bim'), c.path('geno.fam')]);
+      await waitFor(async () => (await page.getByTestId('geno-input-loaded').count()) > 0, 'good genotypes loaded');
+      assert.equal(await page.getByTestId('geno-input-error').count(), 0);
+    },
+  },
+  {
+    name: 'offline after install: reload with the network off and run the demo end to end',
+    timeoutMs: 600_000,
+    async fn({ baseURL, open }) {
+      const ctx = await open();
+      const { page } = await openApp(ctx, baseURL);
+      await page.evaluate(() => window.__latentscan.serviceWorkerControlling());
+      await ctx.setOffline(true);
+      await page.reload();
+      await openApp(ctx, baseURL).catch(() => {});
+      assert.equal(await page.evaluate(() => navigator.onLine), false);
+      await runDemo(page, 'offline demo');
     },
   },
 ];

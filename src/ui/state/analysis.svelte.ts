@@ -1,7 +1,7 @@
 /**
  * The analysis as the page sees it: summaries of what is loaded, the user's choices, and the results of each
  * step. Actions call the worker through runJob (progress + cancel); an error is stored next to its step and
- * leaves everything already loaded or computed in place. Large results live in $state.raw.
+ * leaves everything already loaded or computed in place. Large data stays in the worker.
  */
 import type {
   DemoInfo,
@@ -65,7 +65,8 @@ export const ui = $state<{
   notice: null,
 });
 
-export const results = $state.raw<{
+// Deep $state (not .raw): steps reassign fields, and the views are small (summaries, <= 500 table rows, SVG text).
+export const results = $state<{
   prep: PrepareInfo | null;
   train: TrainInfo | null;
   scan: ScanInfo | null;
