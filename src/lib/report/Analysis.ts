@@ -164,6 +164,8 @@ export interface ScanResult {
   mlog10p?: ArrayLike<number>;
   beta?: ArrayLike<number>;
   se?: ArrayLike<number>;
+  /** t statistics as computed by the scan (exports print BETA/SE when absent). */
+  tStat?: ArrayLike<number>;
   /** Allele counted (A1 = ALT, .bim column 5). */
   a1?: ArrayLike<string>;
   /** Reference allele (.bim column 6) and ALT, for plink2-style exports. */

@@ -135,7 +135,7 @@ export function formatSumstats(scan: ScanResult): string {
   for (let i = 0; i < n; i++) {
     const beta = scan.beta ? scan.beta[i] : NaN;
     const se = scan.se ? scan.se[i] : NaN;
-    const t = beta / se;
+    const t = scan.tStat ? scan.tStat[i] : beta / se;
     const m = mlp[i];
     const p = Number.isNaN(m) ? 'NA' : m < 300 ? fmtG6(Math.pow(10, -m)) : fmtPFromMlog10(m);
     lines.push(
@@ -147,7 +147,7 @@ export function formatSumstats(scan: ScanResult): string {
         scan.alt ? scan.alt[i] : scan.a1 ? scan.a1[i] : 'NA',
         scan.a1 ? scan.a1[i] : scan.alt ? scan.alt[i] : 'NA',
         scan.test ?? 'ADD',
-        scan.obsCt ? String(scan.obsCt[i]) : 'NA',
+        scan.obsCt && Number.isFinite(scan.obsCt[i]) ? String(scan.obsCt[i]) : 'NA',
         fmtG6(beta),
         fmtG6(se),
         fmtG6(t),

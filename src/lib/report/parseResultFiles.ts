@@ -55,7 +55,7 @@ export function parseGlmLinear(text: string, file: string): ScanResult[] {
   const response = base.includes('.') ? base.slice(base.lastIndexOf('.') + 1) : base;
   const c = readTsv(text, file);
   const iC = need(c, 'CHROM', file), iP = need(c, 'POS', file), iI = need(c, 'ID', file), iPv = need(c, 'P', file);
-  const iT = c.names.indexOf('TEST'), iB = c.names.indexOf('BETA'), iS = c.names.indexOf('SE');
+  const iT = c.names.indexOf('TEST'), iB = c.names.indexOf('BETA'), iS = c.names.indexOf('SE'), iTs = c.names.indexOf('T_STAT');
   const iA1 = c.names.indexOf('A1'), iRef = c.names.indexOf('REF'), iAlt = c.names.indexOf('ALT'), iN = c.names.indexOf('OBS_CT');
   const groups = new Map<string, string[][]>();
   for (const r of c.rows) {
@@ -74,6 +74,7 @@ export function parseGlmLinear(text: string, file: string): ScanResult[] {
     mlog10p: Float64Array.from(rows, (r) => mlog10FromText(r[iPv])),
     beta: iB >= 0 ? Float64Array.from(rows, (r) => num(r[iB])) : undefined,
     se: iS >= 0 ? Float64Array.from(rows, (r) => num(r[iS])) : undefined,
+    tStat: iTs >= 0 ? Float64Array.from(rows, (r) => num(r[iTs])) : undefined,
     a1: iA1 >= 0 ? rows.map((r) => r[iA1]) : undefined,
     ref: iRef >= 0 ? rows.map((r) => r[iRef]) : undefined,
     alt: iAlt >= 0 ? rows.map((r) => r[iAlt]) : undefined,
