@@ -1,0 +1,125 @@
+/**
+ * Autoencoder training speed: seconds per epoch for n x 500 inputs (2% missing cells), hidden 256, k 16,
+ * batch 256, Adam, masked MSE: our training loop (src/lib/ae/trainCandidate.ts) on the tfjs wasm and cpu
+ * backends, tfjs model.fit on wasm (the approach measured before), and PyTorch on the CPU (Debian
+ * python3-torch, 2 threads, same data file and shape) when `import torch` works. Full size n = 20,000
+ * (the issue's); quick n = 3,000. Times are of the last epoch run (the first includes warm-up).
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadavg } from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import type { BenchOptions, BenchRow } from './types';
+import { initTfBackend } from '../src/cli/initTfBackend';
+import { trainCandidate } from '../src/lib/ae/trainCandidate';
+import { createRng } from '../src/lib/math/rng';
+
+const P = 500, H = 256, K = 16, BATCH = 256;
+
+const TORCH_SCRIPT = String.raw`
+import sys, time, json
+import numpy as np, torch
+torch.set_num_threads(2); torch.manual_seed(1)
+xp, mp, n, p, h, k, bs, epochs = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:9])
+X = torch.from_numpy(np.fromfile(xp, dtype=np.float32).reshape(n, p))
+M = torch.from_numpy(np.fromfile(mp, dtype=np.uint8).reshape(n, p).astype(np.float32))
+nn = torch.nn
+model = nn.Sequential(nn.Linear(p, h), nn.ELU(), nn.Linear(h, k), nn.Linear(k, h), nn.ELU(), nn.Linear(h, p))
+opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+times = []
+for ep in range(epochs):
+    perm = torch.randperm(n); t = time.time()
+    for b in range(0, n, bs):
+        idx = perm[b:b + bs]; xb = X[idx]; mb = M[idx]
+        loss = (((model(xb) - xb) ** 2) * mb).sum() / mb.sum()
+        opt.zero_grad(); loss.backward(); opt.step()
+    times.append(time.time() - t)
+print(json.dumps({"times": times, "torch": torch.__version__, "threads": torch.get_num_threads()}))
+`;
+
+function makeData(n: number) {
+  const rng = createRng(42);
+  const values = new Float32Array(n * P);
+  const mask = new Uint8Array(n * P);
+  for (let i = 0; i < n * P; i++) {
+    mask[i] = rng.next() < 0.02 ? 0 : 1;
+    values[i] = mask[i] ? rng.normal() : 0;
+  }
+  return { values, mask, n, p: P, binary: new Uint8Array(P) };
+}
+
+async function oursPerEpoch(backend: 'wasm' | 'cpu', data: ReturnType<typeof makeData>, epochs: number): Promise<number> {
+  await initTfBackend(backend);
+  const train = Int32Array.from({ length: data.n }, (_, i) => i);
+  const val = train.slice(0, 256); // small validation pass: the epoch time is dominated by training
+  const ends: number[] = [];
+  await trainCandidate(data, { train, val }, { index: 0, hidden: [H], seed: 1 },
+    { latent: K, activation: 'elu', dropout: 0, inputNoise: 0, l2: 0, batchSize: BATCH, learningRate: 1e-3, maxEpochs: epochs, patience: 100, minDelta: 0, binaryLoss: 'mse' },
+    { onEpoch: (e) => ends.push(e.seconds) });
+  return ends.length > 1 ? ends[ends.length - 1] - ends[ends.length - 2] : ends[0];
+}
+
+/** tfjs model.fit on the same shape (plain MSE: Keras has no masked loss without a custom function). */
+async function modelFitPerEpoch(data: ReturnType<typeof makeData>): Promise<number> {
+  await initTfBackend('wasm');
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ units: H, activation: 'elu', inputShape: [P] }),
+      tf.layers.dense({ units: K }),
+      tf.layers.dense({ units: H, activation: 'elu' }),
+      tf.layers.dense({ units: P }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'meanSquaredError' });
+  const x = tf.tensor2d(data.values, [data.n, P]);
+  const t0 = performance.now();
+  await model.fit(x, x, { batchSize: BATCH, epochs: 1, shuffle: true, verbose: 0 });
+  const s = (performance.now() - t0) / 1000;
+  x.dispose();
+  model.dispose();
+  return s;
+}
+
+function torchPython(): string | null {
+  for (const py of ['/usr/bin/python3', 'python3']) {
+    try {
+      execFileSync(py, ['-c', 'import torch'], { stdio: 'ignore' });
+      return py;
+    } catch {
+      // try the next interpreter
+    }
+  }
+  return null;
+}
+
+export async function run(opts: BenchOptions): Promise<BenchRow[]> {
+  const n = opts.quick ? 3000 : 20000;
+  const nCpu = opts.quick ? 1000 : 20000;
+  const data = makeData(n);
+  const size = (m: number) => `n=${m} p=${P} hidden=${H} k=${K} batch=${BATCH}`;
+  const rows: BenchRow[] = [];
+  let torch: { seconds: number; tool: string } | undefined;
+  const py = torchPython();
+  if (py) {
+    const xp = join(opts.workDir, 'x.f32');
+    const mp = join(opts.workDir, 'm.u8');
+    writeFileSync(xp, new Uint8Array(data.values.buffer));
+    writeFileSync(mp, data.mask);
+    const sp = join(opts.workDir, 'ae_torch.py');
+    writeFileSync(sp, TORCH_SCRIPT);
+    const outp = JSON.parse(execFileSync(py, [sp, xp, mp, String(n), String(P), String(H), String(K), String(BATCH), '2'], { encoding: 'utf8' })) as { times: number[]; torch: string; threads: number };
+    torch = { seconds: outp.times[outp.times.length - 1], tool: `PyTorch ${outp.torch} CPU (${outp.threads} threads)` };
+  }
+  const load = () => `load average ${loadavg()[0].toFixed(1)} on this machine`;
+  const note = (torch ? '' : 'PyTorch unavailable (apt-get install python3-torch); ') + load();
+  const wasm = await oursPerEpoch('wasm', data, 2);
+  rows.push({ area: 'ae', name: 'epoch, custom loop, tfjs wasm', size: size(n), ours: { seconds: wasm }, reference: torch, note });
+  const cpuData = nCpu === n ? data : makeData(nCpu);
+  const cpu = await oursPerEpoch('cpu', cpuData, 1);
+  const cpuNote = 'tfjs cpu backend (pure JavaScript)' + (nCpu !== n ? `; measured on n=${nCpu}, reference scaled to it` : '') + `; ${load()}`;
+  rows.push({ area: 'ae', name: 'epoch, custom loop, tfjs cpu', size: size(nCpu), ours: { seconds: cpu }, reference: torch ? { ...torch, seconds: (torch.seconds * nCpu) / n } : undefined, note: cpuNote });
+  const fit = await modelFitPerEpoch(data);
+  rows.push({ area: 'ae', name: 'epoch, tfjs model.fit (before), wasm', size: size(n), ours: { seconds: fit }, reference: torch, note: `plain MSE, Keras-style fit loop; ${load()}` });
+  return rows;
+}
