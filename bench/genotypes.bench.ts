@@ -5,13 +5,15 @@
  * fast by repeating a simulated 4,000-variant block; quick mode uses 100 MB and 400 MB files.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchOptions, BenchRow } from './types';
 import { createRng } from '../src/lib/math/rng';
 import { simulateGenotypeMatrix, simulateVariantInfo } from '../src/lib/sim/simulateGenotypes';
-import { bedHeader, formatFam } from '../src/lib/io/writeBed';
+import { bedBytes, bedHeader, formatBim, formatFam } from '../src/lib/io/writeBed';
+import { openVcf } from '../src/lib/io/vcf';
+import { nodeFileSource } from '../src/lib/io/nodeFileSource';
 
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 const N = 10_000;
@@ -69,6 +71,41 @@ function plink2Freq(prefix: string): { seconds: number; peakMB?: number } | null
   return { seconds, peakMB: m ? Number(m[1]) / 1024 : undefined };
 }
 
+/** VCF.gz (bgzip, from plink2 --export vcf bgz) -> packed chunks, vs plink2 --vcf --make-bed on the same file. */
+async function vcfRow(opts: BenchOptions): Promise<BenchRow | null> {
+  if (spawnSync('plink2', ['--version']).error) return null;
+  const n = 2000;
+  const m = opts.quick ? 5000 : 20000;
+  const prefix = join(opts.workDir, 'v');
+  const rng = createRng(7);
+  const o = { nSamples: n, nSnps: m, mafMin: 0.05, mafMax: 0.5, missingRate: 0.01, ldBlock: 0, ldRho: 0, chromosomes: 1 };
+  const { variants, altFreq } = simulateVariantInfo(rng, o);
+  const packed = simulateGenotypeMatrix(rng, o, altFreq, new Map());
+  const ids = Array.from({ length: n }, (_, j) => `S${j + 1}`);
+  writeFileSync(`${prefix}.bed`, bedBytes(packed));
+  writeFileSync(`${prefix}.bim`, formatBim(variants));
+  writeFileSync(`${prefix}.fam`, formatFam({ fid: ids, iid: ids }));
+  execFileSync('plink2', ['--bfile', prefix, '--export', 'vcf', 'bgz', '--out', prefix], { stdio: 'ignore' });
+  const vcf = `${prefix}.vcf.gz`;
+  const t0 = performance.now();
+  const src = await openVcf(nodeFileSource(vcf));
+  let got = 0;
+  for await (const c of src.chunks()) got += c.count;
+  const ours = (performance.now() - t0) / 1000;
+  if (got !== m) throw new Error(`VCF: read ${got} variants, expected ${m}`);
+  const t1 = performance.now();
+  execFileSync('plink2', ['--vcf', vcf, '--make-bed', '--threads', '2', '--out', `${prefix}.ref`], { stdio: 'ignore' });
+  const ref = (performance.now() - t1) / 1000;
+  const mb = statSync(vcf).size / 1e6;
+  return {
+    area: 'genotypes',
+    name: 'stream VCF.gz (bgzip) -> packed hard calls',
+    size: `n=${n} variants=${m} vcf.gz=${mb.toFixed(1)} MB`,
+    ours: { seconds: ours, throughput: { value: (n * m) / 1e6 / ours, unit: 'M genotypes/s' } },
+    reference: { tool: 'plink2 --vcf --make-bed --threads 2', seconds: ref },
+  };
+}
+
 export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   const sizes = opts.quick ? [40_000, 160_000] : [200_000, 800_000]; // x 2,500 bytes: 100/400 MB or 0.5/2 GB
   const rows: BenchRow[] = [];
@@ -103,5 +140,7 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
     ours: { seconds: 0, peakMB: bigPeak },
     note: `peak RSS ${smallPeak.toFixed(0)} MB at ${sizes[0]} variants, ${bigPeak.toFixed(0)} MB at ${sizes[1]} (4x the variants)`,
   });
+  const v = await vcfRow(opts);
+  if (v) rows.push(v);
   return rows;
 }

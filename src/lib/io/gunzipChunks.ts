@@ -5,6 +5,8 @@
  */
 import { Gunzip } from 'fflate';
 
+const PIECE = 1 << 16;
+
 export function isGzip(head: Uint8Array): boolean {
   return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
@@ -15,7 +17,9 @@ export async function* gunzipChunks(chunks: AsyncIterable<Uint8Array>): AsyncGen
     if (data.length) out.push(data);
   });
   for await (const c of chunks) {
-    g.push(c, false);
+    // Push in 64 KB pieces: at each member boundary fflate copies the rest of the pushed buffer, so a
+    // 1 MB push of ~16 BGZF members copied ~8 MB; measured 1.6 s -> 0.2 s on a 3.5 MB bgzipped VCF.
+    for (let o = 0; o < c.length; o += PIECE) g.push(c.subarray(o, Math.min(c.length, o + PIECE)), false);
     if (out.length) {
       const o = out;
       out = [];
