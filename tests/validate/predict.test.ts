@@ -7,6 +7,7 @@ import { createRng } from '../../src/lib/math/rng';
 import { fitRidge } from '../../src/lib/validate/ridgeModel';
 import { compareFeatureSets } from '../../src/lib/validate/cvPredict';
 import type { Outcome } from '../../src/lib/validate/Outcome';
+import { predictionVerdict } from '../../src/lib/validate/predictionVerdict';
 
 function makeData(n: number, seed: number) {
   const rng = createRng(seed);
@@ -128,5 +129,32 @@ describe('compareFeatureSets', () => {
     expect(c.n).toBe(n - 40);
     expect(c.excluded).toBe(40);
     expect(c.results[0].value).toBeGreaterThan(0.7);
+  });
+});
+
+describe('predictionVerdict', () => {
+  const mk = (h: number[], p: number[], hv: number, pv: number) => ({
+    outcome: 'o',
+    kind: 'binary' as const,
+    n: 100,
+    excluded: 0,
+    results: [
+      { set: 'HSV', metric: 'AUC' as const, value: hv, foldValues: Float64Array.from(h), lambdas: new Float64Array(h.length), n: 100, p: 3 },
+      { set: 'PC', metric: 'AUC' as const, value: pv, foldValues: Float64Array.from(p), lambdas: new Float64Array(p.length), n: 100, p: 3 },
+    ],
+  });
+  it('says at least as well, within noise, or NOT as well', () => {
+    const a = predictionVerdict(mk([0.7, 0.72, 0.71], [0.69, 0.7, 0.7], 0.71, 0.70));
+    expect(a.verdict).toBe('at-least-as-well');
+    expect(a.sentence).toBe(
+      'o: the HSVs predict at least as well as the same number of PCs (cross-validated AUC 0.710 from 3 HSVs vs 0.700 from 3 PCs, difference +0.010 (paired fold SE 0.003), n = 100, 3 folds).',
+    );
+    // fold differences -0.03, +0.01, 0.00: mean -0.0067, SD 0.0208, SE 0.0120; pooled difference -0.005 < 2 SE
+    const b = predictionVerdict(mk([0.68, 0.71, 0.7], [0.71, 0.7, 0.7], 0.695, 0.7));
+    expect(b.verdict).toBe('within-noise');
+    expect(b.se).toBeCloseTo(0.0120185, 6);
+    const c = predictionVerdict(mk([0.6, 0.61, 0.6], [0.7, 0.7, 0.71], 0.603, 0.703));
+    expect(c.verdict).toBe('worse');
+    expect(c.sentence).toMatch(/^o: the HSVs do NOT predict as well as the same number of PCs/);
   });
 });

@@ -11,7 +11,7 @@ import type { Table } from '../../lib/io/Table';
 import { InputError } from '../../lib/compute/errors';
 import { associateOutcomes, type AssocRow, type Matrix } from '../../lib/validate/associateOutcomes';
 import { compareFeatureSets, type Comparison, type FeatureSet } from '../../lib/validate/cvPredict';
-import { predictionVerdict } from '../../lib/validate/predictionVerdict';
+import { predictionVerdict, type VerdictResult } from '../../lib/validate/predictionVerdict';
 import { tableMatrix, type AlignedMatrix } from '../../lib/validate/tableMatrix';
 import { principalComponents } from '../../lib/validate/principalComponents';
 import { hsvChange } from '../../lib/validate/hsvChange';
@@ -44,7 +44,8 @@ export const command: CliCommand = {
   details: [
     'Writes PREFIX.assoc.tsv (HSV x outcome: model, OR/beta/HR per SD, 95% CI, P, N), PREFIX.predict.tsv',
     '(per outcome: cross-validated AUC / C-index / R^2 from HSVs, PCs and all phenotypes) and PREFIX.summary.txt',
-    '(one plain sentence per outcome: do the HSVs predict at least as well as the PCs?). With --hsv-followup:',
+    '(one plain sentence per outcome: do the HSVs predict at least as well as the PCs? VERDICT at-least-as-well,',
+    'within-noise (lower by < 2 paired fold SE) or worse). With --hsv-followup:',
     'PREFIX.change.tsv and PREFIX.change.assoc.tsv. With --recipe and --wave: PREFIX.drift.tsv and a warning',
     'naming the shifted columns.',
     'Example: npm run cli -- validate --hsv run.hsv.tsv --outcomes demo/outcomes.csv --outcome-name disease',
@@ -116,15 +117,16 @@ async function run(a: ParsedArgs): Promise<void> {
     }
     if (pheno) sets.push({ name: 'PHENO', values: pheno.values, p: pheno.names.length });
     const comps: Comparison[] = [];
-    const sentences: string[] = [];
+    const verdicts: VerdictResult[] = [];
     for (const o of outcomes) {
       const c = compareFeatureSets(sets, o, { folds: arg.num(a, 'folds'), seed: arg.num(a, 'seed'), innerFolds: arg.num(a, 'inner-folds') });
       comps.push(c);
-      const s = predictionVerdict(c);
-      sentences.push(s);
-      log(s);
+      const v = predictionVerdict(c);
+      verdicts.push(v);
+      log(v.sentence);
     }
-    writePredict(`${out}.predict.tsv`, comps, sentences);
+    const sentences = verdicts.map((v) => v.sentence);
+    writePredict(`${out}.predict.tsv`, comps, verdicts);
     writeFileSync(`${out}.summary.txt`, sentences.join('\n') + '\n');
     log(`wrote ${out}.predict.tsv and ${out}.summary.txt`);
   }
@@ -234,18 +236,17 @@ function writeAssoc(path: string, rows: AssocRow[]): void {
   writeFileSync(path, lines.join('\n') + '\n');
 }
 
-function writePredict(path: string, comps: Comparison[], sentences: string[]): void {
+function writePredict(path: string, comps: Comparison[], verdicts: VerdictResult[]): void {
   const sets = ['HSV', 'PC', 'PHENO'];
-  const head = ['OUTCOME', 'KIND', 'METRIC', 'N', 'FOLDS', ...sets, ...sets.map((s) => `${s}_FOLD_SD`), ...sets.map((s) => `${s}_P`), 'HSV_GE_PC'];
+  const head = ['OUTCOME', 'KIND', 'METRIC', 'N', 'FOLDS', ...sets, ...sets.map((s) => `${s}_FOLD_SD`), ...sets.map((s) => `${s}_P`), 'HSV_MINUS_PC', 'PAIRED_SE', 'VERDICT'];
   const lines = [head.join('\t')];
-  comps.forEach((c) => {
+  comps.forEach((c, ci) => {
     const get = (s: string) => c.results.find((r) => r.set === s);
     const sd = (v: Float64Array) => {
       const m = v.reduce((x, y) => x + y, 0) / v.length;
       return Math.sqrt(v.reduce((x, y) => x + (y - m) ** 2, 0) / Math.max(1, v.length - 1));
     };
-    const h = get('HSV');
-    const p = get('PC');
+    const v = verdicts[ci];
     lines.push(
       [
         c.outcome,
@@ -256,11 +257,12 @@ function writePredict(path: string, comps: Comparison[], sentences: string[]): v
         ...sets.map((s) => (get(s) ? fmt(get(s)!.value) : 'NA')),
         ...sets.map((s) => (get(s) ? fmt(sd(get(s)!.foldValues)) : 'NA')),
         ...sets.map((s) => (get(s) ? String(get(s)!.p) : 'NA')),
-        h && p ? (h.value >= p.value ? 'Y' : 'N') : 'NA',
+        fmt(v.difference),
+        fmt(v.se),
+        v.verdict,
       ].join('\t'),
     );
   });
-  void sentences;
   writeFileSync(path, lines.join('\n') + '\n');
 }
 
