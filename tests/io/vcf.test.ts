@@ -145,6 +145,19 @@ describe('openVcf', () => {
     ]);
   });
 
+  it('finds GT anywhere in FORMAT, handles CRLF line ends and IDs of non-ASCII text', async () => {
+    const body = [
+      '1\t10\tv1\tA\tG\t.\t.\t.\tGQ:GT:DP\t30:0/0:5\t20:1|0:3\t9:1/1:1',
+      '1\t20\tvé\tA\tG\t.\t.\t.\tGQ:GT\t30\t20:./.\t9:0',
+    ].join('\r\n');
+    const src = await openVcf(bytesSource(enc.encode(HEADER.replace(/\n/g, '\r\n') + body + '\r\n'), 'crlf.vcf'));
+    const c = await collect(src);
+    expect(c[0].variants.id).toEqual(['v1', 'vé']);
+    // v1: 0/0 -> 11, 1|0 -> 10, 1/1 -> 00; vé: GT absent -> missing 01, ./. -> 01, haploid 0 -> 11
+    expect(Array.from(c[0].packed!)).toEqual([0b001011, 0b110101]);
+    expect(src.skipped.malformed).toBe(0);
+  });
+
   it('decodes concatenated gzip members (bgzip style) split across reads', async () => {
     const a = HEADER + '1\t10\tv1\tA\tG\t.\t.\t.\tGT\t0/0\t0/1\t1/1\n';
     const b = '1\t20\tv2\tA\tG\t.\t.\t.\tGT\t1/1\t./.\t0/1\n';

@@ -11,7 +11,8 @@ import type { ByteSource } from './ByteSource';
 import type { ChunkOptions, GenotypeChunk, GenotypeSource, SampleIds } from './GenotypeSource';
 import { normalizeChrom } from './chrom';
 import { gunzipChunks, isGzip } from './gunzipChunks';
-import { lineBatches, sourceChunks } from './lineBatches';
+import { sourceChunks } from './lineBatches';
+import { byteLines, bytesText } from './byteLines';
 
 const READ_BYTES = 1 << 20;
 const MAX_EXAMPLES = 5;
@@ -37,9 +38,9 @@ export interface OpenVcfOptions {
   signal?: AbortSignal;
 }
 
-async function* textBatches(src: ByteSource, gz: boolean, signal?: AbortSignal) {
+function lineStream(src: ByteSource, gz: boolean, signal?: AbortSignal) {
   const raw = sourceChunks(src, READ_BYTES, signal);
-  yield* lineBatches(gz ? gunzipChunks(raw) : raw);
+  return byteLines(gz ? gunzipChunks(raw) : raw);
 }
 
 export async function openVcf(src: ByteSource, opts: OpenVcfOptions = {}): Promise<VcfSource> {
@@ -47,9 +48,9 @@ export async function openVcf(src: ByteSource, opts: OpenVcfOptions = {}): Promi
   const gz = isGzip(head);
   let samples: SampleIds | null = null;
   let headerLines = 0;
-  outer: for await (const b of textBatches(src, gz, opts.signal)) {
-    for (let k = 0; k < b.lines.length; k++) {
-      const line = b.lines[k];
+  outer: for await (const b of lineStream(src, gz, opts.signal)) {
+    for (let k = 0; k < b.count; k++) {
+      const line = bytesText(b.buf, b.starts[k], b.ends[k]);
       if (line.startsWith('##')) continue;
       const lineNo = b.firstLine + k;
       if (line.startsWith('#CHROM')) {
@@ -157,66 +158,75 @@ async function* vcfChunks(
     if (skipped.examples.length < MAX_EXAMPLES) skipped.examples.push(`${src.name}:${lineNo}: ${p.reason}`);
   };
 
-  for await (const b of textBatches(src, gz, signal)) {
+  const tabs = new Int32Array(9);
+  let fmtText = '';
+  let gtIdx = -1;
+  let dsIdx = -1;
+  let fmtFields: string[] = [];
+  outer: for await (const b of lineStream(src, gz, signal)) {
     throwIfAborted(signal);
-    const lines = b.lines;
-    for (let k = 0; k < lines.length; k++) {
+    const buf = b.buf;
+    for (let k = 0; k < b.count; k++) {
       const lineNo = b.firstLine + k;
       if (lineNo <= headerLines) continue;
-      const line = lines[k];
-      if (line.length === 0) continue;
+      const s0 = b.starts[k];
+      const e = b.ends[k];
+      if (e === s0) continue;
       // Fixed columns: CHROM POS ID REF ALT QUAL FILTER INFO FORMAT
-      const tabs = [0, 0, 0, 0, 0, 0, 0, 0, 0];
-      let p = -1;
+      let p = s0 - 1;
       let nt = 0;
       for (; nt < 9; nt++) {
-        p = line.indexOf('\t', p + 1);
-        if (p < 0) break;
+        p = buf.indexOf(9, p + 1);
+        if (p < 0 || p >= e) break;
         tabs[nt] = p;
       }
       if (nt < 9) {
         skip(lineNo, { ok: false, multi: false, reason: `expected ${9 + nSamples} tab-separated columns, found ${nt + 1}` });
         continue;
       }
-      const altS = line.slice(tabs[3] + 1, tabs[4]);
-      if (altS.indexOf(',') >= 0) {
-        skip(lineNo, { ok: false, multi: true, reason: `multi-allelic ALT '${altS}'` });
+      let comma = false;
+      for (let i = tabs[3] + 1; i < tabs[4]; i++) if (buf[i] === 44) comma = true;
+      if (comma) {
+        skip(lineNo, { ok: false, multi: true, reason: `multi-allelic ALT '${bytesText(buf, tabs[3] + 1, tabs[4])}'` });
         continue;
       }
-      const chromS = line.slice(0, tabs[0]);
-      const posS = line.slice(tabs[0] + 1, tabs[1]);
-      const posN = Number(posS);
-      if (!/^\d+$/.test(posS) || posN > 2147483647) {
-        skip(lineNo, { ok: false, multi: false, reason: `POS is not a positive integer: '${posS}'` });
+      let posN = 0;
+      let posOk = tabs[1] > tabs[0] + 1;
+      for (let i = tabs[0] + 1; i < tabs[1]; i++) {
+        const d = buf[i] - 48;
+        if (d < 0 || d > 9) posOk = false;
+        posN = posN * 10 + d;
+      }
+      if (!posOk || posN > 2147483647) {
+        skip(lineNo, { ok: false, multi: false, reason: `POS is not a positive integer: '${bytesText(buf, tabs[0] + 1, tabs[1])}'` });
         continue;
       }
-      const refS = line.slice(tabs[2] + 1, tabs[3]);
-      if (refS.length === 0 || altS.length === 0) {
+      if (tabs[3] === tabs[2] + 1 || tabs[4] === tabs[3] + 1) {
         skip(lineNo, { ok: false, multi: false, reason: 'empty REF or ALT' });
         continue;
       }
       const i = index;
-      // Index filter counts records that are valid variants, so it must see the record parse first.
-      const fmt = line.slice(tabs[7] + 1, tabs[8]).split(':');
-      const gtIdx = fmt.indexOf('GT');
-      const dsIdx = wantDosage ? fmt.indexOf('DS') : -1;
+      const fmt = bytesText(buf, tabs[7] + 1, tabs[8]);
+      if (fmt !== fmtText) {
+        fmtText = fmt;
+        fmtFields = fmt.split(':');
+        gtIdx = fmtFields.indexOf('GT');
+        dsIdx = wantDosage ? fmtFields.indexOf('DS') : -1;
+      }
       if (gtIdx < 0 && dsIdx < 0) {
-        skip(lineNo, { ok: false, multi: false, reason: `FORMAT has no GT${wantDosage ? ' or DS' : ''}: '${fmt.join(':')}'` });
+        skip(lineNo, { ok: false, multi: false, reason: `FORMAT has no GT${wantDosage ? ' or DS' : ''}: '${fmt}'` });
         continue;
       }
-      const keep =
-        i >= fromIndex &&
-        i < toIndex &&
-        (!chrSet || chrSet.has(normalizeChrom(chromS))) &&
-        posN >= fromBp &&
-        posN <= toBp;
+      let keep = i >= fromIndex && i < toIndex && posN >= fromBp && posN <= toBp;
+      const chromS = bytesText(buf, s0, tabs[0]);
+      if (keep && chrSet && !chrSet.has(normalizeChrom(chromS))) keep = false;
       let err: string | null = null;
       if (keep) {
         err = dosage
-          ? parseDosageRow(line, tabs[8] + 1, nSamples, dsIdx >= 0 ? dsIdx : gtIdx, dsIdx >= 0, dosage, count * nSamples)
-          : parseGtRow(line, tabs[8] + 1, nSamples, gtIdx, packed as Uint8Array, count * bpv);
+          ? parseDosageRow(bytesText(buf, tabs[8] + 1, e), 0, nSamples, dsIdx >= 0 ? dsIdx : gtIdx, dsIdx >= 0, dosage, count * nSamples)
+          : parseGtBytes(buf, tabs[8] + 1, e, nSamples, gtIdx, packed as Uint8Array, count * bpv);
       } else {
-        err = checkColumns(line, tabs[8] + 1, nSamples);
+        err = checkColumnBytes(buf, tabs[8] + 1, e, nSamples);
       }
       if (err !== null) {
         if (packed && keep) packed.fill(0, count * bpv, (count + 1) * bpv);
@@ -225,10 +235,13 @@ async function* vcfChunks(
       }
       index++;
       if (!keep) {
-        if (index >= toIndex) break;
+        if (index >= toIndex) break outer;
         continue;
       }
-      const idS = line.slice(tabs[1] + 1, tabs[2]);
+      const posS = String(posN);
+      const refS = bytesText(buf, tabs[2] + 1, tabs[3]);
+      const altS = bytesText(buf, tabs[3] + 1, tabs[4]);
+      const idS = bytesText(buf, tabs[1] + 1, tabs[2]);
       chrom.push(chromS);
       pos.push(posN);
       id.push(idS === '.' ? `${chromS}:${posS}:${refS}:${altS}` : idS);
@@ -237,18 +250,70 @@ async function* vcfChunks(
       count++;
       if (count === chunkVariants) yield flush();
     }
-    if (index >= toIndex) break;
   }
   throwIfAborted(signal);
   if (count > 0) yield flush();
   state.recordsRead = index;
 }
 
-/** Number of sample columns check without parsing them. */
-function checkColumns(line: string, from: number, nSamples: number): string | null {
+/** Checks the number of sample columns without parsing them. */
+function checkColumnBytes(buf: Uint8Array, from: number, end: number, nSamples: number): string | null {
   let n = 1;
-  for (let p = line.indexOf('\t', from); p >= 0; p = line.indexOf('\t', p + 1)) n++;
+  for (let p = buf.indexOf(9, from); p >= 0 && p < end; p = buf.indexOf(9, p + 1)) n++;
   return n === nSamples ? null : `expected ${nSamples} sample columns, found ${n}`;
+}
+
+/** 2-bit code per pair of GT allele bytes: index (a - 48) * 2 + (b - 48) for a, b in {0, 1}: 0/0 -> 11, 0/1 and 1/0 -> 10, 1/1 -> 00. */
+const DIPLOID_CODE = [0b11, 0b10, 0b10, 0b00];
+
+/**
+ * Parses GT of every sample into packed 2-bit codes at out[offset..], on bytes. Diploid 0/0 0/1 1/1 (| or /),
+ * haploid 0 or 1 (counted as homozygous, as plink2 does), any '.' allele -> missing. Returns an error text or
+ * null. Fast path: GT first in FORMAT and a 3-byte call followed by a tab.
+ */
+function parseGtBytes(buf: Uint8Array, from: number, end: number, nSamples: number, gtIdx: number, out: Uint8Array, offset: number): string | null {
+  let p = from;
+  const bpv = Math.ceil(nSamples / 4);
+  out.fill(0, offset, offset + bpv);
+  for (let j = 0; j < nSamples; j++) {
+    if (p > end) return `expected ${nSamples} sample columns, found ${j}`;
+    let q = p;
+    if (gtIdx > 0) {
+      for (let s = 0; s < gtIdx && q >= 0; s++) {
+        while (q < end && buf[q] !== 58 && buf[q] !== 9) q++;
+        q = q < end && buf[q] === 58 ? q + 1 : -1;
+      }
+    }
+    let code = 1; // missing
+    let fieldEnd = -1;
+    if (q >= 0) {
+      const a = q < end ? buf[q] : 9;
+      const sep = q + 1 < end ? buf[q + 1] : 9;
+      if (sep === 47 || sep === 124) {
+        const b2 = q + 2 < end ? buf[q + 2] : 9;
+        const after = q + 3 < end ? buf[q + 3] : 9;
+        if (after !== 9 && after !== 58) return `sample ${j + 1}: unsupported GT (polyploid or allele index > 1)`;
+        if (a === 46 || b2 === 46) code = 1;
+        else if ((a !== 48 && a !== 49) || (b2 !== 48 && b2 !== 49)) return `sample ${j + 1}: GT allele is not 0, 1 or '.'`;
+        else code = DIPLOID_CODE[(a - 48) * 2 + (b2 - 48)];
+        if (after === 9 && gtIdx === 0) fieldEnd = q + 3;
+      } else if (sep === 9 || sep === 58) {
+        if (a === 46) code = 1;
+        else if (a === 48) code = 3;
+        else if (a === 49) code = 0;
+        else return `sample ${j + 1}: GT allele is not 0, 1 or '.'`;
+        if (sep === 9 && gtIdx === 0) fieldEnd = q + 1;
+      } else return `sample ${j + 1}: malformed GT`;
+    }
+    out[offset + (j >> 2)] |= code << ((j & 3) << 1);
+    const t = fieldEnd >= 0 && fieldEnd < end ? fieldEnd : nextTab(buf, p, end);
+    if (t < 0) {
+      if (j !== nSamples - 1) return `expected ${nSamples} sample columns, found ${j + 1}`;
+      p = end + 1;
+    } else p = t + 1;
+  }
+  if (p <= end) return `expected ${nSamples} sample columns, found more`;
+  return null;
 }
 
 /** Moves from the start of a sample field to the start of its `sub`-th ':' subfield, or -1 if absent. */
@@ -267,47 +332,9 @@ function subfieldStart(line: string, p: number, sub: number): number {
   return p;
 }
 
-/**
- * Parses GT of every sample into packed 2-bit codes at out[offset..]. Diploid 0/0 0/1 1/1 (| or /), haploid
- * 0 or 1 (counted as homozygous, as plink2 does), any '.' allele -> missing. Returns an error text or null.
- */
-function parseGtRow(line: string, from: number, nSamples: number, gtIdx: number, out: Uint8Array, offset: number): string | null {
-  let p = from;
-  const bpv = Math.ceil(nSamples / 4);
-  out.fill(0, offset, offset + bpv);
-  for (let j = 0; j < nSamples; j++) {
-    if (p > line.length) return `expected ${nSamples} sample columns, found ${j}`;
-    const q = gtIdx === 0 ? p : subfieldStart(line, p, gtIdx);
-    let code = 1; // missing
-    if (q >= 0) {
-      const a = line.charCodeAt(q);
-      const sep = line.charCodeAt(q + 1);
-      if (sep === 47 || sep === 124) {
-        const b2 = line.charCodeAt(q + 2);
-        const end = line.charCodeAt(q + 3);
-        if (!(Number.isNaN(end) || end === 9 || end === 58)) return `sample ${j + 1}: unsupported GT (polyploid or allele index > 1)`;
-        if (a === 46 || b2 === 46) code = 1;
-        else if ((a !== 48 && a !== 49) || (b2 !== 48 && b2 !== 49)) return `sample ${j + 1}: GT allele is not 0, 1 or '.'`;
-        else {
-          const d = a - 48 + (b2 - 48);
-          code = d === 0 ? 3 : d === 1 ? 2 : 0;
-        }
-      } else if (Number.isNaN(sep) || sep === 9 || sep === 58) {
-        if (a === 46) code = 1;
-        else if (a === 48) code = 3;
-        else if (a === 49) code = 0;
-        else return `sample ${j + 1}: GT allele is not 0, 1 or '.'`;
-      } else return `sample ${j + 1}: malformed GT`;
-    }
-    out[offset + (j >> 2)] |= code << ((j & 3) << 1);
-    const t = line.indexOf('\t', p);
-    if (t < 0) {
-      if (j !== nSamples - 1) return `expected ${nSamples} sample columns, found ${j + 1}`;
-      p = line.length + 1;
-    } else p = t + 1;
-  }
-  if (p <= line.length) return `expected ${nSamples} sample columns, found more`;
-  return null;
+function nextTab(buf: Uint8Array, p: number, end: number): number {
+  const t = buf.indexOf(9, p);
+  return t >= 0 && t < end ? t : -1;
 }
 
 /** Parses DS (float) or, for records without DS, GT into dosages at out[offset..]; NaN = missing. */
