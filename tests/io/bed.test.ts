@@ -61,7 +61,9 @@ describe('openBed: decoding', () => {
     const files = memFiles(g);
     const reads: Array<[number, number]> = [];
     const bed = { ...files.bed, read: (o: number, l: number) => (reads.push([o, l]), files.bed.read(o, l)) };
-    const src = await openBed({ ...files, bed });
+    const seen: number[] = [];
+    const src = await openBed({ ...files, bed }, { onProgress: (p) => seen.push(p.done) });
+    expect(seen[seen.length - 1]).toBe(files.bim.size); // progress over the .bim check ends at its size
     reads.length = 0;
     const chunks = await collect(src, { filter: { chr: ['chr2'], fromBp: 1200, toBp: 1500 } });
     const ids = chunks.flatMap((c) => c.variants.id);
@@ -103,6 +105,23 @@ describe('openBed: decoding', () => {
       }
     }
     expect(v).toBe(200);
+  });
+});
+
+describe('openBed: cancellation', () => {
+  it('stops with CancelledError at a chunk boundary when the signal is aborted', async () => {
+    const g = randomGeno(9, 40, 2);
+    const src = await openBed(memFiles(g));
+    const ac = new AbortController();
+    let n = 0;
+    const run = async () => {
+      for await (const c of src.chunks({ chunkVariants: 5, signal: ac.signal })) {
+        n += c.count;
+        if (n === 10) ac.abort();
+      }
+    };
+    await expect(run()).rejects.toThrow('cancelled');
+    expect(n).toBe(10);
   });
 });
 

@@ -7,6 +7,7 @@
  */
 import { InputError } from '../compute/errors';
 import { throwIfAborted } from '../compute/cancel';
+import { createProgress, type ProgressCallback } from '../compute/progress';
 import type { ByteSource } from './ByteSource';
 import type { ChunkOptions, GenotypeChunk, GenotypeSource, VariantBlock, VariantFilter } from './GenotypeSource';
 import { isBlankLine, parseBimLine } from './bim';
@@ -37,7 +38,10 @@ function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
 }
 
-export async function openBed({ bed, bim, fam }: BedFiles, opts: { signal?: AbortSignal } = {}): Promise<BedSource> {
+export async function openBed(
+  { bed, bim, fam }: BedFiles,
+  opts: { signal?: AbortSignal; onProgress?: ProgressCallback } = {},
+): Promise<BedSource> {
   const { signal } = opts;
   const head = await bed.read(0, 3);
   if (head.length < 3) {
@@ -51,7 +55,7 @@ export async function openBed({ bed, bim, fam }: BedFiles, opts: { signal?: Abor
   }
   const famData: FamData = await readFam(fam, signal);
   const nSamples = famData.iid.length;
-  const nVariants = await countBimVariants(bim, signal);
+  const nVariants = await countBimVariants(bim, signal, opts.onProgress);
   const bpv = Math.ceil(nSamples / 4);
   const expected = 3 + nVariants * bpv;
   if (bed.size !== expected) {
@@ -83,9 +87,13 @@ export async function openBed({ bed, bim, fam }: BedFiles, opts: { signal?: Abor
   };
 }
 
-async function countBimVariants(bim: ByteSource, signal?: AbortSignal): Promise<number> {
+async function countBimVariants(bim: ByteSource, signal?: AbortSignal, onProgress?: ProgressCallback): Promise<number> {
   let n = 0;
+  let bytes = 0;
+  const prog = createProgress('open-bim', bim.size, onProgress, { unit: 'bytes' });
   for await (const b of lineBatches(sourceChunks(bim, BIM_READ_BYTES, signal))) {
+    bytes += b.lines.reduce((a, l) => a + l.length + 1, 0);
+    prog.tick(Math.min(bim.size, bytes), `checking ${bim.name}`);
     const lines = b.lines;
     for (let k = 0; k < lines.length; k++) {
       if (isBlankLine(lines[k])) continue;
@@ -95,6 +103,7 @@ async function countBimVariants(bim: ByteSource, signal?: AbortSignal): Promise<
     throwIfAborted(signal);
   }
   throwIfAborted(signal);
+  prog.finish(`${n} variants in ${bim.name}`);
   return n;
 }
 
