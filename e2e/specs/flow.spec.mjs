@@ -40,7 +40,8 @@ export const tests = [
       assert.match(p, /^\d\.\de-\d+$|^0\.\d+$/, `P value formatted for humans: ${p}`);
       assert.ok(await page.getByTestId('manhattan').locator('svg').count(), 'Manhattan plot drawn');
       assert.ok(await page.getByTestId('qq').locator('svg').count(), 'QQ plot drawn');
-      assert.ok(await page.getByTestId('heatmap').locator('svg').count(), 'heatmap drawn');
+      await page.getByTestId('show-heatmap').click();
+      await waitFor(async () => (await page.getByTestId('heatmap').locator('svg').count()) > 0, 'heatmap drawn');
       // The factor-discovery step runs after the table appears; wait for its summary.
       await page.getByTestId('step-assoc').click();
       await waitFor(async () => (await page.getByTestId('select-summary').count()) > 0, 'SIS summary', 300_000, 500);
@@ -140,6 +141,29 @@ export const tests = [
       await page.getByTestId('geno-input').setInputFiles([c.path('geno.bed'), c.path('geno.bim'), c.path('geno.fam')]);
       await waitFor(async () => (await page.getByTestId('geno-input-loaded').count()) > 0, 'good genotypes loaded');
       assert.equal(await page.getByTestId('geno-input-error').count(), 0);
+    },
+  },
+  {
+    name: 'a worker crash shows a clear message, keeps the results, and the flow runs again',
+    timeoutMs: 600_000,
+    async fn({ baseURL, open }) {
+      const ctx = await open();
+      const { page } = await openApp(ctx, baseURL);
+      await runDemo(page, 'before crash');
+      const before = await resultRows(page);
+      await page.evaluate(() => window.__latentscan.crashWorker());
+      const msg = await waitFor(async () => {
+        const n = page.getByTestId('worker-crash');
+        return (await n.count()) ? await n.textContent() : null;
+      }, 'the crash notice');
+      assert.match(msg, /analysis worker stopped/);
+      assert.equal(await resultRows(page), before, 'results kept after the crash');
+      await waitFor(async () => /^(webgpu|wasm|cpu)/.test((await page.getByTestId('backend').textContent()) ?? ''), 'backend back');
+      await page.getByTestId('step-data').click();
+      await waitFor(async () => (await page.getByTestId('geno-input-loaded').count()) > 0, 'data re-read into the new worker', 120_000);
+      await waitFor(async () => page.getByTestId('run-pipeline').isEnabled(), 'run enabled');
+      await page.getByTestId('run-pipeline').click();
+      await waitFor(async () => (await page.getByTestId('step-results').getAttribute('aria-selected')) === 'true' && (await resultRows(page)) > 0, 'results after the rerun', 540_000, 500);
     },
   },
   {

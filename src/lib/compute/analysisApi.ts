@@ -55,6 +55,12 @@ export function createAnalysisApi() {
     async loseDevice(): Promise<boolean> {
       return backend.loseDevice();
     },
+    /** Test hook: an uncaught error after this call returns, as a real crash would (the page must recover). */
+    async crashForTest(): Promise<void> {
+      setTimeout(() => {
+        throw new Error('simulated worker crash (test hook)');
+      }, 0);
+    },
     /** Aborts a running job; false when none of that id runs. */
     async cancel(jobId: string): Promise<boolean> {
       return jobs.cancel(jobId);

@@ -14,7 +14,7 @@ import type {
   TableInfo,
   TrainInfo,
 } from '../../lib/compute/analysisSession';
-import { call } from './analysisWorker';
+import { call, onWorkerCrash } from './analysisWorker';
 import { runJob } from './jobs.svelte';
 import type { UiError } from './workerError';
 import { readWorkerError } from './workerError';
@@ -84,6 +84,24 @@ function clearFrom(step: 'prep' | 'train' | 'scan') {
   Object.assign(results, r);
 }
 
+/**
+ * What was loaded, kept on the page (File objects are references, not copies) so that a crashed worker can be
+ * given the same data again. Results already shown are kept as they are.
+ */
+const sources: { pheno?: File; covar?: File; geno?: File[]; demo?: boolean } = {};
+
+onWorkerCrash((message) => {
+  ui.notice = `${message} Results already shown are kept; the loaded data is being read again into a fresh worker. Steps after the crash need to be run again.`;
+  void (async () => {
+    if (sources.demo) await loadDemo();
+    else {
+      if (sources.pheno) await loadTable('pheno', sources.pheno, true);
+      if (sources.covar) await loadTable('covar', sources.covar, true);
+      if (sources.geno) await loadGenotypes(sources.geno);
+    }
+  })();
+});
+
 function setError(slot: Slot, e: UiError | null) {
   const errs = { ...ui.errors };
   if (e) errs[slot] = e;
@@ -100,7 +118,7 @@ function defaultLatent(p: number): number {
   return Math.max(2, Math.min(10, Math.round(p / 8)));
 }
 
-export async function loadTable(kind: 'pheno' | 'covar', file: File): Promise<boolean> {
+export async function loadTable(kind: 'pheno' | 'covar', file: File, reload = false): Promise<boolean> {
   const r = await runJob(kind, `Reading ${file.name}`, (jobId, onProgress) =>
     call((api) => api.loadTable(jobId, kind, file, file.name, onProgress)),
   );
@@ -109,6 +127,9 @@ export async function loadTable(kind: 'pheno' | 'covar', file: File): Promise<bo
     return false;
   }
   setError(kind, null);
+  sources[kind] = file;
+  sources.demo = false;
+  if (reload) return true;
   if (kind === 'pheno') {
     ui.pheno = r.value;
     ui.excluded = [];
@@ -131,6 +152,8 @@ export async function loadGenotypes(files: File[]): Promise<boolean> {
     return false;
   }
   setError('geno', null);
+  sources.geno = files;
+  sources.demo = false;
   ui.geno = r.value;
   return true;
 }
@@ -144,6 +167,8 @@ export async function loadDemo(): Promise<boolean> {
     return false;
   }
   setError('demo', null);
+  sources.demo = true;
+  if (results.view) return true; // reloaded after a crash: keep the results and choices on the page
   for (const s of ['pheno', 'covar', 'geno'] as const) setError(s, null);
   ui.pheno = r.value.pheno;
   ui.covar = r.value.covar;

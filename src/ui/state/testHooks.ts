@@ -10,6 +10,7 @@ export function installTestHooks(): void {
     selfTest: (n?: number) => call((api) => api.selfTest(n)),
     backendStatus: () => call((api) => api.backendStatus()),
     loseDevice: () => call((api) => api.loseDevice()),
+    crashWorker: () => call((api) => api.crashForTest()),
     serviceWorkerControlling,
   };
 }
