@@ -76,6 +76,38 @@ describe('readTable: formats', () => {
     ]);
   });
 
+  it('switches from the byte scanner to papaparse when a quote appears mid-file, same table as unquoted', async () => {
+    const plain = ['IID,a,g'];
+    const quoted = ['IID,a,g'];
+    for (let i = 0; i < 400; i++) {
+      plain.push(`id${i},${i / 4},${i % 2 ? 'yes' : 'no'}`);
+      quoted.push(i === 300 ? `"id${i}",${i / 4},"${i % 2 ? 'yes' : 'no'}"` : `id${i},${i / 4},${i % 2 ? 'yes' : 'no'}`);
+    }
+    const ref = await read(plain.join('\n') + '\n');
+    for (const chunkBytes of [5, 333, 4096, 1 << 20]) {
+      for (const nl of ['\n', '\r\n']) {
+        const t = await read(quoted.join(nl) + nl, 'pheno.csv', { chunkBytes });
+        expect(t.ids).toEqual(ref.ids);
+        expect(t.columns).toEqual(ref.columns);
+      }
+    }
+  });
+
+  it('keeps UTF-8 IDs and levels intact across chunk boundaries', async () => {
+    const text = 'IID\tort\tx\n' + Array.from({ length: 50 }, (_, i) => `Müller_${i}\t${i % 2 ? 'Zürich' : 'Genève'}\t${i}`).join('\n') + '\n';
+    for (const chunkBytes of [1, 3, 17, 1 << 20]) {
+      const t = await read(text, 'p.tsv', { chunkBytes });
+      expect(t.ids[7]).toBe('Müller_7');
+      expect(col(t, 'ort').levels).toEqual(['Genève', 'Zürich']);
+      expect(arr(col(t, 'x').values)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    }
+  });
+
+  it('numbers the byte scanner hands to Number(): exponents, long mantissas, signs, padded cells', async () => {
+    const t = await read('IID,a\nA,1e3\nB,-2.5E-2\nC,0.1234567890123456789\nD,+4\nE,  7.5 \nF,-9\nG,-9.0\n');
+    expect(arr(col(t, 'a').values)).toEqual([1000, -0.025, 0.1234567890123456789, 4, 7.5, NaN, -9].map(Math.fround));
+  });
+
   it('header only gives 0 rows; blank lines are skipped', async () => {
     const t = await read('IID,a,b\n');
     expect(t.ids).toEqual([]);

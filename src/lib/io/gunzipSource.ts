@@ -14,7 +14,7 @@ export function isGzip(head: Uint8Array): boolean {
 }
 
 export interface StreamBytesOptions {
-  /** Bytes read from the source per step (default 1 MiB plain, 256 KiB compressed). */
+  /** Bytes read from the source per step (default 1 MiB plain, 64 KiB compressed: fflate took 6.7 s at 256 KiB vs 2.5 s at 64 KiB for a 29 MB .gz). */
   chunkBytes?: number;
   signal?: AbortSignal;
   /** Called after each read with the number of source bytes consumed so far. */
@@ -26,7 +26,7 @@ export async function* gunzipSource(src: ByteSource, opts: StreamBytesOptions = 
   if (src.size === 0) return;
   const head = await src.read(0, 2);
   const gz = isGzip(head);
-  const step = opts.chunkBytes ?? (gz ? 1 << 18 : 1 << 20);
+  const step = opts.chunkBytes ?? (gz ? 1 << 16 : 1 << 20);
   if (!gz) {
     for (let off = 0; off < src.size; off += step) {
       throwIfAborted(opts.signal);
