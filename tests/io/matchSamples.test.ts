@@ -53,13 +53,13 @@ describe('matchSamples', () => {
     expect((err as Error).message).toBe("cohort.fam: duplicate ID; expected unique IDs, found 'a' at rows 1 and 3");
   });
 
-  it('scales linearly: 200,000 IDs in three sources well under a second', () => {
+  it('scales: 200,000 IDs in three sources (about 0.3 s idle; bound 15 s for a loaded 2-core CI machine)', () => {
     const n = 200_000;
     const a = Array.from({ length: n }, (_, i) => `id${i}`);
     const b = a.filter((_, i) => i % 10 !== 0).reverse();
     const t0 = performance.now();
     const r = matchSamples([{ name: 'p', ids: a }, { name: 'g', ids: b }, { name: 'c', ids: a }]);
-    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(performance.now() - t0).toBeLessThan(15000);
     expect(r.ids.length).toBe(n - n / 10);
     expect(r.dropped.length).toBe(n / 10);
   });

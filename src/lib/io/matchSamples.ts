@@ -69,6 +69,9 @@ export function matchSamples(sources: readonly SampleSource[], opts: MatchOption
     for (const id of s.ids) {
       if (seen.has(id)) continue;
       seen.add(id);
+      let inAll = true;
+      for (let k = 0; k < maps.length && inAll; k++) inAll = maps[k].has(id);
+      if (inAll) continue;
       const missing = sources.filter((_, k) => !maps[k].has(id)).map((x) => x.name);
       if (missing.length === 0) continue;
       dropped.push({ id, in: sources.filter((_, k) => maps[k].has(id)).map((x) => x.name), reason: `not in ${missing.join(', ')}` });
