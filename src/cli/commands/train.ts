@@ -43,7 +43,7 @@ export const command: CliCommand = {
     { name: 'dropout', type: 'number', help: 'dropout rate on hidden layers', default: AE_DEFAULTS.dropout },
     { name: 'input-noise', type: 'number', help: 'sd of Gaussian noise on inputs (denoising)', default: AE_DEFAULTS.inputNoise },
     { name: 'l2', type: 'number', help: 'L2 penalty on weights', default: AE_DEFAULTS.l2 },
-    { name: 'batch-size', type: 'int', help: 'mini-batch size', default: AE_DEFAULTS.batchSize },
+    { name: 'batch-size', type: 'int', help: 'mini-batch size (0 = automatic: n_train/50 as a power of 2 in [32, 256])', default: AE_DEFAULTS.batchSize },
     { name: 'lr', type: 'number', help: 'Adam learning rate', default: AE_DEFAULTS.learningRate },
     { name: 'val-frac', type: 'number', help: 'fraction held out for validation', default: AE_DEFAULTS.valFrac },
     { name: 'binary-loss', type: 'string', help: 'loss on 0/1 columns', choices: ['mse', 'cross-entropy'], default: AE_DEFAULTS.binaryLoss },

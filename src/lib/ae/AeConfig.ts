@@ -40,6 +40,7 @@ export interface AeConfig {
   inputNoise: number;
   /** L2 penalty on kernels: l2 * sum(W^2) added to the loss. */
   l2: number;
+  /** Mini-batch size; 0 = automatic: about 1/50 of the training rows as a power of two, in [32, 256]. */
   batchSize: number;
   learningRate: number;
   maxEpochs: number;
@@ -69,7 +70,7 @@ export const AE_DEFAULTS: Omit<AeConfig, 'latent'> = {
   dropout: 0,
   inputNoise: 0,
   l2: 0,
-  batchSize: 256,
+  batchSize: 0,
   learningRate: 0.001,
   maxEpochs: 200,
   patience: 10,
@@ -98,7 +99,7 @@ export function resolveAeConfig(partial: Partial<AeConfig> & { latent: number })
   if (!(c.dropout >= 0 && c.dropout < 1)) bad('dropout must be in [0, 1)', c.dropout);
   if (!(c.inputNoise >= 0)) bad('inputNoise must be >= 0', c.inputNoise);
   if (!(c.l2 >= 0)) bad('l2 must be >= 0', c.l2);
-  if (!Number.isInteger(c.batchSize) || c.batchSize < 1) bad('batchSize must be an integer >= 1', c.batchSize);
+  if (!Number.isInteger(c.batchSize) || c.batchSize < 0) bad('batchSize must be an integer >= 1 (0 = automatic)', c.batchSize);
   if (!(c.learningRate > 0)) bad('learningRate must be > 0', c.learningRate);
   if (!Number.isInteger(c.maxEpochs) || c.maxEpochs < 1) bad('maxEpochs must be an integer >= 1', c.maxEpochs);
   if (!Number.isInteger(c.patience) || c.patience < 1) bad('patience must be an integer >= 1', c.patience);
@@ -112,4 +113,10 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   const out: Partial<T> = {};
   for (const [key, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[key] = v;
   return out;
+}
+
+/** The automatic batch size for `trainRows` training rows: 2^round(log2(trainRows / 50)) within [32, 256]. */
+export function autoBatchSize(trainRows: number): number {
+  const b = 2 ** Math.round(Math.log2(Math.max(1, trainRows / 50)));
+  return Math.min(256, Math.max(32, b));
 }

@@ -9,7 +9,7 @@
  * disposed before return (tests assert tf.memory().numTensors does not grow).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Activation, AeConfig, BinaryLoss } from './AeConfig';
+import { autoBatchSize, type Activation, type AeConfig, type BinaryLoss } from './AeConfig';
 import { initAeWeights, type AeWeights, type DenseWeights } from './AeWeights';
 import { createRng } from '../math/rng';
 import { denseOp } from './denseOp';
@@ -116,7 +116,7 @@ export async function trainCandidate(
   const xentT = xent ? tf.tensor1d(xent) : null;
   const contT = xent ? tf.tensor1d(xent.map((v) => 1 - v)) : null;
 
-  const bs = Math.min(s.batchSize, Math.max(1, split.train.length));
+  const bs = Math.min(s.batchSize > 0 ? s.batchSize : autoBatchSize(split.train.length), Math.max(1, split.train.length));
   const bufX = new Float32Array(bs * p);
   const bufM = new Float32Array(bs * p);
   const order = Int32Array.from(split.train);
