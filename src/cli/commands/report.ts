@@ -64,7 +64,7 @@ export const command: CliCommand = {
     if (!analysis.scans) {
       const scans: ScanResult[] = [];
       for (const f of files.filter((x) => /\.glm\.linear$/.test(x))) {
-        scans.push(...parseGlmLinear(readFileSync(join(dir, f), 'utf8'), f));
+        for (const s of parseGlmLinear(readFileSync(join(dir, f), 'utf8'), f)) scans.push(shareVariants(s, scans[0]));
         notes.push(f);
       }
       if (scans.length) analysis.scans = scans;
@@ -159,6 +159,29 @@ export const command: CliCommand = {
     }
   },
 };
+
+/**
+ * Scans of one run list the same variants in the same order: point a new scan's ID, chromosome, position and
+ * allele arrays at the first scan's when they are equal, so N responses cost one copy of the variant columns.
+ */
+function shareVariants(s: ScanResult, first: ScanResult | undefined): ScanResult {
+  if (!first || first.id.length !== s.id.length) return s;
+  for (let i = 0; i < s.id.length; i++) if (s.id[i] !== first.id[i] || s.pos[i] !== first.pos[i] || s.chrom[i] !== first.chrom[i]) return s;
+  const same = (a?: ArrayLike<string>, b?: ArrayLike<string>) => {
+    if (!a || !b || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  };
+  return {
+    ...s,
+    id: first.id,
+    chrom: first.chrom,
+    pos: first.pos,
+    a1: same(s.a1, first.a1) ? first.a1 : s.a1,
+    ref: same(s.ref, first.ref) ? first.ref : s.ref,
+    alt: same(s.alt, first.alt) ? first.alt : s.alt,
+  };
+}
 
 function natural(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });

@@ -13,7 +13,7 @@ import { heatmapSvg } from './heatmapSvg';
 import { lossCurvesSvg } from './lossCurvesSvg';
 import { regionalSvg } from './regionalSvg';
 import { collectHits } from './collectHits';
-import { lambdaGcFromMlog10p, mlog10pOf } from './pValues';
+import { lambdaOf, mlog10pOf } from './pValues';
 import { escapeXml, fmtNum, fmtPFromMlog10, slug } from './svgText';
 
 export interface BuildReportOptions {
@@ -182,16 +182,33 @@ function interpretationSection(a: Analysis): string {
 
 function topHitsTable(scan: ScanResult, n: number): string {
   const m = mlog10pOf(scan);
-  const idx: number[] = [];
-  for (let i = 0; i < m.length; i++) if (!Number.isNaN(m[i])) idx.push(i);
-  idx.sort((x, y) => m[y] - m[x] || x - y);
-  const rows = idx.slice(0, n).map((i) => [h(scan.id[i]), h(scan.chrom[i]), String(scan.pos[i]), scan.a1 ? h(scan.a1[i]) : '—', scan.beta ? f3(scan.beta[i]) : '—', scan.se ? f3(scan.se[i]) : '—', fmtPFromMlog10(m[i])]);
+  const idx = topIndices(m, n);
+  const rows = idx.map((i) => [h(scan.id[i]), h(scan.chrom[i]), String(scan.pos[i]), scan.a1 ? h(scan.a1[i]) : '—', scan.beta ? f3(scan.beta[i]) : '—', scan.se ? f3(scan.se[i]) : '—', fmtPFromMlog10(m[i])]);
   return table(['ID', 'Chr', 'Position', 'A1', 'Beta', 'SE', 'P'], rows, { numeric: [false, false, true, false, true, true, true], caption: `Top ${rows.length} variants` });
+}
+
+/** Indices of the n largest values (NaN skipped), largest first, ties by index; one pass with a small sorted buffer. */
+export function topIndices(m: Float64Array, n: number): number[] {
+  const top: number[] = [];
+  if (n <= 0) return top;
+  for (let i = 0; i < m.length; i++) {
+    const v = m[i];
+    if (Number.isNaN(v)) continue;
+    if (top.length === n && !(v > m[top[n - 1]])) continue;
+    let j = top.length < n ? top.length : n - 1;
+    if (top.length < n) top.push(i);
+    while (j > 0 && m[top[j - 1]] < v) {
+      top[j] = top[j - 1];
+      j--;
+    }
+    top[j] = i;
+  }
+  return top;
 }
 
 function scanBlock(scan: ScanResult, k: number, topN: number, highlight: Set<string>, extra = ''): string {
   const m = mlog10pOf(scan);
-  const lambda = scan.lambdaGc ?? lambdaGcFromMlog10p(m);
+  const lambda = lambdaOf(scan);
   let nValid = 0, nSig = 0, nSug = 0;
   for (let i = 0; i < m.length; i++) {
     if (Number.isNaN(m[i])) continue;
@@ -223,7 +240,7 @@ function associationSection(a: Analysis, topN: number): string {
         const m = mlog10pOf(sc);
         let nv = 0, ns = 0;
         for (let i = 0; i < m.length; i++) if (!Number.isNaN(m[i])) { nv++; if (m[i] > -Math.log10(5e-8)) ns++; }
-        const l = sc.lambdaGc ?? lambdaGcFromMlog10p(m);
+        const l = lambdaOf(sc);
         return [h(sc.response), h(sc.test ?? 'ADD'), n0(nv), n0(ns), Number.isFinite(l) ? l.toFixed(3) : 'NA'];
       }),
       { numeric: [false, false, true, true, true], caption: 'Scans at a glance' },

@@ -7,7 +7,7 @@ import type { AnnotatedHit, ScanResult, SelectedTermSummary } from './Analysis';
 import type { GeneIndex } from '../annotate/GeneIndex';
 import { annotatePosition, DEFAULT_GENE_WINDOW } from '../annotate/annotatePosition';
 import { normalizeChrom } from '../annotate/normalizeChrom';
-import { splitTerm } from '../annotate/annotateTable';
+import { splitTerm, termCandidates } from '../annotate/annotateTable';
 import { mlog10pOf } from './pValues';
 
 export interface CollectHitsOptions {
@@ -27,7 +27,10 @@ export function collectHits(scans: readonly ScanResult[], selected: readonly Sel
   const clump = opts.clumpBp ?? 500_000;
   const maxPer = opts.maxPerResponse ?? 50;
   const hits: AnnotatedHit[] = [];
-  const where = new Map<string, { chrom: string; pos: number; p: number; beta: number; hsv: string }>();
+  // positions only of the IDs that selected terms can name (not of every scanned variant)
+  const wanted = new Set<string>();
+  for (const t of selected) for (const c of termCandidates(t.term)) wanted.add(c);
+  const where = new Map<string, { chrom: string; pos: number }>();
   const byResponse = new Map<string, ScanResult>();
   for (const s of scans) if (!byResponse.has(s.response)) byResponse.set(s.response, s);
   const ann = (h: AnnotatedHit): AnnotatedHit => {
@@ -55,8 +58,10 @@ export function collectHits(scans: readonly ScanResult[], selected: readonly Sel
     for (const i of kept) {
       hits.push(ann({ id: s.id[i], chrom: normalizeChrom(s.chrom[i]), pos: s.pos[i], hsv: s.response + (s.test && s.test !== 'ADD' ? ` ${s.test}` : ''), p: Math.pow(10, -m[i]), beta: s.beta ? s.beta[i] : undefined }));
     }
-    for (let i = 0; i < s.id.length; i++) {
-      if (!where.has(s.id[i])) where.set(s.id[i], { chrom: normalizeChrom(s.chrom[i]), pos: s.pos[i], p: NaN, beta: NaN, hsv: s.response });
+    if (wanted.size) {
+      for (let i = 0; i < s.id.length; i++) {
+        if (wanted.has(s.id[i]) && !where.has(s.id[i])) where.set(s.id[i], { chrom: normalizeChrom(s.chrom[i]), pos: s.pos[i] });
+      }
     }
   }
   const seen = new Set(hits.map((h) => `${h.id}\t${h.hsv}`));

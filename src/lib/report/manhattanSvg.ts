@@ -9,7 +9,7 @@
  * strongest variants are drawn individually as <circle>s with a <title> (ID, position, P) for tooltips.
  */
 import { escapeXml, fmtPFromMlog10, fx, niceTicks, slug, svgOpen, yAxis } from './svgText';
-import { mlog10pOf, lambdaGcFromMlog10p } from './pValues';
+import { mlog10pOf, lambdaOf } from './pValues';
 import { chromOrder, normalizeChrom } from '../annotate/normalizeChrom';
 import type { ScanResult } from './Analysis';
 
@@ -158,7 +158,7 @@ export function manhattanSvg(scan: ScanResult, opts: ManhattanOptions = {}): str
   }
 
   const nSig = countAbove(mlp, -Math.log10(thresholds[0]));
-  const lambda = scan.lambdaGc ?? lambdaGcFromMlog10p(mlp);
+  const lambda = lambdaOf(scan);
   const desc =
     `${valid.toLocaleString('en-US')} variants on ${order.length} chromosome(s); ` +
     `${nSig} with P < ${thresholds[0].toExponential(0)}; strongest ${topIdx.length ? `${scan.id[topIdx[0]]} (P = ${fmtPFromMlog10(mlp[topIdx[0]])})` : 'none'}; ` +

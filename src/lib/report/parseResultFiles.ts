@@ -53,32 +53,61 @@ export function mlog10FromText(s: string): number {
 export function parseGlmLinear(text: string, file: string): ScanResult[] {
   const base = file.replace(/^.*[\\/]/, '').replace(/\.glm\.(linear|logistic(\.hybrid)?)$/, '');
   const response = base.includes('.') ? base.slice(base.lastIndexOf('.') + 1) : base;
-  const c = readTsv(text, file);
+  // streamed over the text line by line into per-TEST column arrays: no array of row arrays (a 1 M-variant
+  // file would otherwise cost about 12 M small strings at once)
+  let nl = text.indexOf('\n');
+  const headLine = (nl < 0 ? text : text.slice(0, nl)).replace(/\r$/, '');
+  if (headLine.trim() === '') throw new InputError({ file, line: 1, expected: 'a header line', found: 'an empty file' }, 'empty table');
+  const names = headLine.split('\t');
+  names[0] = names[0].replace(/^#/, '');
+  const c: Columns = { names, rows: [] };
   const iC = need(c, 'CHROM', file), iP = need(c, 'POS', file), iI = need(c, 'ID', file), iPv = need(c, 'P', file);
-  const iT = c.names.indexOf('TEST'), iB = c.names.indexOf('BETA'), iS = c.names.indexOf('SE'), iTs = c.names.indexOf('T_STAT');
-  const iA1 = c.names.indexOf('A1'), iRef = c.names.indexOf('REF'), iAlt = c.names.indexOf('ALT'), iN = c.names.indexOf('OBS_CT');
-  const groups = new Map<string, string[][]>();
-  for (const r of c.rows) {
-    const t = iT >= 0 ? r[iT] : 'ADD';
-    if (t !== 'ADD' && !t.startsWith('ADDx')) continue;
-    let g = groups.get(t);
-    if (!g) groups.set(t, (g = []));
-    g.push(r);
+  const iT = names.indexOf('TEST'), iB = names.indexOf('BETA'), iS = names.indexOf('SE'), iTs = names.indexOf('T_STAT');
+  const iA1 = names.indexOf('A1'), iRef = names.indexOf('REF'), iAlt = names.indexOf('ALT'), iN = names.indexOf('OBS_CT');
+  interface Group { chrom: string[]; pos: number[]; id: string[]; m: number[]; beta: number[]; se: number[]; t: number[]; a1: string[]; ref: string[]; alt: string[]; n: number[] }
+  const groups = new Map<string, Group>();
+  let lineNo = 1;
+  let from = nl < 0 ? text.length : nl + 1;
+  while (from < text.length) {
+    nl = text.indexOf('\n', from);
+    const end = nl < 0 ? text.length : nl;
+    let line = text.slice(from, end);
+    from = end + 1;
+    lineNo++;
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (line === '') continue;
+    const f = line.split('\t');
+    if (f.length !== names.length) throw new InputError({ file, line: lineNo, expected: `${names.length} tab-separated fields`, found: String(f.length) }, 'ragged row');
+    const test = iT >= 0 ? f[iT] : 'ADD';
+    if (test !== 'ADD' && !test.startsWith('ADDx')) continue;
+    let g = groups.get(test);
+    if (!g) groups.set(test, (g = { chrom: [], pos: [], id: [], m: [], beta: [], se: [], t: [], a1: [], ref: [], alt: [], n: [] }));
+    g.chrom.push(f[iC]);
+    g.pos.push(Number(f[iP]));
+    g.id.push(f[iI]);
+    g.m.push(mlog10FromText(f[iPv]));
+    if (iB >= 0) g.beta.push(num(f[iB]));
+    if (iS >= 0) g.se.push(num(f[iS]));
+    if (iTs >= 0) g.t.push(num(f[iTs]));
+    if (iA1 >= 0) g.a1.push(f[iA1]);
+    if (iRef >= 0) g.ref.push(f[iRef]);
+    if (iAlt >= 0) g.alt.push(f[iAlt]);
+    if (iN >= 0) g.n.push(num(f[iN]));
   }
-  return [...groups].map(([test, rows]) => ({
+  return [...groups].map(([test, g]) => ({
     response,
     test,
-    chrom: rows.map((r) => r[iC]),
-    pos: Float64Array.from(rows, (r) => Number(r[iP])),
-    id: rows.map((r) => r[iI]),
-    mlog10p: Float64Array.from(rows, (r) => mlog10FromText(r[iPv])),
-    beta: iB >= 0 ? Float64Array.from(rows, (r) => num(r[iB])) : undefined,
-    se: iS >= 0 ? Float64Array.from(rows, (r) => num(r[iS])) : undefined,
-    tStat: iTs >= 0 ? Float64Array.from(rows, (r) => num(r[iTs])) : undefined,
-    a1: iA1 >= 0 ? rows.map((r) => r[iA1]) : undefined,
-    ref: iRef >= 0 ? rows.map((r) => r[iRef]) : undefined,
-    alt: iAlt >= 0 ? rows.map((r) => r[iAlt]) : undefined,
-    obsCt: iN >= 0 ? Float64Array.from(rows, (r) => num(r[iN])) : undefined,
+    chrom: g.chrom,
+    pos: Float64Array.from(g.pos),
+    id: g.id,
+    mlog10p: Float64Array.from(g.m),
+    beta: iB >= 0 ? Float64Array.from(g.beta) : undefined,
+    se: iS >= 0 ? Float64Array.from(g.se) : undefined,
+    tStat: iTs >= 0 ? Float64Array.from(g.t) : undefined,
+    a1: iA1 >= 0 ? g.a1 : undefined,
+    ref: iRef >= 0 ? g.ref : undefined,
+    alt: iAlt >= 0 ? g.alt : undefined,
+    obsCt: iN >= 0 ? Float64Array.from(g.n) : undefined,
   }));
 }
 

@@ -6,7 +6,7 @@
  */
 import { betaInc } from '../math/dist';
 import { escapeXml, fmtNum, fx, niceTicks, slug, svgOpen, xAxis, yAxis } from './svgText';
-import { lambdaGcFromMlog10p, mlog10pOf } from './pValues';
+import { lambdaOf, mlog10pOf } from './pValues';
 import type { ScanResult } from './Analysis';
 
 export interface QqOptions {
@@ -59,7 +59,7 @@ export function qqSvg(scan: ScanResult, opts: QqOptions = {}): string {
   const all = mlog10pOf(scan);
   const obs = Float64Array.from(all.filter((v) => !Number.isNaN(v))).sort().reverse(); // descending
   const n = obs.length;
-  const lambda = scan.lambdaGc ?? lambdaGcFromMlog10p(obs);
+  const lambda = lambdaOf(scan);
   const maxExp = n > 0 ? -Math.log10(0.5 / n) : 1;
   let maxObs = 0;
   for (let i = 0; i < n; i++) if (Number.isFinite(obs[i])) { maxObs = obs[i]; break; }
