@@ -535,19 +535,30 @@ export function simulateCohort(opts: SimulateOptions = {}): SimulatedCohort {
   }
 
   // --- outcomes
-  const fk = (i: number, k: number) => (k < K ? F[i * K + k] : 0);
+  // Outcome coefficients by factor index; with fewer than 5 factors an index wraps around (k mod K), so every
+  // outcome stays factor-driven.
+  const coefs = (pairs: [number, number][]): Float64Array => {
+    const c = new Float64Array(K);
+    for (const [k, b] of pairs) c[k % K] += b;
+    return c;
+  };
+  const cD = coefs([[0, 0.9], [1, 0.6]]);
+  const cQ = coefs([[1, 0.5], [4, 0.5]]);
+  const cT = coefs([[2, 0.7], [3, 0.4]]);
+  const lin = (i: number, c: Float64Array) => {
+    let s = 0;
+    for (let k = 0; k < K; k++) s += c[k] * F[i * K + k];
+    return s;
+  };
   const disease = new Float64Array(n);
   const later = new Float64Array(n);
   const time = new Float64Array(n);
   const event = new Float64Array(n);
-  const cD = { F1: 0.9, F2: 0.6 };
-  const cQ = { F2: 0.5, F5: 0.5 };
-  const cT = { F3: 0.7, F4: 0.4 };
   for (let i = 0; i < n; i++) {
-    const eta = -1.2 + cD.F1 * fk(i, 0) + cD.F2 * fk(i, 1) + 0.02 * (age[i] - 55);
+    const eta = -1.2 + lin(i, cD) + 0.02 * (age[i] - 55);
     disease[i] = rngOutcome.next() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
-    later[i] = round(cQ.F2 * fk(i, 1) + cQ.F5 * fk(i, 4) + 0.7 * rngOutcome.normal(), 4);
-    const hazard = 0.05 * Math.exp(cT.F3 * fk(i, 2) + cT.F4 * fk(i, 3));
+    later[i] = round(lin(i, cQ) + 0.7 * rngOutcome.normal(), 4);
+    const hazard = 0.05 * Math.exp(lin(i, cT));
     let u = rngOutcome.next();
     while (u === 0) u = rngOutcome.next();
     const T = -Math.log(u) / hazard;
@@ -555,15 +566,20 @@ export function simulateCohort(opts: SimulateOptions = {}): SimulatedCohort {
     time[i] = round(Math.min(T, C), 3);
     event[i] = T <= C ? 1 : 0;
   }
-  const keepF = (c: Record<string, number>) => Object.fromEntries(Object.entries(c).filter(([f]) => factorNames.includes(f)));
+  const named = (c: Float64Array) => Object.fromEntries(factorNames.map((f, k) => [f, c[k]] as [string, number]).filter(([, b]) => b !== 0));
+  const text = (c: Float64Array) =>
+    factorNames
+      .map((f, k) => (c[k] ? `${c[k]} ${f}` : ''))
+      .filter((x) => x)
+      .join(' + ');
   const outcomeTruth: OutcomeTruth[] = [
-    { name: 'disease', kind: 'binary', coefficients: keepF(cD), description: 'logit P(disease) = -1.2 + 0.9 F1 + 0.6 F2 + 0.02 (age - 55)' },
-    { name: 'later_score', kind: 'quantitative', coefficients: keepF(cQ), description: 'later_score = 0.5 F2 + 0.5 F5 + N(0, 0.7^2)' },
+    { name: 'disease', kind: 'binary', coefficients: named(cD), description: `logit P(disease) = -1.2 + ${text(cD)} + 0.02 (age - 55)` },
+    { name: 'later_score', kind: 'quantitative', coefficients: named(cQ), description: `later_score = ${text(cQ)} + N(0, 0.7^2)` },
     {
       name: 'time',
       kind: 'time-to-event',
-      coefficients: keepF(cT),
-      description: 'hazard = 0.05 exp(0.7 F3 + 0.4 F4) per year; censored at U(5, 15) years; event = 1 if observed',
+      coefficients: named(cT),
+      description: `hazard = 0.05 exp(${text(cT)}) per year; censored at U(5, 15) years; event = 1 if observed`,
     },
   ];
 
