@@ -129,7 +129,7 @@ describe('SIS screening', () => {
     for (const a of top) {
       for (let b = 0; b < M; b++) {
         if (b === a || (topSet.has(b) && b < a)) continue;
-        const name = `rs${Math.min(a, b) + 1}:rs${Math.max(a, b) + 1}`;
+        const name = `rs${a + 1}:rs${b + 1}`; // the top (marginal) partner first
         feats.push({ term: name, r: partialCorr(Float64Array.from(gi[a], (x, i) => x * gi[b][i]), [...Q0, gi[a], gi[b]], yv) });
       }
     }

@@ -2,7 +2,8 @@
  * A candidate term of the selection problem. Genotype-based features are raw (uncentered) products of the
  * mean-imputed dosage g~(v) (missing calls set to the variant's mean over the analysed samples) with a
  * multiplier: 1 (SNP), an environment factor E (GxE: `SNPID:E`), or another SNP's g~ (GxG: `SNPID1:SNPID2`,
- * the lower file index first): the plink2 --glm interaction parameterization, and the simulator's. ENV
+ * SNPID1 the partner from the top marginal SNPs (the marginal parent), as the simulator names planted pairs;
+ * the lower file index first when both are top SNPs or with --gxg all): the plink2 --glm interaction parameterization, and the simulator's. ENV
  * features are E alone.
  * Every feature is residualized on the covariates (with intercept) before it is scored or fitted.
  */
@@ -12,7 +13,7 @@ export interface Feature {
   type: FeatureType;
   /** Variant index (file order among the variants the source yields); -1 for ENV. */
   variant: number;
-  /** ENV/GxE: environment index; GxG: partner variant index (< variant is not required); SNP: -1. */
+  /** ENV/GxE: environment index; GxG: partner variant index (a top marginal SNP); SNP: -1. */
   aux: number;
   /**
    * Screening score: correlation with the response after both are residualized on the covariates (and, for
@@ -25,7 +26,7 @@ export function featureKey(f: { type: FeatureType; variant: number; aux: number 
   return `${f.type}:${f.variant}:${f.aux}`;
 }
 
-/** TERM name as in the outputs: SNP ID, E name, `SNPID:E`, `SNPID1:SNPID2` (file order). */
+/** TERM name as in the outputs: SNP ID, E name, `SNPID:E`, `PARTNER:SNPID`. */
 export function featureName(f: { type: FeatureType; variant: number; aux: number }, variantIds: ArrayLike<string>, envNames: readonly string[]): string {
   switch (f.type) {
     case 'SNP':
@@ -34,11 +35,8 @@ export function featureName(f: { type: FeatureType; variant: number; aux: number
       return envNames[f.aux];
     case 'GxE':
       return `${variantIds[f.variant]}:${envNames[f.aux]}`;
-    case 'GxG': {
-      const a = Math.min(f.variant, f.aux);
-      const b = Math.max(f.variant, f.aux);
-      return `${variantIds[a]}:${variantIds[b]}`;
-    }
+    case 'GxG':
+      return `${variantIds[f.aux]}:${variantIds[f.variant]}`;
     default:
       throw new Error(`unknown feature type '${String((f as Feature).type)}'`);
   }
@@ -52,11 +50,8 @@ export function parentNames(f: Feature, variantIds: ArrayLike<string>, envNames:
       return [];
     case 'GxE':
       return [variantIds[f.variant], envNames[f.aux]];
-    case 'GxG': {
-      const a = Math.min(f.variant, f.aux);
-      const b = Math.max(f.variant, f.aux);
-      return [variantIds[a], variantIds[b]];
-    }
+    case 'GxG':
+      return [variantIds[f.aux], variantIds[f.variant]];
     default:
       throw new Error(`unknown feature type '${String((f as Feature).type)}'`);
   }

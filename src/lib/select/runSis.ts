@@ -21,6 +21,7 @@ import { marginalPass, offerFeature, pairPass, type PairMode, type QcCounts, typ
 import { selectPenalized, type Selection, type TuneKind } from './selectPenalized';
 import { standardizeColumns } from './standardizeColumns';
 import { TopK } from './TopK';
+import type { KernelPool } from '../assoc/runScan';
 
 export interface NamedColumn {
   name: string;
@@ -61,6 +62,8 @@ export interface SisOptions {
   qc: QcOptions;
   dfMax?: number;
   maxPairCells?: number;
+  /** CPU worker pool for the kernel passes (assoc/nodeKernelPool in Node); in-thread when absent. */
+  pool?: KernelPool;
   chunkVariants?: number;
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
@@ -125,13 +128,15 @@ export interface SisRun {
   tune: TuneKind;
   timings: { marginalSeconds: number; pairSeconds: number; selectSeconds: number; stabilitySeconds: number; totalSeconds: number };
   pairs: { count: number; seconds: number; perSecond: number; passes: number };
+  /** Every variant read (IDs, positions, analysed mean, QC), for annotation and reports. */
+  variants: VariantInfo;
 }
 
 export function defaultNsis(n: number): number {
   return Math.floor(n / Math.log(n));
 }
 
-interface Candidate {
+export interface Candidate {
   feature: Feature;
   round: number;
 }
@@ -172,6 +177,7 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
       gxe: envC.length > 0,
       topM: o.gxg === 'none' || o.gxg === 'all' ? 0 : o.gxgTop,
       info,
+      pool: o.pool,
       chunkVariants: o.chunkVariants,
       signal: o.signal,
       onProgress: o.onProgress,
@@ -205,6 +211,7 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
         info: vi,
         exclude,
         maxCells: o.maxPairCells,
+        pool: o.pool,
         chunkVariants: o.chunkVariants,
         signal: o.signal,
         onProgress: o.onProgress,
@@ -258,6 +265,7 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
         dfMax: o.dfMax,
         signal: o.signal,
       });
+      if ((o as { debugScores?: boolean }).debugScores) { const s = selections[k]!; console.log(s.scores.slice(0, 30).map((x, i) => `${i}:${x.df}:${x.score.toFixed(1)}`).join(" ")); }
     }
     selectSeconds += (performance.now() - t) / 1000;
   };
@@ -380,6 +388,7 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
     tune: o.tune,
     timings: { marginalSeconds, pairSeconds, selectSeconds, stabilitySeconds, totalSeconds: (performance.now() - t0) / 1000 },
     pairs: { count: pairCount, seconds: pairSeconds, perSecond: pairSeconds > 0 ? pairCount / pairSeconds : 0, passes: pairPasses },
+    variants: vinfo,
   };
 }
 
@@ -442,7 +451,7 @@ function dot(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
-async function rowsFor(source: GenotypeSource, lists: Candidate[][], o: SisOptions): Promise<Map<number, VariantRow>> {
+export async function rowsFor(source: GenotypeSource, lists: Candidate[][], o: SisOptions): Promise<Map<number, VariantRow>> {
   const want = new Set<number>();
   for (const l of lists) {
     for (const c of l) {
@@ -454,7 +463,7 @@ async function rowsFor(source: GenotypeSource, lists: Candidate[][], o: SisOptio
 }
 
 /** n x d column-major matrix of the features, residualized on the covariates. */
-function featureMatrix(
+export function featureMatrix(
   features: Feature[],
   rows: Map<number, VariantRow>,
   rowOf: Int32Array,

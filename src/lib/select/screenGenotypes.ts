@@ -12,7 +12,8 @@
  * and the residualized norm is |f|^2 - s^T (C^T C)^-1 s with s = f.c. Rows of X of samples outside the
  * analysis are 0, so they drop out of every sum.
  */
-import { chunkStats, columnTotals, type SampleMatrix } from '../assoc/kernel';
+import { chunkStats, columnTotals, type ChunkStats, type SampleMatrix } from '../assoc/kernel';
+import { concatStats, type KernelPool } from '../assoc/runScan';
 import type { GenotypeChunk, GenotypeSource } from '../io/GenotypeSource';
 import { throwIfAborted } from '../compute/cancel';
 import { createProgress, type ProgressCallback } from '../compute/progress';
@@ -296,6 +297,8 @@ export interface MarginalPassOptions {
   topM: number;
   /** Variant info from an earlier pass: reuse its QC and means; otherwise collected here. */
   info?: VariantInfo;
+  /** CPU worker pool for the kernel (the scan engine's KernelPool); in-thread when absent. */
+  pool?: KernelPool;
   chunkVariants?: number;
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
@@ -330,9 +333,10 @@ export async function marginalPass(data: ScreenData, targets: Float64Array[], o:
   const one = blocks[0];
   const m = X.m;
   const tot = columnTotals(X);
+  if (o.pool) await o.pool.init(X);
   for await (const chunk of data.source.chunks({ signal: o.signal, chunkVariants: o.chunkVariants })) {
     throwIfAborted(o.signal);
-    const st = chunkStats(chunk, X);
+    const st = await statsOf(chunk, X, o.pool);
     for (let v = 0; v < chunk.count; v++) {
       const vi = chunk.start + v;
       const base = v * m;
@@ -415,8 +419,10 @@ export interface PairPassOptions {
   partnerDosage: Map<number, Float64Array>;
   info: VariantInfo;
   exclude?: Set<string>[];
-  /** Max sample-side columns per pass (memory: rows x columns x 8 bytes). Default 2,000,000 / rows... */
+  /** Max cells (rows x columns) of the sample-side matrix per pass, default 16M (128 MB); more partners
+   * than fit are split over several passes. */
   maxCells?: number;
+  pool?: KernelPool;
   chunkVariants?: number;
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
@@ -482,10 +488,11 @@ export async function pairPass(data: ScreenData, targets: Float64Array[], heaps:
     const { X, blocks } = buildSampleMatrix(data, targets, [oneMult, ...batch]);
     const m = X.m;
     const tot = columnTotals(X);
+    if (o.pool) await o.pool.init(X);
     passes++;
     for await (const chunk of data.source.chunks({ signal: o.signal, chunkVariants: o.chunkVariants })) {
       throwIfAborted(o.signal);
-      const st = chunkStatsQc(chunk, X, o.info);
+      const st = await chunkStatsQc(chunk, X, o.info, o.pool);
       if (!st) continue;
       for (let v = 0; v < chunk.count; v++) {
         const b = chunk.start + v;
@@ -526,8 +533,17 @@ export async function pairPass(data: ScreenData, targets: Float64Array[], heaps:
 }
 
 /** chunkStats unless no variant of the chunk passed QC. */
-function chunkStatsQc(chunk: GenotypeChunk, X: SampleMatrix, info: VariantInfo) {
+async function chunkStatsQc(chunk: GenotypeChunk, X: SampleMatrix, info: VariantInfo, pool: KernelPool | undefined): Promise<ChunkStats | null> {
   let any = false;
   for (let v = 0; v < chunk.count && !any; v++) if (info.qc[chunk.start + v] === 1) any = true;
-  return any ? chunkStats(chunk, X) : null;
+  return any ? statsOf(chunk, X, pool) : null;
+}
+
+/** Kernel sums of a chunk, split over the pool's workers (which hold X since pool.init) when there is one. */
+async function statsOf(chunk: GenotypeChunk, X: SampleMatrix, pool: KernelPool | undefined): Promise<ChunkStats> {
+  if (!pool || pool.size <= 1 || chunk.count < 2) return chunkStats(chunk, X);
+  const parts: Promise<ChunkStats>[] = [];
+  const per = Math.ceil(chunk.count / pool.size);
+  for (let from = 0; from < chunk.count; from += per) parts.push(pool.stats(chunk, from, Math.min(chunk.count, from + per)));
+  return concatStats(await Promise.all(parts));
 }

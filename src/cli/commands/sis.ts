@@ -1,0 +1,266 @@
+/**
+ * `npm run cli -- sis --bfile PREFIX --pheno FILE --pheno-name a,b [--id-col NAME] [--covar FILE --covar-name c1,c2]
+ *   [--env E1,E2] [--gxg [top|among|all]] [--gxg-top M] [--nsis D] [--penalty lasso|enet|scad|mcp]
+ *   [--tune ebic|bic|cv] [--iter N] [--stability [B]] [--seed N] --out PREFIX`
+ * Writes PREFIX.<response>.sis.tsv, PREFIX.<response>.selected.tsv, PREFIX.selected.tsv (all responses) and
+ * PREFIX.sis.log. Library: src/lib/select (docs/selection.md).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { arg, UsageError, type CliCommand, type OptionSpec, type ParsedArgs } from '../args';
+import { openGenotypes } from '../openGenotypes';
+import { loadTable } from '../loadTable';
+import { genotypeQcOptions, qcFromArgs } from '../genotypeQcArgs';
+import { InputError } from '../../lib/compute/errors';
+import { formatEta } from '../../lib/compute/progress';
+import { alignColumns } from '../../lib/assoc/alignColumns';
+import type { GenotypeSource } from '../../lib/io/GenotypeSource';
+import type { KernelPool } from '../../lib/assoc/runScan';
+import type { Table } from '../../lib/io/Table';
+import { runSis, type GxgMode, type NamedColumn, type SisOptions, type SisRun } from '../../lib/select/runSis';
+import type { PenaltyKind } from '../../lib/select/penalty';
+import type { TuneKind } from '../../lib/select/selectPenalized';
+import { combinedSelectedTsv, screenedTsv, selectedTsv } from '../../lib/select/selectionTables';
+
+/** Options shared by `sis` and `pipeline` (the selection part). */
+export const selectionOptions: OptionSpec[] = [
+  { name: 'env', type: 'list', meta: 'E1,E2', help: 'environment factors (columns of --covar): E main effects and SNPxE terms' },
+  { name: 'gxg', type: 'optional', meta: 'top|among|all', choices: ['top', 'among', 'all', 'none'], implicit: 'top', help: 'SNPxSNP terms: top-M x every SNP (top), pairs among the top M (among), all pairs (all)' },
+  { name: 'gxg-top', type: 'int', meta: 'M', default: 50, help: 'top marginal SNPs paired' },
+  { name: 'nsis', type: 'int', meta: 'D', help: 'terms kept by screening per response (default floor(n / log n))' },
+  { name: 'penalty', type: 'string', choices: ['lasso', 'enet', 'scad', 'mcp'], default: 'lasso', help: 'penalty' },
+  { name: 'alpha', type: 'number', meta: 'A', help: 'elastic-net mixing (default 0.5)' },
+  { name: 'tune', type: 'string', choices: ['ebic', 'bic', 'cv'], default: 'ebic', help: 'tuning rule' },
+  { name: 'ebic-gamma', type: 'string', meta: 'G|auto', default: 'auto', help: 'EBIC gamma (auto: 1 - 1/(2 log p / log n))' },
+  { name: 'folds', type: 'int', meta: 'K', default: 5, help: 'folds for --tune cv' },
+  { name: 'iter', type: 'int', meta: 'N', default: 0, help: 'vanilla ISIS rounds after the first selection' },
+  { name: 'stability', type: 'optional', meta: 'B', implicit: '50', help: 'selection frequency over B half-samples (default 50 when given)' },
+  { name: 'seed', type: 'int', meta: 'N', default: 1, help: 'random seed (CV folds, subsamples)' },
+  { name: 'df-max', type: 'int', meta: 'K', help: 'stop the path past K terms (default min(d, 100))' },
+  { name: 'threads', type: 'int', meta: 'N', help: 'CPU worker threads for the genotype passes (default: number of cores; 1 = none)' },
+];
+
+/** The scan engine's worker pool for the genotype passes, unless --threads 1. */
+export async function kernelPoolFromArgs(a: ParsedArgs): Promise<(KernelPool & { close(): Promise<void> }) | undefined> {
+  const threads = arg.num(a, 'threads');
+  if (threads === 1) return undefined;
+  const { createNodeKernelPool } = await import('../../lib/assoc/nodeKernelPool');
+  return createNodeKernelPool(threads);
+}
+
+export interface SelectionConfig {
+  env: string[];
+  options: SisOptions;
+}
+
+export function selectionConfig(a: ParsedArgs, log: (m: string) => void): SelectionConfig {
+  const gxgArg = a['gxg'];
+  const gxg: GxgMode = gxgArg === undefined ? 'none' : gxgArg === true ? 'top' : (String(gxgArg) as GxgMode);
+  const stabArg = a['stability'];
+  const stability = stabArg === undefined ? 0 : Number(stabArg === true ? 50 : stabArg);
+  if (!Number.isInteger(stability) || stability < 0) throw new UsageError(`--stability expects a whole number of subsamples, got '${String(stabArg)}'`);
+  const g = arg.str(a, 'ebic-gamma') ?? 'auto';
+  const ebicGamma = g === 'auto' ? 'auto' : Number(g);
+  if (ebicGamma !== 'auto' && !(ebicGamma >= 0 && ebicGamma <= 1)) throw new UsageError(`--ebic-gamma expects auto or a number in [0, 1], got '${g}'`);
+  const maf = arg.num(a, 'maf');
+  const geno = arg.num(a, 'geno');
+  return {
+    env: arg.list(a, 'env') ?? [],
+    options: {
+      nsis: arg.num(a, 'nsis'),
+      gxg,
+      gxgTop: arg.num(a, 'gxg-top') ?? 50,
+      penalty: (arg.str(a, 'penalty') ?? 'lasso') as PenaltyKind,
+      alpha: arg.num(a, 'alpha'),
+      tune: (arg.str(a, 'tune') ?? 'ebic') as TuneKind,
+      ebicGamma,
+      folds: arg.num(a, 'folds'),
+      iter: arg.num(a, 'iter') ?? 0,
+      stability,
+      seed: arg.num(a, 'seed') ?? 1,
+      qc: { maf: maf ?? 0.01, geno: geno ?? 0.1 },
+      dfMax: arg.num(a, 'df-max'),
+      log,
+    },
+  };
+}
+
+/** Progress lines on stderr, at most one every 2 s per stage. */
+export function progressPrinter(prefix: string) {
+  let last = 0;
+  return (p: { stage: string; done: number; total: number; unit: string; etaSeconds: number | null }) => {
+    const now = performance.now();
+    if (now - last < 2000 && p.done < p.total) return;
+    last = now;
+    process.stderr.write(`${prefix}${p.stage}: ${p.done}${p.total ? `/${p.total}` : ''} ${p.unit}, ETA ${formatEta(p.etaSeconds)}\n`);
+  };
+}
+
+export interface SisData {
+  responses: NamedColumn[];
+  covariates: NamedColumn[];
+  env: NamedColumn[];
+  rowOf: Int32Array;
+  n: number;
+  lines: string[];
+}
+
+/**
+ * Aligns responses, covariates and E to the genotype samples and keeps the complete cases (every response,
+ * covariate and E observed): one analysed sample set for all responses, so one genotype pass serves them all.
+ */
+export function sisData(source: GenotypeSource, responses: NamedColumn[], covariates: NamedColumn[], env: NamedColumn[]): SisData {
+  const nS = source.samples.iid.length;
+  const rowOf = new Int32Array(nS).fill(-1);
+  let n = 0;
+  const missing = new Map<string, number>();
+  const all = [...responses, ...covariates, ...env];
+  for (let s = 0; s < nS; s++) {
+    let ok = true;
+    for (const c of all) {
+      if (!Number.isFinite(c.values[s])) {
+        ok = false;
+        missing.set(c.name, (missing.get(c.name) ?? 0) + 1);
+      }
+    }
+    if (ok) rowOf[s] = n++;
+  }
+  const pick = (c: NamedColumn): NamedColumn => {
+    const v = new Float64Array(n);
+    for (let s = 0; s < nS; s++) if (rowOf[s] >= 0) v[rowOf[s]] = c.values[s];
+    return { name: c.name, values: v };
+  };
+  const lines = [
+    `samples: ${nS} in genotypes, ${n} analysed (every response, covariate and E observed), ${nS - n} excluded`,
+    ...[...missing.entries()].map(([k, v]) => `  missing or not in table: ${k}: ${v}`),
+  ];
+  return { responses: responses.map(pick), covariates: covariates.map(pick), env: env.map(pick), rowOf, n, lines };
+}
+
+/** E columns by name from the covariate table (else the phenotype table). */
+export function envColumns(names: string[], iids: readonly string[], covTable: Table | undefined, phenoTable: Table | undefined): NamedColumn[] {
+  return names.map((name) => {
+    for (const t of [covTable, phenoTable]) {
+      if (t && t.columns.some((c) => c.name === name)) {
+        const col = t.columns.find((c) => c.name === name)!;
+        if (col.kind !== 'numeric') {
+          const cols = alignColumns(t, iids, [name], 'covariate').columns;
+          if (cols.length !== 1) {
+            throw new InputError({ file: t.source, column: name, expected: 'a numeric or two-level environment factor', found: `${col.levels?.length ?? 0} levels` }, 'environment factor');
+          }
+          return { name, values: cols[0].values };
+        }
+        return alignColumns(t, iids, [name], 'covariate').columns[0];
+      }
+    }
+    const file = covTable?.source ?? phenoTable?.source ?? '--covar';
+    throw new InputError({ file, column: name, expected: 'a column of --covar', found: 'no such column' }, '--env column not found');
+  });
+}
+
+export function writeSisOutputs(prefix: string, run: SisRun, extraLog: string[]): string[] {
+  const dir = dirname(prefix);
+  if (dir && dir !== '.') mkdirSync(dir, { recursive: true });
+  const written: string[] = [];
+  for (const r of run.responses) {
+    writeFileSync(`${prefix}.${r.response}.sis.tsv`, screenedTsv(r));
+    writeFileSync(`${prefix}.${r.response}.selected.tsv`, selectedTsv(r));
+    written.push(`${prefix}.${r.response}.sis.tsv`, `${prefix}.${r.response}.selected.tsv`);
+  }
+  writeFileSync(`${prefix}.selected.tsv`, combinedSelectedTsv(run.responses));
+  written.push(`${prefix}.selected.tsv`);
+  const log = [...extraLog, ...sisLogLines(run)];
+  writeFileSync(`${prefix}.sis.log`, log.join('\n') + '\n');
+  written.push(`${prefix}.sis.log`);
+  return written;
+}
+
+export function sisLogLines(run: SisRun): string[] {
+  const q = run.qc;
+  const u = run.universe;
+  const lines = [
+    `variants: ${q.variants}; passed QC ${q.passed}; excluded: call rate ${q.lowCallRate}, MAF ${q.lowMaf}, no variation after covariates ${q.constant}`,
+    `candidate universe per response: ${u.snp} SNP + ${u.env} E + ${u.gxe} SNPxE + SNPxSNP ${[...new Set(u.gxg)].join('/') || 0}`,
+    `penalty ${run.penalty}, tuning ${run.tune}`,
+  ];
+  for (const r of run.responses) {
+    lines.push(
+      `${r.response}: n ${r.n}, universe ${r.universe}, screened ${r.d}, selected ${r.selected.length} (${r.selected.map((t) => t.term).join(', ')}); lambda ${r.lambda.toPrecision(4)}${Number.isNaN(r.gamma) ? '' : `, EBIC gamma ${r.gamma.toFixed(3)}`}${r.isisRounds ? `, ISIS rounds ${r.isisRounds}` : ''}${r.stoppedAtDfMax ? ' (path stopped at --df-max)' : ''}`,
+    );
+  }
+  const t = run.timings;
+  lines.push(`time: screening ${t.marginalSeconds.toFixed(2)} s, SNPxSNP ${t.pairSeconds.toFixed(2)} s, selection ${t.selectSeconds.toFixed(2)} s, stability ${t.stabilitySeconds.toFixed(2)} s, total ${t.totalSeconds.toFixed(2)} s`);
+  if (run.pairs.count > 0) lines.push(`SNPxSNP: ${run.pairs.count} pair scores in ${run.pairs.passes} pass(es), ${Math.round(run.pairs.perSecond)} pairs/s`);
+  return lines;
+}
+
+export const command: CliCommand = {
+  name: 'sis',
+  summary: 'factor discovery: SIS over SNP, E, SNPxE, SNPxSNP terms, then penalized regression (lasso/enet/SCAD/MCP)',
+  details: [
+    'Outputs: PREFIX.<response>.sis.tsv (RANK TERM TYPE SCORE ROUND), PREFIX.<response>.selected.tsv',
+    '(TERM TYPE CHROM POS BETA BETA_PENALIZED R P STABILITY PARENTS PARENTS_SELECTED), PREFIX.selected.tsv',
+    '(HSV + the same columns, all responses) and PREFIX.sis.log. TERM: SNP ID, E name, SNPID:E, SNPID1:SNPID2.',
+    'Covariates are adjusted for (residualized), never screened. Missing genotype calls are mean-imputed.',
+    'Samples: those with every response, covariate and E observed.',
+    '',
+    'Example: npm run cli -- sis --bfile sim/geno --pheno out/hsv.tsv --covar sim/covar.csv --covar-name age,sex --env smoking,alcohol --gxg --out out/sis',
+  ].join('\n'),
+  options: [
+    { name: 'bfile', type: 'string', meta: 'PREFIX', help: 'PLINK .bed/.bim/.fam prefix' },
+    { name: 'vcf', type: 'string', meta: 'FILE', help: 'VCF or VCF.gz' },
+    { name: 'pheno', type: 'string', required: true, meta: 'FILE', help: 'responses table' },
+    { name: 'pheno-name', type: 'list', meta: 'a,b', help: 'responses (default: every numeric column)' },
+    { name: 'id-col', type: 'string', meta: 'NAME', help: 'ID column of --pheno/--covar (default IID, else the first column)' },
+    { name: 'covar', type: 'string', meta: 'FILE', help: 'covariates (and environment) table' },
+    { name: 'covar-name', type: 'list', meta: 'c1,c2', help: 'covariates adjusted for (default: none)' },
+    ...selectionOptions,
+    ...genotypeQcOptions,
+    { name: 'out', type: 'string', required: true, meta: 'PREFIX', help: 'output prefix' },
+  ],
+  async run(a) {
+    const out = arg.str(a, 'out') as string;
+    const bfile = arg.str(a, 'bfile');
+    const vcf = arg.str(a, 'vcf');
+    if (!bfile && !vcf) throw new UsageError('sis: give --bfile PREFIX or --vcf FILE');
+    const source = await openGenotypes({ bfile, vcf, qc: qcFromArgs(a) });
+    const iids = source.samples.iid;
+    const idCol = arg.str(a, 'id-col');
+    const phenoPath = arg.str(a, 'pheno') as string;
+    const phenoTable = await loadTable(phenoPath, { idCol });
+    const cfg = selectionConfig(a, (m) => process.stderr.write(`sis: ${m}\n`));
+    const envSet = new Set(cfg.env);
+    const responses = alignColumns(phenoTable, iids, arg.list(a, 'pheno-name'), 'response').columns.filter((c) => !envSet.has(c.name));
+    if (responses.length === 0) throw new InputError({ file: phenoPath, expected: 'at least one numeric response column', found: 'none' }, 'nothing to select for');
+    const covarPath = arg.str(a, 'covar');
+    let covTable: Table | undefined;
+    let covariates: NamedColumn[] = [];
+    if (covarPath) {
+      covTable = await loadTable(covarPath, { idCol });
+      const names = arg.list(a, 'covar-name');
+      if (names) covariates = alignColumns(covTable, iids, names, 'covariate').columns;
+    } else if (arg.list(a, 'covar-name')) throw new UsageError('sis: --covar-name needs --covar FILE');
+    const overlap = covariates.filter((c) => envSet.has(c.name)).map((c) => c.name);
+    if (overlap.length) throw new UsageError(`sis: ${overlap.join(', ')} given both as covariate and as --env; a term is either adjusted for or screened`);
+    const env = envColumns(cfg.env, iids, covTable, phenoTable);
+    const data = sisData(source, responses, covariates, env);
+    const lines = [
+      `genotypes: ${source.name}: ${iids.length} samples${source.nVariants !== null ? `, ${source.nVariants} variants` : ''}`,
+      `responses: ${responses.map((r) => r.name).join(', ')}; covariates: ${covariates.map((c) => c.name).join(', ') || 'none'}; E: ${env.map((e) => e.name).join(', ') || 'none'}; SNPxSNP: ${cfg.options.gxg}${cfg.options.gxg === 'top' || cfg.options.gxg === 'among' ? ` (M = ${cfg.options.gxgTop})` : ''}`,
+      ...data.lines,
+    ];
+    const pool = await kernelPoolFromArgs(a);
+    let run: SisRun;
+    try {
+      run = await runSis(
+        { source, rowOf: data.rowOf, n: data.n, responses: data.responses, covariates: data.covariates, env: data.env },
+        { ...cfg.options, pool, onProgress: progressPrinter('sis: ') },
+      );
+    } finally {
+      await pool?.close();
+    }
+    const written = writeSisOutputs(out, run, lines);
+    console.log([...lines, ...sisLogLines(run)].join('\n'));
+    console.log(`wrote ${written.length} files: ${written.slice(0, 4).join(', ')}${written.length > 4 ? ', ...' : ''}`);
+  },
+};
