@@ -1,6 +1,6 @@
 /** Helpers for genotype tests: random PLINK data written to a temp dir, and reference-tool runners. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng } from '../../src/lib/math/rng';
@@ -69,4 +69,36 @@ export function plink2(args: string[], cwd?: string): string {
 export function readTsv(path: string): { header: string[]; rows: string[][] } {
   const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.length > 0);
   return { header: lines[0].split(/\t| +/), rows: lines.slice(1).map((l) => l.split(/\t| +/)) };
+}
+
+/** A VCF with GT:DS fields (DS with 3 decimals, some missing), for dosage tests. Returns the dosages (NaN missing). */
+export function writeDsVcf(path: string, n: number, m: number, seed: number): number[][] {
+  const rng = createRng(seed);
+  const lines = [
+    '##fileformat=VCFv4.2',
+    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+    '##FORMAT=<ID=DS,Number=1,Type=Float,Description="Dosage">',
+    ['#CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO', 'FORMAT', ...Array.from({ length: n }, (_, j) => `s${j}`)].join('\t'),
+  ];
+  const all: number[][] = [];
+  for (let v = 0; v < m; v++) {
+    const p = 0.01 + 0.49 * rng.next();
+    const miss = v % 5 === 0 ? 0.2 : 0.02;
+    const row: number[] = [];
+    const fields: string[] = [];
+    for (let j = 0; j < n; j++) {
+      let d = NaN;
+      if (rng.next() >= miss) {
+        const hard = (rng.next() < p ? 1 : 0) + (rng.next() < p ? 1 : 0);
+        d = Math.min(2, Math.max(0, Math.round((hard + 0.3 * (rng.next() - 0.5)) * 1000) / 1000));
+      }
+      row.push(d);
+      const gt = Number.isNaN(d) ? './.' : d < 0.5 ? '0/0' : d < 1.5 ? '0/1' : '1/1';
+      fields.push(`${gt}:${Number.isNaN(d) ? '.' : d}`);
+    }
+    all.push(row);
+    lines.push(['1', String(1000 + v), `d${v}`, 'A', 'G', '.', 'PASS', '.', 'GT:DS', ...fields].join('\t'));
+  }
+  writeFileSync(path, lines.join('\n') + '\n');
+  return all;
 }

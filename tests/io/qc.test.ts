@@ -11,7 +11,7 @@ import { parseArgs } from '../../src/cli/args';
 import type { QcSource } from '../../src/lib/io/variantQc';
 import { decodeDosages } from '../../src/lib/io/bedDecode';
 import { createRng } from '../../src/lib/math/rng';
-import { plink2, randomGeno, readTsv, tempDir, writeRandomBed } from './genoFixtures';
+import { plink2, randomGeno, readTsv, tempDir, writeDsVcf, writeRandomBed } from './genoFixtures';
 
 /** Random data with every QC failure: low MAF, high missingness, HWE departures, samples with many missing calls. */
 function qcData(n: number, m: number, seed: number) {
@@ -138,5 +138,22 @@ describe('variant QC vs plink2', () => {
     for await (const c of src.chunks()) ids.push(...c.variants.id);
     expect(ids).toEqual(readFileSync(join(dir, 'q.snplist'), 'utf8').trim().split('\n'));
     expect(src.report.complete).toBe(true);
+  });
+
+  it('on DS dosages (VCF): --geno and --maf keep the same variants as plink2 --vcf dosage=DS --geno dosage --maf', async () => {
+    const vcf = join(dir, 'ds.vcf');
+    writeDsVcf(vcf, 151, 300, 77);
+    plink2(['--vcf', vcf, 'dosage=DS', '--geno', '0.1', 'dosage', '--maf', '0.1', '--write-snplist', '--out', join(dir, 'dsq')]);
+    const src = await openGenotypes({ vcf, dosage: true, qc: { geno: 0.1, maf: 0.1 } });
+    const ids: string[] = [];
+    for await (const c of src.chunks()) {
+      expect(c.dosage).toBeDefined();
+      ids.push(...c.variants.id);
+    }
+    const want = readFileSync(join(dir, 'dsq.snplist'), 'utf8').trim().split('\n');
+    expect(ids).toEqual(want);
+    const r = (src as QcSource).report;
+    expect(r.removed.geno).toBeGreaterThan(0);
+    expect(r.removed.maf).toBeGreaterThan(0);
   });
 });
