@@ -10,10 +10,10 @@ import { loadTable } from '../loadTable';
 import type { Table } from '../../lib/io/Table';
 import { InputError } from '../../lib/compute/errors';
 import { associateOutcomes, type AssocRow, type Matrix } from '../../lib/validate/associateOutcomes';
-import { compareFeatureSets, type Comparison, type FeatureSet } from '../../lib/validate/cvPredict';
-import { predictionVerdict, type VerdictResult } from '../../lib/validate/predictionVerdict';
+import { validateHsvs } from '../../lib/validate/validateHsvs';
+import type { Comparison } from '../../lib/validate/cvPredict';
+import type { VerdictResult } from '../../lib/validate/predictionVerdict';
 import { tableMatrix, type AlignedMatrix } from '../../lib/validate/tableMatrix';
-import { principalComponents } from '../../lib/validate/principalComponents';
 import { hsvChange } from '../../lib/validate/hsvChange';
 import { driftCheck, type DriftReport } from '../../lib/validate/driftCheck';
 import type { Outcome } from '../../lib/validate/Outcome';
@@ -63,6 +63,10 @@ async function run(a: ParsedArgs): Promise<void> {
   const event = arg.str(a, 'event');
   if ((time === undefined) !== (event === undefined)) throw new UsageError('validate: --time and --event go together');
   if (names.length === 0 && time === undefined) throw new UsageError('validate: give --outcome-name and/or --time with --event');
+  const recipeFile = arg.str(a, 'recipe');
+  const waveFile = arg.str(a, 'wave');
+  if ((recipeFile === undefined) !== (waveFile === undefined)) throw new UsageError('validate: --recipe and --wave go together');
+  if (arg.list(a, 'covar-name') && !arg.str(a, 'covar')) throw new UsageError('validate: --covar-name needs --covar');
   const log = (s: string) => console.log(s);
 
   const hsvTable = await loadTable(arg.str(a, 'hsv') as string, { idCol: 'IID' });
@@ -83,51 +87,47 @@ async function run(a: ParsedArgs): Promise<void> {
     const cm = tableMatrix(ct, arg.list(a, 'covar-name') ?? null, ids);
     covar = cm;
     log(`covariates: ${cm.names.join(', ')}${cm.absent ? ` (${cm.absent} participants absent from ${ct.source})` : ''}`);
-  } else if (arg.list(a, 'covar-name')) throw new UsageError('validate: --covar-name needs --covar');
-
-  const assoc = associateOutcomes(hsv, outcomes, covar);
-  writeAssoc(`${out}.assoc.tsv`, assoc);
-  log(`wrote ${out}.assoc.tsv (${assoc.length} rows)`);
-  for (const r of assoc) {
-    if (!r.converged) log(`warning: ${r.hsv} x ${r.outcome}: the ${r.model} fit did not converge (N = ${r.n})`);
   }
 
+  let pheno: AlignedMatrix | null = null;
+  const phenoFile = arg.str(a, 'pheno');
+  if (phenoFile && !arg.flag(a, 'no-predict')) {
+    const pt = await loadTable(phenoFile, { idCol: 'IID' });
+    const outcomeCols = new Set([...names, ...(time ? [time, event as string] : [])]);
+    const cols = pt.columns.map((c) => c.name).filter((c) => !outcomeCols.has(c));
+    pheno = tableMatrix(pt, cols, ids);
+    log(`phenotypes: ${pheno.names.length} columns from ${pt.source}${pheno.absent ? ` (${pheno.absent} participants absent)` : ''}`);
+  }
+  let pcs: Matrix | null = null;
+  const pcFile = arg.str(a, 'pcs');
+  if (pcFile && !arg.flag(a, 'no-predict')) {
+    const pct = await loadTable(pcFile, { idCol: 'IID' });
+    pcs = tableMatrix(pct, null, ids);
+    if (pcs.names.length < k) {
+      throw new InputError({ file: pct.source, expected: `at least ${k} PC columns`, found: `${pcs.names.length}` }, 'too few PCs');
+    }
+  }
+  const res = validateHsvs({
+    hsv,
+    outcomes,
+    covariates: covar,
+    pcs,
+    phenotypes: pheno,
+    noPredict: arg.flag(a, 'no-predict'),
+    folds: arg.num(a, 'folds'),
+    seed: arg.num(a, 'seed'),
+    innerFolds: arg.num(a, 'inner-folds'),
+  });
+  writeAssoc(`${out}.assoc.tsv`, res.assoc);
+  log(`wrote ${out}.assoc.tsv (${res.assoc.length} rows)`);
+  for (const r of res.assoc) {
+    if (!r.converged) log(`warning: ${r.hsv} x ${r.outcome}: the ${r.model} fit did not converge (N = ${r.n})`);
+  }
   if (!arg.flag(a, 'no-predict')) {
-    const sets: FeatureSet[] = [{ name: 'HSV', values: hsv.values, p: k }];
-    let pheno: AlignedMatrix | null = null;
-    const phenoFile = arg.str(a, 'pheno');
-    if (phenoFile) {
-      const pt = await loadTable(phenoFile, { idCol: 'IID' });
-      const outcomeCols = new Set([...names, ...(time ? [time, event as string] : [])]);
-      const cols = pt.columns.map((c) => c.name).filter((c) => !outcomeCols.has(c));
-      pheno = tableMatrix(pt, cols, ids);
-      log(`phenotypes: ${pheno.names.length} columns from ${pt.source}${pheno.absent ? ` (${pheno.absent} participants absent)` : ''}`);
-    }
-    const pcFile = arg.str(a, 'pcs');
-    if (pcFile) {
-      const pct = await loadTable(pcFile, { idCol: 'IID' });
-      const all = tableMatrix(pct, null, ids);
-      if (all.names.length < k) {
-        throw new InputError({ file: pct.source, expected: `at least ${k} PC columns`, found: `${all.names.length}` }, 'too few PCs');
-      }
-      sets.push({ name: 'PC', values: firstColumns(all, k, ids.length), p: k });
-    } else if (pheno) {
-      sets.push({ name: 'PC', values: principalComponents(pheno.values, ids.length, pheno.names.length, k), p: k });
-      log(`PCs: the first ${k} principal components of the phenotypes`);
-    }
-    if (pheno) sets.push({ name: 'PHENO', values: pheno.values, p: pheno.names.length });
-    const comps: Comparison[] = [];
-    const verdicts: VerdictResult[] = [];
-    for (const o of outcomes) {
-      const c = compareFeatureSets(sets, o, { folds: arg.num(a, 'folds'), seed: arg.num(a, 'seed'), innerFolds: arg.num(a, 'inner-folds') });
-      comps.push(c);
-      const v = predictionVerdict(c);
-      verdicts.push(v);
-      log(v.sentence);
-    }
-    const sentences = verdicts.map((v) => v.sentence);
-    writePredict(`${out}.predict.tsv`, comps, verdicts);
-    writeFileSync(`${out}.summary.txt`, sentences.join('\n') + '\n');
+    if (res.pcSource === 'computed') log(`PCs: the first ${k} principal components of the phenotypes`);
+    for (const v of res.verdicts) log(v.sentence);
+    writePredict(`${out}.predict.tsv`, res.comparisons, res.verdicts);
+    writeFileSync(`${out}.summary.txt`, res.verdicts.map((v) => v.sentence).join('\n') + '\n');
     log(`wrote ${out}.predict.tsv and ${out}.summary.txt`);
   }
 
@@ -148,9 +148,6 @@ async function run(a: ParsedArgs): Promise<void> {
     log(`wrote ${out}.change.tsv and ${out}.change.assoc.tsv`);
   }
 
-  const recipeFile = arg.str(a, 'recipe');
-  const waveFile = arg.str(a, 'wave');
-  if ((recipeFile === undefined) !== (waveFile === undefined)) throw new UsageError('validate: --recipe and --wave go together');
   if (recipeFile && waveFile) {
     const recipe = parseRecipe(readFileSync(recipeFile, 'utf8'), recipeFile);
     const wave = await loadTable(waveFile, { idCol: recipe.idColumn });
@@ -166,13 +163,6 @@ function checkNumeric(t: Table, what: string): void {
   if (bad.length > 0) {
     throw new InputError({ file: t.source, column: bad[0], expected: `numeric ${what} values`, found: 'text' }, `non-numeric ${what} column`);
   }
-}
-
-function firstColumns(m: Matrix, k: number, n: number): Float64Array {
-  const w = m.names.length;
-  const out = new Float64Array(n * k);
-  for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) out[i * k + j] = m.values[i * w + j];
-  return out;
 }
 
 function buildOutcomes(
