@@ -38,6 +38,11 @@ describe('correlation (pairwise complete)', () => {
     }
     expect(nPairs[0 * 5 + 1]).toBe(n);
     expect(nPairs[2 * 5 + 2]).toBe(cols[2].filter((v) => v === v).length);
+    for (const [a, b] of [[2, 3], [2, 4], [3, 4], [0, 4]]) {
+      const shared = cols[a].filter((v, i) => v === v && cols[b][i] === cols[b][i]).length;
+      expect(nPairs[a * 5 + b]).toBe(shared);
+      expect(nPairs[b * 5 + a]).toBe(shared);
+    }
   });
 
   it('r is NaN without variance or with fewer than 3 shared rows', () => {

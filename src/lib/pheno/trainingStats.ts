@@ -9,11 +9,13 @@ const fin = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 /** Type-7 (R default) quantiles of the observed values. */
 export function quantiles(x: ArrayLike<number>, probs: readonly number[]): number[] | null {
-  const s: number[] = [];
-  for (let i = 0; i < x.length; i++) if (x[i] === x[i]) s.push(x[i]);
-  if (s.length === 0) return null;
-  const a = Float64Array.from(s).sort();
-  const n = a.length;
+  let n = 0;
+  for (let i = 0; i < x.length; i++) if (x[i] === x[i]) n++;
+  if (n === 0) return null;
+  const a = new Float64Array(n);
+  let k = 0;
+  for (let i = 0; i < x.length; i++) if (x[i] === x[i]) a[k++] = x[i];
+  a.sort();
   return probs.map((p) => {
     const h = (n - 1) * p;
     const lo = Math.floor(h);
