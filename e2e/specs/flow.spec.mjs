@@ -52,6 +52,13 @@ export const tests = [
       assert.match(d.suggestedFilename(), /glm/);
       const text = readFileSync(await d.path(), 'utf8');
       assert.match(text.split('\n')[0], /^#CHROM\tPOS\tID/);
+      const dl2 = page.waitForEvent('download');
+      await page.getByTestId('export-report').click();
+      const rep = await dl2;
+      assert.equal(rep.suggestedFilename(), 'latentscan-report.html');
+      const html = readFileSync(await rep.path(), 'utf8');
+      assert.match(html, /^<!doctype html>/i);
+      assert.doesNotMatch(html, /<script[^>]+src=|<link[^>]+href="https?:/i, 'report is self-contained');
       const long = await page.evaluate(() => window.__longTasks);
       console.log(`    main-thread long tasks (> 50 ms): ${long.length ? long.join(', ') + ' ms' : 'none'}`);
     },

@@ -104,8 +104,18 @@ export function createAnalysisApi() {
     async select(jobId: string, settings: SelectSettings, onProgress?: ProgressCallback) {
       return await plain(() => jobs.run(jobId, (signal) => session.select(settings, onProgress, signal)));
     },
-    async results(topN?: number) {
-      return await plain(() => session.results(topN));
+    /** Result views; `appBase` lets the worker fetch the built-in gene table from the app's origin. */
+    async results(topN?: number, appBase?: string) {
+      return await plain(async () => {
+        if (appBase) await session.ensureGenes(appBase);
+        return session.results(topN);
+      });
+    },
+    async loadGenes(jobId: string, file: Blob, name: string) {
+      return await plain(() => jobs.run(jobId, (signal) => session.loadGeneFile(blobSource(file, name), signal)));
+    },
+    async reportHtml(jobId: string, appBase: string) {
+      return await plain(() => jobs.run(jobId, (signal) => session.reportHtml(appBase, signal)));
     },
     async exportText(kind: ExportKind) {
       return await plain(() => session.exportText(kind));

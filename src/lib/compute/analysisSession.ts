@@ -38,6 +38,12 @@ import { qqSvg } from '../report/qqSvg';
 import { heatmapSvg } from '../report/heatmapSvg';
 import { lossCurvesSvg } from '../report/lossCurvesSvg';
 import { formatHsvPhenotype, formatSumstats, formatSelected } from '../report/exportFormats';
+import { buildReport } from '../report/buildReport';
+import { collectHits } from '../report/collectHits';
+import { GeneIndex } from '../annotate/GeneIndex';
+import { fetchBuiltinGenes, BUILTIN_GENES_LABEL } from '../annotate/loadBuiltinGenes';
+import { readGeneFile } from '../annotate/readGeneFile';
+import { annotatePosition, DEFAULT_GENE_WINDOW } from '../annotate/annotatePosition';
 
 export type TableKind = 'pheno' | 'covar';
 
@@ -160,6 +166,14 @@ export interface HitRow {
   se: number;
   /** -log10 P. */
   mlog10p: number;
+  /** Overlapping or nearest gene within the window ('' when none or no gene table). */
+  gene: string;
+}
+
+export interface GenesInfo {
+  source: string;
+  genes: number;
+  warnings: string[];
 }
 
 export interface ResultsView {
@@ -210,7 +224,31 @@ export class AnalysisSession {
   planted: DemoInfo['planted'] | null = null;
   scanned: { env: string | null; result: RunScanResult }[] = [];
   sis: SisRun | null = null;
+  genes: GeneIndex | null = null;
+  genesLabel = '';
   readonly analysis: Analysis = {};
+
+  /** A user's gene file (GTF, GFF3, BED or the built-in layout) replaces the built-in table. */
+  async loadGeneFile(src: ByteSource, signal?: AbortSignal): Promise<GenesInfo> {
+    const set = await readGeneFile(src, { signal });
+    this.genes = new GeneIndex(set.genes, set.source);
+    this.genesLabel = set.source;
+    return { source: set.source, genes: set.genes.length, warnings: set.warnings };
+  }
+
+  /** The gene table: the user's, else the built-in GRCh38 table fetched from the app's own origin. */
+  async ensureGenes(appBase: string, signal?: AbortSignal): Promise<GeneIndex | null> {
+    if (this.genes) return this.genes;
+    try {
+      const set = await fetchBuiltinGenes(appBase, fetch, signal);
+      this.genes = new GeneIndex(set.genes, BUILTIN_GENES_LABEL);
+      this.genesLabel = BUILTIN_GENES_LABEL;
+    } catch {
+      // Annotation is optional: without the table the results simply have no gene column.
+      this.genes = null;
+    }
+    return this.genes;
+  }
 
   async loadTable(kind: TableKind, src: ByteSource, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<TableInfo> {
     const t = await readTable(src, { onProgress, signal });
@@ -567,12 +605,20 @@ export class AnalysisSession {
               beta: t.beta[i],
               se: t.se[i],
               mlog10p: t.log10p[i],
+              gene: '',
             });
           }
         }
       }
     }
     rows.sort((a, b) => b.mlog10p - a.mlog10p);
+    rows.length = Math.min(rows.length, topN);
+    if (this.genes) {
+      for (const r of rows) {
+        const a = annotatePosition(this.genes, r.chrom, r.pos, { window: DEFAULT_GENE_WINDOW });
+        r.gene = a.nearest.map((h) => h.symbol).join(', ');
+      }
+    }
     const highlight = new Set((this.analysis.selected ?? []).flatMap((x) => x.term.split(':')));
     const plots = scans.map((sc) => ({
       response: sc.response,
@@ -590,7 +636,7 @@ export class AnalysisSession {
           { title: 'Autoencoder loss per epoch' },
         )
       : null;
-    return { rows: rows.slice(0, topN), totalTests, plots, heatmap, lossCurves, selected: this.analysis.selected ?? [] };
+    return { rows, totalTests, plots, heatmap, lossCurves, selected: this.analysis.selected ?? [] };
   }
 
   /** Text of an export file, built here from the full results. */
@@ -618,6 +664,17 @@ export class AnalysisSession {
       default:
         throw new Error(`unknown export: ${String(kind)}`);
     }
+  }
+
+  /** The self-contained HTML report (src/lib/report/buildReport) of everything computed so far. */
+  async reportHtml(appBase: string, signal?: AbortSignal): Promise<string> {
+    const genes = await this.ensureGenes(appBase, signal);
+    const a = this.snapshot();
+    if (genes) {
+      a.annotations = collectHits(a.scans ?? [], a.selected ?? [], genes, { window: DEFAULT_GENE_WINDOW });
+      a.annotationSource = { genes: this.genesLabel, window: DEFAULT_GENE_WINDOW };
+    }
+    return buildReport(a, genes ? { genes, genesLabel: this.genesLabel } : {});
   }
 
   snapshot(): Analysis {

@@ -6,6 +6,7 @@
 import type {
   DemoInfo,
   ExportKind,
+  GenesInfo,
   GenoInfo,
   PrepareInfo,
   ResultsView,
@@ -29,13 +30,14 @@ export const STEPS: { id: StepId; title: string }[] = [
   { id: 'results', title: 'Results' },
 ];
 
-export type Slot = 'pheno' | 'covar' | 'geno' | 'demo' | 'prepare' | 'train' | 'scan' | 'select' | 'report';
+export type Slot = 'pheno' | 'covar' | 'geno' | 'genes' | 'demo' | 'prepare' | 'train' | 'scan' | 'select' | 'report';
 
 export const ui = $state<{
   step: StepId;
   pheno: TableInfo | null;
   covar: TableInfo | null;
   geno: GenoInfo | null;
+  genes: GenesInfo | null;
   demo: DemoInfo['planted'] | null;
   errors: Partial<Record<Slot, UiError>>;
   /** Covariate-table columns used as covariates and as environment factors (SNPxE). */
@@ -53,6 +55,7 @@ export const ui = $state<{
   pheno: null,
   covar: null,
   geno: null,
+  genes: null,
   demo: null,
   errors: {},
   covariates: [],
@@ -158,6 +161,18 @@ export async function loadGenotypes(files: File[]): Promise<boolean> {
   return true;
 }
 
+export async function loadGenes(file: File): Promise<boolean> {
+  const r = await runJob('genes', `Reading ${file.name}`, (jobId) => call((api) => api.loadGenes(jobId, file, file.name)));
+  if (!r.ok) {
+    setError('genes', r.error);
+    return false;
+  }
+  setError('genes', null);
+  ui.genes = r.value;
+  if (results.view) await refreshView();
+  return true;
+}
+
 export async function loadDemo(): Promise<boolean> {
   const r = await runJob('demo', 'Simulating the demo cohort', (jobId, onProgress) =>
     call((api) => api.loadDemo(jobId, { n: 1000, snps: 2000, phenos: 40, seed: 1 }, onProgress)),
@@ -246,7 +261,7 @@ export async function selectFactors(): Promise<boolean> {
 
 export async function refreshView(): Promise<void> {
   try {
-    results.view = await call((api) => api.results(500));
+    results.view = await call((api) => api.results(500, new URL('./', document.baseURI).href));
     setError('report', null);
   } catch (e) {
     setError('report', readWorkerError(e));
