@@ -1,7 +1,9 @@
 /**
  * Rotation oracle tests: varimax and promax against R's stats::varimax / stats::promax (Rscript, run on
  * matrices written to a temp dir). Tolerance 1e-6 absolute on every loading and rotation entry, with R's own
- * sign and order (before normalizeRotation). Needs Rscript (apt-get install -y r-base-core).
+ * sign and order (before normalizeRotation). oblimin against GPArotation::oblimin (same gradient-projection
+ * algorithm; gamma 0 and -0.5, raw and Kaiser-normalized), also 1e-6. Needs Rscript and GPArotation
+ * (apt-get install -y r-base-core r-cran-gparotation).
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -150,6 +152,58 @@ describe('varimax / promax match R stats (1e-6)', () => {
       const pm3 = promax(A, c.p, c.k, { m: 3 });
       expect(maxAbsDiff(pm3.loadings, r.pl2)).toBeLessThan(TOL);
       expect(maxAbsDiff(pm3.rotation, r.pr2)).toBeLessThan(TOL);
+    });
+  }
+});
+
+function runGpa(A: Float64Array, p: number, k: number): Record<string, Float64Array> {
+  const dir = mkdtempSync(join(tmpdir(), 'rot-gpa-'));
+  try {
+    const rows: string[] = [];
+    for (let i = 0; i < p; i++) rows.push(Array.from(A.subarray(i * k, i * k + k), (v) => v.toPrecision(17)).join('\t'));
+    writeFileSync(join(dir, 'A.tsv'), rows.join('\n') + '\n');
+    const script = `
+suppressMessages(library(GPArotation))
+x <- as.matrix(read.table("A.tsv", header = FALSE)); dimnames(x) <- NULL
+out <- function(m, f) write.table(format(unclass(m), digits = 17), f, quote = FALSE, row.names = FALSE, col.names = FALSE)
+r <- oblimin(x, gam = 0, eps = 1e-8); out(r$loadings, "q.l"); out(solve(t(r$Th)), "q.r")
+r <- oblimin(x, gam = -0.5, eps = 1e-8); out(r$loadings, "o.l"); out(solve(t(r$Th)), "o.r")
+r <- oblimin(x, gam = 0, normalize = TRUE, eps = 1e-8); out(r$loadings, "n.l"); out(solve(t(r$Th)), "n.r")
+`;
+    writeFileSync(join(dir, 'run.R'), script);
+    execFileSync('Rscript', ['run.R'], { cwd: dir, stdio: 'pipe' });
+    const out: Record<string, Float64Array> = {};
+    for (const f of ['q.l', 'q.r', 'o.l', 'o.r', 'n.l', 'n.r']) {
+      out[f] = Float64Array.from(readFileSync(join(dir, f), 'utf8').trim().split(/\s+/).map(Number));
+    }
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('oblimin matches GPArotation::oblimin (1e-6)', () => {
+  beforeAll(() => {
+    requireRscript();
+    try {
+      execFileSync('Rscript', ['-e', 'stopifnot(requireNamespace("GPArotation", quietly = TRUE))'], { stdio: 'pipe' });
+    } catch {
+      throw new Error('R package GPArotation not found: apt-get install -y r-cran-gparotation');
+    }
+  });
+  for (const c of cases.slice(1)) {
+    it(`p=${c.p} k=${c.k} seed=${c.seed}: quartimin, oblimin gamma -0.5, Kaiser-normalized quartimin`, () => {
+      const A = makeLoadings(c.p, c.k, c.seed, c.oblique);
+      const r = runGpa(A, c.p, c.k);
+      const q = oblimin(A, c.p, c.k, { eps: 1e-8 });
+      expect(maxAbsDiff(q.loadings, r['q.l'])).toBeLessThan(TOL);
+      expect(maxAbsDiff(q.rotation, r['q.r'])).toBeLessThan(TOL);
+      const o = oblimin(A, c.p, c.k, { gamma: -0.5, eps: 1e-8 });
+      expect(maxAbsDiff(o.loadings, r['o.l'])).toBeLessThan(TOL);
+      expect(maxAbsDiff(o.rotation, r['o.r'])).toBeLessThan(TOL);
+      const nq = oblimin(A, c.p, c.k, { normalize: true, eps: 1e-8 });
+      expect(maxAbsDiff(nq.loadings, r['n.l'])).toBeLessThan(TOL);
+      expect(maxAbsDiff(nq.rotation, r['n.r'])).toBeLessThan(TOL);
     });
   }
 });
