@@ -13,6 +13,8 @@ export type TfBackendName = 'cpu' | 'wasm' | 'webgpu';
 export const TF_BACKENDS: readonly TfBackendName[] = ['cpu', 'wasm', 'webgpu'];
 
 export async function initTfBackend(name: TfBackendName): Promise<string> {
+  // PROD silences tfjs' console advice (e.g. "install tfjs-node", which cannot be installed here)
+  tf.env().set('PROD', true);
   switch (name) {
     case 'cpu':
       break;
