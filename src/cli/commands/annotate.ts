@@ -10,7 +10,7 @@ import { readGeneFile } from '../../lib/annotate/readGeneFile';
 import { readBimPositions } from '../../lib/annotate/readBimPositions';
 import { readBuiltinGenesNode } from '../../lib/annotate/nodeBuiltinGenes';
 import { GeneIndex } from '../../lib/annotate/GeneIndex';
-import { annotateTable, headerNames, termCandidates } from '../../lib/annotate/annotateTable';
+import { annotateTable, cellAt, headerNames, termCandidates } from '../../lib/annotate/annotateTable';
 import { DEFAULT_GENE_WINDOW } from '../../lib/annotate/annotatePosition';
 import { InputError } from '../../lib/compute/errors';
 
@@ -50,9 +50,12 @@ export const command: CliCommand = {
     const idIdx = names.indexOf(idCol);
     const wanted = new Set<string>();
     if (idIdx >= 0) {
-      for (const line of text.split('\n').slice(1)) {
-        const cell = line.split('\t')[idIdx];
-        if (cell) for (const c of termCandidates(cell.replace(/\r$/, ''))) wanted.add(c);
+      let from = text.indexOf('\n') + 1;
+      while (from > 0 && from < text.length) {
+        const nl = text.indexOf('\n', from);
+        const cell = cellAt(text.slice(from, nl < 0 ? text.length : nl), idIdx).replace(/\r$/, '');
+        if (cell) for (const c of termCandidates(cell)) wanted.add(c);
+        from = nl < 0 ? text.length : nl + 1;
       }
     }
     const [bim, genes] = await Promise.all([

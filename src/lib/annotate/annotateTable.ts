@@ -44,6 +44,24 @@ export function headerNames(line: string): string[] {
   return f;
 }
 
+/** The idx-th tab-separated cell of a line without splitting the whole line ('' past the end). */
+export function cellAt(line: string, idx: number): string {
+  let from = 0;
+  for (let k = 0; k < idx; k++) {
+    const t = line.indexOf('\t', from);
+    if (t < 0) return '';
+    from = t + 1;
+  }
+  const end = line.indexOf('\t', from);
+  return end < 0 ? line.slice(from) : line.slice(from, end);
+}
+
+function countFields(line: string): number {
+  let n = 1;
+  for (let i = line.indexOf('\t'); i >= 0; i = line.indexOf('\t', i + 1)) n++;
+  return n;
+}
+
 /** The variant IDs a term may contain: the term itself and every ':'-separated left/right part. */
 export function termCandidates(term: string): string[] {
   const out = [term];
@@ -99,31 +117,39 @@ export function annotateTable(text: string, positions: ReadonlyMap<string, Varia
   const keep = rawHeader.map((_, i) => !replaced.includes(i));
   const outHeader = rawHeader.filter((_, i) => keep[i]).concat(addCols);
   const out: string[] = [outHeader.join('\t')];
+  // annotations by position, bounded (terms repeat across HSVs; a genome-wide table has unique positions)
   const cache = new Map<string, PositionAnnotation>();
+  const CACHE_MAX = 100_000;
   const unknown = new Set<string>();
   let rows = 0, located = 0, withGene = 0;
+  const isVariant = (id: string) => positions.has(id);
+  const cell = (xs: string[]) => (xs.length === 0 || xs.every((x) => x === 'NA') ? 'NA' : xs.join(';'));
+  const noneReplaced = replaced.every((r) => r < 0);
   for (let li = 1; li < lines.length; li++) {
     const line = lines[li].replace(/\r$/, '');
     if (line === '') continue;
-    const f = line.split('\t');
-    if (f.length !== rawHeader.length) {
-      throw new InputError({ file: opts.file, line: li + 1, expected: `${rawHeader.length} tab-separated fields`, found: `${f.length}` }, 'ragged row');
+    const nFields = countFields(line);
+    if (nFields !== rawHeader.length) {
+      throw new InputError({ file: opts.file, line: li + 1, expected: `${rawHeader.length} tab-separated fields`, found: `${nFields}` }, 'ragged row');
     }
     rows++;
-    const term = f[idIdx];
-    const rowPos = chromIdx >= 0 && posIdx >= 0 && /^\d+$/.test(f[posIdx]) ? { chrom: normalizeChrom(f[chromIdx]), pos: Number(f[posIdx]) } : null;
-    let parts = splitTerm(term, (id) => positions.has(id));
-    const posOf = (id: string): VariantPosition | null => positions.get(id) ?? (id === term && rowPos ? rowPos : null);
+    const term = cellAt(line, idIdx);
+    const posCell = posIdx >= 0 ? cellAt(line, posIdx) : '';
+    const rowPos = chromIdx >= 0 && posIdx >= 0 && /^\d+$/.test(posCell) ? { chrom: normalizeChrom(cellAt(line, chromIdx)), pos: Number(posCell) } : null;
+    let parts = splitTerm(term, isVariant);
     if (parts.length === 0 && rowPos) parts = [term];
     if (parts.length === 0 && unknown.size < 20) unknown.add(term);
     const nearest: string[] = [], dist: string[] = [], inWin: string[] = [], strand: string[] = [];
     let anyGene = false;
     for (const id of parts) {
-      const p = posOf(id);
+      const p = positions.get(id) ?? (id === term && rowPos ? rowPos : null);
       if (!p) continue;
       const key = `${p.chrom}\t${p.pos}`;
       let a = cache.get(key);
-      if (!a) cache.set(key, (a = annotatePosition(index, p.chrom, p.pos, { window })));
+      if (!a) {
+        if (cache.size >= CACHE_MAX) cache.clear();
+        cache.set(key, (a = annotatePosition(index, p.chrom, p.pos, { window })));
+      }
       if (a.nearest.length > 0) anyGene = true;
       nearest.push(a.nearest.length ? a.nearest.map((h) => h.symbol).join(',') : 'NA');
       dist.push(a.nearest.length ? String(a.nearest[0].distance) : 'NA');
@@ -132,10 +158,10 @@ export function annotateTable(text: string, positions: ReadonlyMap<string, Varia
     }
     if (parts.length > 0) located++;
     if (anyGene) withGene++;
-    const cell = (xs: string[]) => (xs.length === 0 || xs.every((x) => x === 'NA') ? 'NA' : xs.join(';'));
     const extra = [cell(nearest), cell(dist), cell(inWin)];
     if (opts.strand) extra.push(cell(strand));
-    out.push(f.filter((_, i) => keep[i]).concat(extra).join('\t'));
+    const kept = noneReplaced ? line : line.split('\t').filter((_, i) => keep[i]).join('\t');
+    out.push(kept + '\t' + extra.join('\t'));
   }
   return { text: out.join('\n') + '\n', idColumn, rows, located, withGene, unknownExamples: [...unknown] };
 }

@@ -32,8 +32,9 @@ export async function readBimPositions(src: ByteSource, wanted: ReadonlySet<stri
   let variants = 0;
   const onLine = (line: string) => {
     lineNo++;
-    if (line.trim() === '') return;
-    const f = line.trim().split(/\s+/);
+    // fast path: tab-separated .bim (plink writes tabs); any other whitespace falls back to a regex split
+    const f = line.includes('\t') && !line.includes(' ') ? line.split('\t') : line.trim().split(/\s+/);
+    if (f.length === 1 && f[0].trim() === '') return;
     if (f.length < 4) {
       throw new InputError({ file: src.name, line: lineNo, expected: '6 columns (chrom id cM bp A1 A2)', found: `${f.length}` }, 'too few columns');
     }
