@@ -112,6 +112,22 @@ describe('regression edge cases', () => {
       'fitLogistic: outcome must be 0/1, found 2 at row 2',
     );
   });
+  it('logistic flags complete separation (not converged)', () => {
+    const n = 40;
+    const X = new Float64Array(n * 2);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      X[i * 2] = 1;
+      X[i * 2 + 1] = i - 19.5;
+      y[i] = i >= 20 ? 1 : 0;
+    }
+    const f = fitLogistic(X, y, n, 2);
+    expect(f.separated).toBe(true);
+    expect(f.converged).toBe(false);
+    const ok = fitLogistic(X, Float64Array.from(y, (v, i) => (i === 3 || i === 30 ? 1 - v : v)), n, 2);
+    expect(ok.separated).toBe(false);
+    expect(ok.converged).toBe(true);
+  });
   it('ridge penalty shrinks logistic and Cox coefficients toward 0', () => {
     const n = 300;
     const d = makeData(n, 7);

@@ -20,6 +20,8 @@ export interface LogisticFit {
   deviance: number;
   iterations: number;
   converged: boolean;
+  /** Fitted probabilities reached 0 or 1 (separation): estimates are not usable; `converged` is false. */
+  separated: boolean;
   n: number;
 }
 
@@ -34,6 +36,9 @@ export interface LogisticOptions {
   /** Skip standard errors (faster, for prediction). */
   noSe?: boolean;
 }
+
+/** A fitted probability this close to 0 or 1 (|eta| > 25) marks separation. */
+const SEPARATION_MU = 1e-11;
 
 /** Probabilities are clamped as R's binomial()$linkinv does (to [eps, 1 - eps]). */
 const MU_EPS = 2.220446049250313e-16;
@@ -85,6 +90,7 @@ export function fitLogistic(
   };
   let dev = binomialDeviance(y, mu, n) + penalty(beta);
   let converged = false;
+  let separated = false;
   let iter = 0;
   const w = new Float64Array(n);
   const z = new Float64Array(n);
@@ -118,6 +124,17 @@ export function fitLogistic(
       break;
     }
   }
+  // complete or quasi-complete separation: IRLS "converges" with fitted probabilities at 0 or 1 (R warns
+  // "fitted probabilities numerically 0 or 1 occurred"); the estimates are meaningless, so flag the fit
+  if (!pen) {
+    for (let i = 0; i < n; i++) {
+      if (mu[i] <= SEPARATION_MU || mu[i] >= 1 - SEPARATION_MU) {
+        converged = false;
+        separated = true;
+        break;
+      }
+    }
+  }
   const nan = () => new Float64Array(q).fill(NaN);
   const se = nan();
   const zs = nan();
@@ -140,5 +157,5 @@ export function fitLogistic(
       }
     }
   }
-  return { beta, se, z: zs, p, lower, upper, deviance: dev - penalty(beta), iterations: iter, converged, n };
+  return { beta, se, z: zs, p, lower, upper, deviance: dev - penalty(beta), iterations: iter, converged, separated, n };
 }
