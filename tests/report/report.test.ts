@@ -11,6 +11,7 @@ import { formatSumstats, formatSelected, formatHsvPhenotype } from '../../src/li
 import { readBuiltinGenesNode } from '../../src/lib/annotate/nodeBuiltinGenes';
 import { GeneIndex } from '../../src/lib/annotate/GeneIndex';
 import { createRng } from '../../src/lib/math/rng';
+import { parseAnalysis, serializeAnalysis } from '../../src/lib/report/analysisJson';
 
 const CHROMIUM_CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter((x): x is string => !!x);
 
@@ -206,6 +207,22 @@ describe('buildReport', () => {
     } finally {
       await browser.close();
     }
+  });
+});
+
+describe('analysis.json', () => {
+  it('round-trips typed arrays and missing values, and renders the same report', () => {
+    const a = fullAnalysis();
+    const s0 = a.scans![0];
+    const p = Float64Array.from(s0.p!);
+    p[5] = NaN; // not tested (e.g. monomorphic)
+    a.scans![0] = { ...s0, p, pos: Float64Array.from(s0.pos), beta: Float32Array.from(s0.beta!) };
+    const text = serializeAnalysis(a);
+    expect(text).not.toContain('"0":'); // no typed array written as an object
+    const back = parseAnalysis(text);
+    expect(Number.isNaN((back.scans![0].p as number[])[5])).toBe(true);
+    expect(back.scans![0].id).toEqual(s0.id);
+    expect(buildReport(back, { genes })).toBe(buildReport(a, { genes }));
   });
 });
 

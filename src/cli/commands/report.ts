@@ -13,6 +13,7 @@ import { arg, UsageError, type CliCommand } from '../args';
 import { buildReport } from '../../lib/report/buildReport';
 import type { Analysis, ScanResult } from '../../lib/report/Analysis';
 import { analysisFromTrainJson, parseGlmLinear, parseOmnibus, parseSelected } from '../../lib/report/parseResultFiles';
+import { parseAnalysis } from '../../lib/report/analysisJson';
 import { nodeFileSource } from '../../lib/io/nodeFileSource';
 import { readGeneFile } from '../../lib/annotate/readGeneFile';
 import { readBuiltinGenesNode } from '../../lib/annotate/nodeBuiltinGenes';
@@ -50,7 +51,7 @@ export const command: CliCommand = {
     const notes: string[] = [];
     let analysis: Analysis = {};
     if (files.includes('analysis.json')) {
-      analysis = JSON.parse(readFileSync(join(dir, 'analysis.json'), 'utf8')) as Analysis;
+      analysis = parseAnalysis(readFileSync(join(dir, 'analysis.json'), 'utf8'));
       notes.push('analysis.json');
     }
     const trainFile = files.find((f) => f === 'train.json') ?? files.find((f) => f.endsWith('.train.json'));

@@ -34,7 +34,7 @@ function computeMlog10p(scan: Pick<ScanResult, 'p' | 'mlog10p' | 'id'>): Float64
     const out = new Float64Array(m.length);
     for (let i = 0; i < m.length; i++) {
       const v = m[i];
-      out[i] = v >= 0 ? v : NaN; // NaN and negative values are not P values
+      out[i] = typeof v === 'number' && v >= 0 ? v : NaN; // null (from JSON), NaN and negatives are not -log10 P
     }
     return out;
   }
@@ -43,7 +43,7 @@ function computeMlog10p(scan: Pick<ScanResult, 'p' | 'mlog10p' | 'id'>): Float64
   const out = new Float64Array(p.length);
   for (let i = 0; i < p.length; i++) {
     const v = p[i];
-    out[i] = v >= 0 && v <= 1 ? -Math.log10(v) : NaN;
+    out[i] = typeof v === 'number' && v >= 0 && v <= 1 ? -Math.log10(v) : NaN;
   }
   return out;
 }
