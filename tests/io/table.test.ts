@@ -93,6 +93,56 @@ describe('readTable: formats', () => {
     }
   });
 
+  it('reads R write.csv output (quoted header, IDs and levels, "" escapes) like the unquoted file', async () => {
+    const quoted = ['"IID","x","grp","note"'];
+    const plain = ['IID,x,grp,note'];
+    for (let i = 0; i < 120; i++) {
+      quoted.push(`"p ${i}",${i % 10 === 0 ? 'NA' : i / 8},"${i % 3 ? 'a' : 'b'}","say ""hi"" ${i % 2}"`);
+      plain.push(`p ${i},${i % 10 === 0 ? 'NA' : i / 8},${i % 3 ? 'a' : 'b'},say "hi" ${i % 2}`);
+    }
+    const ref = await read(plain.join('\n') + '\n');
+    expect(col(ref, 'note').levels).toEqual(['say "hi" 0', 'say "hi" 1']);
+    for (const chunkBytes of [7, 100, 1 << 20]) {
+      const t = await read(quoted.join('\r\n') + '\r\n', 'pheno.csv', { chunkBytes });
+      expect(t.ids).toEqual(ref.ids);
+      expect(t.columns).toEqual(ref.columns);
+    }
+  });
+
+  it('R oracle: write.csv of a data.frame with NA, factors, commas and quotes in strings', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ls-table-r-'));
+    try {
+      const f = join(dir, 'r.csv');
+      const code = [
+        'set.seed(1); n <- 300',
+        'd <- data.frame(IID = sprintf("id %03d", 1:n), x = round(rnorm(n), 6), g = factor(sample(c("lo, mid", "hi \\"q\\"", "zz"), n, TRUE)))',
+        'd$x[c(5, 77)] <- NA; d$g[9] <- NA',
+        `write.csv(d, "${f}", row.names = FALSE)`,
+        `write.table(data.frame(s = sum(d$x, na.rm = TRUE), nx = sum(is.na(d$x)), lv = paste(levels(d$g), collapse = "|"), c1 = sum(d$g == levels(d$g)[1], na.rm = TRUE)), "${f}.check", row.names = FALSE, col.names = FALSE, sep = "\\t", quote = FALSE)`,
+      ].join('; ');
+      try {
+        execFileSync('Rscript', ['-e', code], { stdio: 'pipe' });
+      } catch (e) {
+        throw new Error(`Rscript failed or is missing (apt-get install -y r-base-core): ${String(e)}`);
+      }
+      const [s, nx, lv, c1] = readFileSync(`${f}.check`, 'utf8').trim().split('\t');
+      const t = await loadTable(f);
+      expect(t.ids.length).toBe(300);
+      expect(t.ids[0]).toBe('id 001');
+      const x = arr(col(t, 'x').values);
+      expect(x.filter((v) => v !== v).length).toBe(Number(nx));
+      // Float32 storage: sum within 300 * 2^-24 relative of R's double sum
+      expect(Math.abs(x.filter((v) => v === v).reduce((a, v) => a + v, 0) - Number(s))).toBeLessThan(1e-4);
+      const g = col(t, 'g');
+      // R sorts factor levels in its locale; compare as sets, then the count of R's first level
+      expect([...g.levels!].sort()).toEqual(lv.split('|').sort());
+      expect(arr(g.values).filter((v) => v === g.levels!.indexOf(lv.split('|')[0])).length).toBe(Number(c1));
+      expect(arr(g.values)[8]).toBeNaN();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps UTF-8 IDs and levels intact across chunk boundaries', async () => {
     const text = 'IID\tort\tx\n' + Array.from({ length: 50 }, (_, i) => `Müller_${i}\t${i % 2 ? 'Zürich' : 'Genève'}\t${i}`).join('\n') + '\n';
     for (const chunkBytes of [1, 3, 17, 1 << 20]) {

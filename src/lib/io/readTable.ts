@@ -4,12 +4,13 @@
  * chunk by chunk. No array of row objects is ever built.
  *
  * Two parsers share one row sink:
- * - Byte scanner (files without double quotes, the common case): splits lines and fields on the bytes and
- *   parses plain decimals straight from them, so no JS string is made per numeric cell. This keeps the
- *   garbage per chunk near zero, which is what holds peak memory near the Float32 matrix (see
- *   docs/tables-and-phenotypes.md: with papaparse on every chunk, RSS peaked at ~10x the matrix).
- * - papaparse's chunk parser (Papa.Parser, the one its streamers use) once a double quote appears (quoted
- *   fields, quoted line breaks), from that line to the end of the file.
+ * - Byte scanner (the common case): splits lines and fields on the bytes and parses plain decimals straight
+ *   from them, so no JS string is made per numeric cell. This keeps the garbage per chunk near zero, which
+ *   is what holds peak memory near the Float32 matrix (see docs/tables-and-phenotypes.md: with papaparse on
+ *   every chunk, RSS peaked at ~10x the matrix). It also reads quoted fields that close on their own line,
+ *   with "" for a quote inside, as R's write.csv writes them.
+ * - papaparse's chunk parser (Papa.Parser, the one its streamers use) from the first line the byte scanner
+ *   does not take (a quoted line break) to the end of the file.
  *
  * ID column: `idCol` when given; else IID (a FID or #FID column beside it becomes `fid`); else the first
  * column. Cells equal to a missing token become NaN. A column with text cells becomes categorical when it has
@@ -91,14 +92,17 @@ export async function readTable(src: ByteSource, opts: ReadTableOptions = {}): P
       }
       if (!isBlank) {
         const headerBytes = buf.subarray(s, e);
-        if (headerBytes.indexOf(QUOTE) >= 0) {
-          // quoted header: papaparse from the start
+        const headerText = new TextDecoder('utf-8').decode(headerBytes).replace(/\r$/, '');
+        if (delim === null) delim = sniffDelimiter(headerText);
+        const quoted = delim !== 'whitespace' && headerBytes.indexOf(QUOTE) >= 0;
+        if (quoted && !simpleQuotes(buf, s, e, delim.charCodeAt(0))) {
+          // a quoted line break in the header: papaparse from the start
           switchToText(buf, final);
           return new Uint8Array(0);
         }
-        const headerText = new TextDecoder('utf-8').decode(headerBytes).replace(/\r$/, '');
-        if (delim === null) delim = sniffDelimiter(headerText);
-        const header = splitHeader(headerText, delim);
+        const header = quoted
+          ? (Papa.parse<string[]>(headerText, { delimiter: delim }).data[0] ?? []).map((h) => h.trim())
+          : splitHeader(headerText, delim);
         line += blank + 1;
         const rest = buf.subarray(Math.min(buf.length, e + 1));
         builder = new Builder(file, header, opts.idCol, missing, estimateRows(src.size, rest));
@@ -210,10 +214,16 @@ export async function readTable(src: ByteSource, opts: ReadTableOptions = {}): P
     return { rows, lines, cursor: final ? text.length : res.meta.cursor };
   };
 
-  /** Byte mode: consumes complete lines of buf (all of it when final); returns the rest. */
-  const consumeBytes = (buf: Uint8Array, final: boolean): Uint8Array => {
+  /**
+   * Byte mode: consumes complete lines of buf (all of it when final). Returns the rest, or `textFrom`: the
+   * start of the first line whose quoting the byte scanner does not take (a quoted line break, a quote
+   * inside a field that is not closed on the line): papaparse reads from there on.
+   */
+  const consumeBytes = (buf: Uint8Array, final: boolean): { rest: Uint8Array; textFrom: number } => {
     const b = builder!;
     const n = buf.length;
+    const d = delim === 'whitespace' ? -1 : delim!.charCodeAt(0);
+    let nextQuote = d < 0 ? -1 : buf.indexOf(QUOTE);
     let s = 0;
     while (s < n) {
       let e = buf.indexOf(NL, s);
@@ -221,11 +231,14 @@ export async function readTable(src: ByteSource, opts: ReadTableOptions = {}): P
         if (!final) break;
         e = n;
       }
+      if (nextQuote >= 0 && nextQuote < s) nextQuote = buf.indexOf(QUOTE, s);
+      const quoted = nextQuote >= 0 && nextQuote < e;
+      if (quoted && !simpleQuotes(buf, s, e, d)) return { rest: new Uint8Array(0), textFrom: s };
       line++;
-      b.addRowBytes(buf, s, e, line, delim!);
+      b.addRowBytes(buf, s, e, line, delim!, quoted);
       s = e + 1;
     }
-    return s >= n ? new Uint8Array(0) : buf.slice(s);
+    return { rest: s >= n ? new Uint8Array(0) : buf.slice(s), textFrom: -1 };
   };
 
   const feed = (piece: Uint8Array, final: boolean) => {
@@ -254,19 +267,16 @@ export async function readTable(src: ByteSource, opts: ReadTableOptions = {}): P
       const cut = nl < 0 ? piece.length : nl + 1;
       const head = concat(pend, piece.subarray(0, cut));
       pend = new Uint8Array(0);
-      if (delim !== 'whitespace' && head.indexOf(QUOTE) >= 0) {
-        switchToText(concat(head, piece.subarray(cut)), final);
+      const r = consumeBytes(head, true);
+      if (r.textFrom >= 0) {
+        switchToText(concat(head.subarray(r.textFrom), piece.subarray(cut)), final);
         return;
       }
-      consumeBytes(head, true);
       piece = piece.subarray(cut);
     }
-    // a double quote anywhere in the chunk: papaparse from here on (piece starts at a line boundary)
-    if (delim !== 'whitespace' && piece.indexOf(QUOTE) >= 0) {
-      switchToText(piece, final);
-      return;
-    }
-    pend = consumeBytes(piece, final);
+    const r = consumeBytes(piece, final);
+    if (r.textFrom >= 0) switchToText(piece.subarray(r.textFrom), final);
+    else pend = r.rest;
   };
 
   for await (const piece of gunzipSource(src, {
@@ -286,6 +296,40 @@ export async function readTable(src: ByteSource, opts: ReadTableOptions = {}): P
   }
   progress.finish();
   return (builder as Builder).finish();
+}
+
+/**
+ * True when every quoted field of line [s, e) closes on the line and is followed by the delimiter (or the
+ * line end), so the byte scanner can read it. A quote inside an unquoted field is a literal character, as
+ * in papaparse.
+ */
+function simpleQuotes(b: Uint8Array, s: number, e: number, d: number): boolean {
+  if (e > s && b[e - 1] === CR) e--;
+  let p = s;
+  for (;;) {
+    if (p < e && b[p] === QUOTE) {
+      let z = p + 1;
+      for (;;) {
+        while (z < e && b[z] !== QUOTE) z++;
+        if (z >= e) return false;
+        if (z + 1 < e && b[z + 1] === QUOTE) {
+          z += 2;
+          continue;
+        }
+        break;
+      }
+      let q = z + 1;
+      while (q < e && b[q] !== d && (b[q] === SPACE || b[q] === TAB)) q++;
+      if (q >= e) return true;
+      if (b[q] !== d) return false;
+      p = q + 1;
+    } else {
+      let q = p;
+      while (q < e && b[q] !== d) q++;
+      if (q >= e) return true;
+      p = q + 1;
+    }
+  }
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
@@ -424,7 +468,7 @@ class Builder {
    * A row as bytes [s, e) without its '\n' (byte scanner). Blank lines are skipped. Hot loop: fields are
    * found and trimmed on the bytes, and numbers parsed from them by ColumnBuilder.putBytes.
    */
-  addRowBytes(b: Uint8Array, s: number, e: number, line: number, delim: Delimiter): void {
+  addRowBytes(b: Uint8Array, s: number, e: number, line: number, delim: Delimiter, quoted: boolean): void {
     if (e > s && b[e - 1] === CR) e--;
     let a = s;
     while (a < e && (b[a] === SPACE || b[a] === TAB)) a++;
@@ -442,17 +486,42 @@ class Builder {
     let f = 0;
     let p = ws ? a : s;
     for (;;) {
-      // field [p, q)
+      // field [p, q); its content [x, y)
       let q = p;
-      if (ws) while (q < e && b[q] !== SPACE && b[q] !== TAB) q++;
-      else while (q < e && b[q] !== d) q++;
-      if (f >= nFields) throw this.ragged(line, this.countFields(b, s, e, delim));
       let x = p;
-      let y = q;
+      let y: number;
+      let unescape = false;
+      if (quoted && b[p] === QUOTE) {
+        // "..." closed on this line (checked by simpleQuotes); "" is an escaped quote
+        let z = p + 1;
+        for (;;) {
+          while (b[z] !== QUOTE) z++;
+          if (z + 1 < e && b[z + 1] === QUOTE) {
+            unescape = true;
+            z += 2;
+            continue;
+          }
+          break;
+        }
+        x = p + 1;
+        y = z;
+        q = z + 1;
+        while (q < e && b[q] !== d) q++;
+      } else {
+        if (ws) while (q < e && b[q] !== SPACE && b[q] !== TAB) q++;
+        else while (q < e && b[q] !== d) q++;
+        y = q;
+      }
+      if (f >= nFields) throw this.ragged(line, this.countFields(b, s, e, delim));
       while (x < y && (b[x] === SPACE || b[x] === TAB)) x++;
       while (y > x && (b[y - 1] === SPACE || b[y - 1] === TAB)) y--;
       const t = target[f];
-      if (t >= 0) cols[t].putBytes(row, b, x, y, missing, nm, line);
+      if (unescape) {
+        const text = decodeBytes(b, x, y).replaceAll('""', '"');
+        if (t >= 0) cols[t].set(row, text, missing, nm, line);
+        else if (t === -1) id = text;
+        else fid = text;
+      } else if (t >= 0) cols[t].putBytes(row, b, x, y, missing, nm, line);
       else if (t === -1) id = decodeBytes(b, x, y);
       else fid = decodeBytes(b, x, y);
       f++;
