@@ -174,6 +174,34 @@ export const tests = [
     },
   },
   {
+    name: 'save an analysis in the browser, reload, reopen it (table, report), delete it',
+    timeoutMs: 600_000,
+    async fn({ baseURL, open }) {
+      const ctx = await open();
+      const { page } = await openApp(ctx, baseURL);
+      await runDemo(page, 'to save');
+      const firstP = await page.locator('[data-testid="results-table"] tbody tr').first().getByTestId('p-value').textContent();
+      await page.getByTestId('save-name').fill('demo run');
+      await page.getByTestId('save-analysis').click();
+      await waitFor(async () => (await page.getByTestId('saved-list').count()) > 0, 'saved list');
+      await page.reload();
+      await openApp(ctx, baseURL);
+      const item = await waitFor(async () => {
+        const l = page.getByTestId('saved-list');
+        return (await l.count()) ? await l.textContent() : null;
+      }, 'saved list after reload');
+      assert.match(item, /demo run/);
+      await page.getByTestId('open-saved').first().click();
+      await waitFor(async () => (await resultRows(page)) > 0, 'reopened results table');
+      assert.equal(await page.locator('[data-testid="results-table"] tbody tr').first().getByTestId('p-value').textContent(), firstP);
+      const dl = page.waitForEvent('download');
+      await page.getByTestId('export-report').click();
+      assert.equal((await dl).suggestedFilename(), 'latentscan-report.html');
+      await page.getByTestId('delete-saved').first().click();
+      await waitFor(async () => (await page.getByTestId('saved-list').count()) === 0, 'saved list emptied');
+    },
+  },
+  {
     name: 'offline after install: reload with the network off and run the demo end to end',
     timeoutMs: 600_000,
     async fn({ baseURL, open }) {

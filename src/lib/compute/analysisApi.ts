@@ -10,6 +10,7 @@ import type { BackendRequest } from './backend';
 import { toPlainError } from './errors';
 import type { ProgressCallback } from './progress';
 import { blobSource } from '../io/ByteSource';
+import type { Analysis } from '../report/Analysis';
 import {
   AnalysisSession,
   type AssocSettings,
@@ -119,6 +120,13 @@ export function createAnalysisApi() {
     },
     async exportText(kind: ExportKind) {
       return await plain(() => session.exportText(kind));
+    },
+    /** Reopens a saved analysis (results only; the data itself is not stored). */
+    async restoreAnalysis(a: Analysis) {
+      return await plain(() => {
+        session = new AnalysisSession();
+        session.restore(a);
+      });
     },
     async analysis() {
       return await plain(() => session.snapshot());

@@ -677,6 +677,12 @@ export class AnalysisSession {
     return buildReport(a, genes ? { genes, genesLabel: this.genesLabel } : {});
   }
 
+  /** Puts back a saved analysis (reopened from browser storage): report and summary-statistics exports work. */
+  restore(a: Analysis): void {
+    for (const k of Object.keys(this.analysis) as (keyof Analysis)[]) delete this.analysis[k];
+    Object.assign(this.analysis, a);
+  }
+
   snapshot(): Analysis {
     return { ...this.analysis, createdAt: new Date().toISOString() };
   }
