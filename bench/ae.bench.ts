@@ -20,8 +20,8 @@ const P = 500, H = 256, K = 16, BATCH = 256;
 const TORCH_SCRIPT = String.raw`
 import sys, time, json
 import numpy as np, torch
-torch.set_num_threads(2); torch.manual_seed(1)
-xp, mp, n, p, h, k, bs, epochs = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:9])
+xp, mp, n, p, h, k, bs, epochs, threads = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:10])
+torch.set_num_threads(threads); torch.manual_seed(1)
 X = torch.from_numpy(np.fromfile(xp, dtype=np.float32).reshape(n, p))
 M = torch.from_numpy(np.fromfile(mp, dtype=np.uint8).reshape(n, p).astype(np.float32))
 nn = torch.nn
@@ -100,6 +100,7 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   const size = (m: number) => `n=${m} p=${P} hidden=${H} k=${K} batch=${BATCH}`;
   const rows: BenchRow[] = [];
   let torch: { seconds: number; tool: string } | undefined;
+  let torch1: { seconds: number; tool: string } | undefined;
   const py = torchPython();
   if (py) {
     const xp = join(opts.workDir, 'x.f32');
@@ -108,8 +109,12 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
     writeFileSync(mp, data.mask);
     const sp = join(opts.workDir, 'ae_torch.py');
     writeFileSync(sp, TORCH_SCRIPT);
-    const outp = JSON.parse(execFileSync(py, [sp, xp, mp, String(n), String(P), String(H), String(K), String(BATCH), '2'], { encoding: 'utf8' })) as { times: number[]; torch: string; threads: number };
-    torch = { seconds: outp.times[outp.times.length - 1], tool: `PyTorch ${outp.torch} CPU (${outp.threads} threads)` };
+    const runTorch = (threads: number) => {
+      const o = JSON.parse(execFileSync(py, [sp, xp, mp, String(n), String(P), String(H), String(K), String(BATCH), '2', String(threads)], { encoding: 'utf8' })) as { times: number[]; torch: string; threads: number };
+      return { seconds: o.times[o.times.length - 1], tool: `PyTorch ${o.torch} CPU (${o.threads} thread${o.threads === 1 ? '' : 's'})` };
+    };
+    torch = runTorch(2);
+    torch1 = runTorch(1);
   }
   const load = () => `load average ${loadavg()[0].toFixed(1)} on this machine`;
   const note = (torch ? '' : 'PyTorch unavailable (apt-get install python3-torch); ') + load();
@@ -119,6 +124,7 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   const cpu = await oursPerEpoch('cpu', cpuData, 1);
   const cpuNote = 'tfjs cpu backend (pure JavaScript)' + (nCpu !== n ? `; measured on n=${nCpu}, reference scaled to it` : '') + `; ${load()}`;
   rows.push({ area: 'ae', name: 'epoch, custom loop, tfjs cpu', size: size(nCpu), ours: { seconds: cpu }, reference: torch ? { ...torch, seconds: (torch.seconds * nCpu) / n } : undefined, note: cpuNote });
+  if (torch1) rows.push({ area: 'ae', name: 'epoch, custom loop, tfjs wasm (vs PyTorch 1 thread)', size: size(n), ours: { seconds: wasm }, reference: torch1, note: `single-thread reference: fairer when the machine is loaded; ${load()}` });
   const fit = await modelFitPerEpoch(data);
   rows.push({ area: 'ae', name: 'epoch, tfjs model.fit (before), wasm', size: size(n), ours: { seconds: fit }, reference: torch, note: `plain MSE, Keras-style fit loop; ${load()}` });
   return rows;
