@@ -2,7 +2,7 @@
 // malformed input, offline after install. Every request of every test is checked by e2e/run.mjs.
 import { writeFileSync, readFileSync } from 'node:fs';
 import { assert, openApp, waitFor } from './assert.mjs';
-import { makeCohortFiles } from './cohort.mjs';
+import { makeCohortFiles, writeVcfGz } from './cohort.mjs';
 
 async function resultRows(page) {
   return await page.locator('[data-testid="results-table"] tbody tr').count();
@@ -83,6 +83,24 @@ export const tests = [
       const s = (Date.now() - t0) / 1000;
       console.log(`    files: ${await resultRows(page)} result rows after ${s.toFixed(1)} s`);
       assert.ok(s < 600, `full run took ${s} s (limit 600 s)`);
+    },
+  },
+  {
+    name: 'a VCF.gz through the genotype input runs end to end',
+    timeoutMs: 600_000,
+    async fn({ baseURL, open }) {
+      const c = makeCohortFiles({ n: 300, snps: 300, phenos: 12, seed: 5 });
+      const vcf = await writeVcfGz(c.dir);
+      const ctx = await open();
+      const { page } = await openApp(ctx, baseURL);
+      await page.getByTestId('pheno-input').setInputFiles(c.path('pheno.csv'));
+      await page.getByTestId('geno-input').setInputFiles(vcf);
+      await waitFor(async () => (await page.getByTestId('geno-input-loaded').count()) > 0, 'VCF loaded', 60_000);
+      assert.match(await page.getByTestId('geno-input-loaded').textContent(), /geno\.vcf\.gz: 300 samples/);
+      await page.getByTestId('run-pipeline').click();
+      await waitFor(async () => (await resultRows(page)) > 0, 'results table rows', 540_000, 500);
+      const text = await page.getByTestId('results-table').textContent();
+      assert.match(text, /rs\d+/);
     },
   },
   {
