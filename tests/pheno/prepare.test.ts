@@ -204,6 +204,10 @@ describe('prepare: selection and report', () => {
     expect(msg(() => prepare(table, { transforms: { a: 'binary' } }))).toBe(
       'pheno.csv: column a: cannot apply transform binary; expected a column with 2 distinct values, found 100',
     );
+    const none = makeTable('n.csv', idsOf(4), [numCol('k', [1, 1, 1, 1]), numCol('e', [NaN, NaN, NaN, NaN])]);
+    expect(msg(() => prepare(none))).toBe(
+      'n.csv: nothing to prepare; expected at least one phenotype column after selection, found none of 2 (k: constant (1); e: no observed values)',
+    );
     const t = makeTable('c.csv', idsOf(4), [catCol('g', ['x', 'y', 'z', 'x'])]);
     expect(msg(() => prepare(t, { transforms: { g: 'zscore' } }))).toBe(
       'c.csv: column g: cannot apply transform zscore; expected a numeric column, found text levels (x, y, z)',

@@ -182,6 +182,13 @@ export function prepare(table: Table, opts: PrepareOptions = {}): Prepared {
     dropped.push({ column: outputs[i].source, reason: `near-duplicate of ${d.a} (r = ${d.r.toFixed(4)})` });
   }
   const finalCols = recipeCols.filter((_, i) => !dropOut.has(i));
+  if (finalCols.length === 0) {
+    const why = dropped.slice(0, 3).map((d) => `${d.column}: ${d.reason}`).join('; ');
+    throw new InputError(
+      { file, expected: 'at least one phenotype column after selection', found: `none of ${table.columns.length}${why ? ` (${why}${dropped.length > 3 ? '; ...' : ''})` : ''}` },
+      'nothing to prepare',
+    );
+  }
   const finalOut = outputs.filter((_, i) => !dropOut.has(i));
   const { matrix, droppedIds } = assembleMatrix(table.ids, table.fid, finalOut);
 
