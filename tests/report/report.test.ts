@@ -12,6 +12,8 @@ import { readBuiltinGenesNode } from '../../src/lib/annotate/nodeBuiltinGenes';
 import { GeneIndex } from '../../src/lib/annotate/GeneIndex';
 import { createRng } from '../../src/lib/math/rng';
 import { parseAnalysis, serializeAnalysis } from '../../src/lib/report/analysisJson';
+import { collectHits } from '../../src/lib/report/collectHits';
+import { parseSelected } from '../../src/lib/report/parseResultFiles';
 
 const CHROMIUM_CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter((x): x is string => !!x);
 
@@ -207,6 +209,29 @@ describe('buildReport', () => {
     } finally {
       await browser.close();
     }
+  });
+});
+
+describe('collectHits', () => {
+  it('significant variants clumped per locus, selected SNP and GxE terms placed by their own CHROM/POS', () => {
+    const sc = scans();
+    // a second significant variant 100 kb from the planted one is clumped into the same locus
+    const s0 = { ...sc[0], p: Array.from(sc[0].p!) };
+    (s0.p as number[])[740] = 1e-9;
+    (s0.pos as number[])[740] = 117_700_000;
+    const hits = collectHits([s0], [], genes);
+    expect(hits.map((h) => [h.id, h.nearestGene, h.distance])).toEqual([['rs7_739', 'CFTR', 0]]);
+    // pipeline selected.tsv rows (HSV TERM TYPE CHROM POS ...) without any scan
+    const sel = parseSelected(
+      'HSV\tTERM\tTYPE\tCHROM\tPOS\tBETA\tP\nHSV1\trsA\tSNP\t7\t117600000\t0.2\t1e-10\nHSV2\t1:1000:A:G:smoking\tGxE\t24\t2787000\t0.1\tNA\nHSV2\tsmoking\tENV\tNA\tNA\t0.3\tNA\n',
+      'selected.tsv',
+    );
+    expect(sel[1]).toMatchObject({ chrom: '24', pos: 2787000 });
+    const h2 = collectHits([], sel, genes);
+    expect(h2.map((h) => [h.id, h.chrom, h.hsv, h.nearestGene])).toEqual([
+      ['rsA', '7', 'HSV1', 'CFTR'],
+      ['1:1000:A:G', 'Y', 'HSV2', 'SRY'],
+    ]);
   });
 });
 

@@ -197,6 +197,9 @@ export interface SelectedTermSummary {
   stability?: number;
   /** Genes of the term's SNP part(s), as annotated (NEAREST_GENE). */
   genes?: string;
+  /** Position of the term's SNP (SNP and GxE terms; selected.tsv CHROM/POS), when known. */
+  chrom?: string;
+  pos?: number;
 }
 
 /** A hit (selected or significant SNP) with its genes. */

@@ -66,6 +66,12 @@ export function collectHits(scans: readonly ScanResult[], selected: readonly Sel
   }
   const seen = new Set(hits.map((h) => `${h.id}\t${h.hsv}`));
   for (const t of selected) {
+    // a term's own CHROM/POS (selected.tsv) places its SNP when no scan lists it: the whole term for SNP,
+    // the part before the last ':' for GxE (SNPID:E); GxG terms need the scans
+    if (t.chrom !== undefined && t.pos !== undefined) {
+      const snp = t.type === 'SNP' ? t.term : t.type === 'GxE' && t.term.includes(':') ? t.term.slice(0, t.term.lastIndexOf(':')) : null;
+      if (snp && !where.has(snp)) where.set(snp, { chrom: normalizeChrom(t.chrom), pos: t.pos });
+    }
     for (const id of splitTerm(t.term, (x) => where.has(x))) {
       const key = `${id}\t${t.hsv}`;
       if (seen.has(key)) continue;

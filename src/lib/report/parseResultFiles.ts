@@ -138,11 +138,17 @@ export function parseSelected(text: string, file: string): SelectedTermSummary[]
   const iP = c.names.findIndex((n) => n === 'P' || n === 'MARGINAL_P' || n === 'P_MARGINAL');
   const iS = c.names.findIndex((n) => n === 'STABILITY' || n === 'SEL_FREQ');
   const iG = c.names.findIndex((n) => n === 'NEAREST_GENE' || n === 'GENES');
+  const iC = c.names.findIndex((n) => n === 'CHROM' || n === 'CHR');
+  const iPos = c.names.findIndex((n) => n === 'POS' || n === 'BP');
   return c.rows.map((r) => {
     const t: SelectedTermSummary = { hsv: r[iH], term: r[iT], type: r[iY], beta: num(r[iB]) };
     if (iP >= 0 && Number.isFinite(num(r[iP]))) t.p = num(r[iP]);
     if (iS >= 0 && Number.isFinite(num(r[iS]))) t.stability = num(r[iS]);
     if (iG >= 0 && r[iG] !== 'NA' && r[iG] !== '') t.genes = r[iG];
+    if (iC >= 0 && iPos >= 0 && r[iC] !== 'NA' && r[iC] !== '' && /^\d+$/.test(r[iPos])) {
+      t.chrom = r[iC];
+      t.pos = Number(r[iPos]);
+    }
     return t;
   });
 }
