@@ -125,11 +125,12 @@ describe('SIS screening', () => {
       .sort((a, b) => b.r - a.r)
       .slice(0, 5)
       .map((x) => x.v);
-    const topSet = new Set(top);
+    const rankOf = new Map(top.map((v, r) => [v, r]));
     for (const a of top) {
       for (let b = 0; b < M; b++) {
-        if (b === a || (topSet.has(b) && b < a)) continue;
-        const name = `rs${a + 1}:rs${b + 1}`; // the top (marginal) partner first
+        // Both top SNPs: once, under the better-ranked partner.
+        if (b === a || (rankOf.has(b) && (rankOf.get(b) as number) < (rankOf.get(a) as number))) continue;
+        const name = `rs${a + 1}:rs${b + 1}`; // the (better-ranked) top partner first
         feats.push({ term: name, r: partialCorr(Float64Array.from(gi[a], (x, i) => x * gi[b][i]), [...Q0, gi[a], gi[b]], yv) });
       }
     }

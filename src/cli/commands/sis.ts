@@ -28,10 +28,11 @@ export const selectionOptions: OptionSpec[] = [
   { name: 'gxg', type: 'optional', meta: 'top|among|all', choices: ['top', 'among', 'all', 'none'], implicit: 'top', help: 'SNPxSNP terms: top-M x every SNP (top), pairs among the top M (among), all pairs (all)' },
   { name: 'gxg-top', type: 'int', meta: 'M', default: 50, help: 'top marginal SNPs paired' },
   { name: 'nsis', type: 'int', meta: 'D', help: 'terms kept by screening per response (default floor(n / log n))' },
-  { name: 'penalty', type: 'string', choices: ['lasso', 'enet', 'scad', 'mcp'], default: 'lasso', help: 'penalty' },
+  { name: 'penalty', type: 'string', choices: ['lasso', 'enet', 'scad', 'mcp'], default: 'mcp', help: 'penalty (MCP gamma 3, SCAD a 3.7)' },
+  { name: 'extra-paths', type: 'list', meta: 'P1,P2|none', default: ['lasso'], help: 'EBIC/BIC also score the active sets of these penalties\' paths' },
   { name: 'alpha', type: 'number', meta: 'A', help: 'elastic-net mixing (default 0.5)' },
   { name: 'tune', type: 'string', choices: ['ebic', 'bic', 'cv'], default: 'ebic', help: 'tuning rule' },
-  { name: 'ebic-gamma', type: 'string', meta: 'G|auto', default: 'auto', help: 'EBIC gamma (auto: 1 - 1/(2 log p / log n))' },
+  { name: 'ebic-gamma', type: 'string', meta: 'G|auto', default: '1', help: 'EBIC gamma in [0, 1] (auto: 1 - 1/(2 log p / log n))' },
   { name: 'folds', type: 'int', meta: 'K', default: 5, help: 'folds for --tune cv' },
   { name: 'iter', type: 'int', meta: 'N', default: 0, help: 'vanilla ISIS rounds after the first selection' },
   { name: 'stability', type: 'optional', meta: 'B', implicit: '50', help: 'selection frequency over B half-samples (default 50 when given)' },
@@ -59,7 +60,10 @@ export function selectionConfig(a: ParsedArgs, log: (m: string) => void): Select
   const stabArg = a['stability'];
   const stability = stabArg === undefined ? 0 : Number(stabArg === true ? 50 : stabArg);
   if (!Number.isInteger(stability) || stability < 0) throw new UsageError(`--stability expects a whole number of subsamples, got '${String(stabArg)}'`);
-  const g = arg.str(a, 'ebic-gamma') ?? 'auto';
+  const g = arg.str(a, 'ebic-gamma') ?? '1';
+  const extra = arg.list(a, 'extra-paths') ?? ['lasso'];
+  const kinds = ['lasso', 'enet', 'scad', 'mcp'];
+  for (const e of extra) if (e !== 'none' && !kinds.includes(e)) throw new UsageError(`--extra-paths must list lasso|enet|scad|mcp or none, got '${e}'`);
   const ebicGamma = g === 'auto' ? 'auto' : Number(g);
   if (ebicGamma !== 'auto' && !(ebicGamma >= 0 && ebicGamma <= 1)) throw new UsageError(`--ebic-gamma expects auto or a number in [0, 1], got '${g}'`);
   const maf = arg.num(a, 'maf');
@@ -70,7 +74,8 @@ export function selectionConfig(a: ParsedArgs, log: (m: string) => void): Select
       nsis: arg.num(a, 'nsis'),
       gxg,
       gxgTop: arg.num(a, 'gxg-top') ?? 50,
-      penalty: (arg.str(a, 'penalty') ?? 'lasso') as PenaltyKind,
+      penalty: (arg.str(a, 'penalty') ?? 'mcp') as PenaltyKind,
+      extraPaths: extra.filter((e) => e !== 'none') as PenaltyKind[],
       alpha: arg.num(a, 'alpha'),
       tune: (arg.str(a, 'tune') ?? 'ebic') as TuneKind,
       ebicGamma,

@@ -49,6 +49,11 @@ export interface SisOptions {
   gxgTop: number;
   penalty: PenaltyKind;
   alpha?: number;
+  /**
+   * EBIC/BIC: penalties whose paths' active sets are also scored (default ['lasso'] unless the penalty is
+   * the lasso): the criterion picks among the refits of every set visited (docs/selection.md).
+   */
+  extraPaths?: PenaltyKind[];
   tune: TuneKind;
   ebicGamma?: number | 'auto';
   folds?: number;
@@ -155,6 +160,7 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
   const envNames = input.env.map((e) => e.name);
   const d0 = o.nsis ?? defaultNsis(n);
   const spec: PenaltySpec = penaltySpec(o.penalty, { alpha: o.alpha });
+  const extraPaths = (o.extraPaths ?? (o.penalty === 'lasso' ? [] : ['lasso'])).filter((p) => p !== o.penalty).map((p) => penaltySpec(p, { alpha: o.alpha }));
   const rng = createRng(o.seed);
 
   let marginalSeconds = 0;
@@ -257,6 +263,7 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
       const std = standardizeColumns(zs, n, candidates[k].length);
       selections[k] = selectPenalized(std.x, y[k], n, candidates[k].length, {
         penalty: spec,
+        extraPaths,
         tune: o.tune,
         universe: universe(k),
         ebicGamma: o.ebicGamma,
@@ -265,7 +272,6 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
         dfMax: o.dfMax,
         signal: o.signal,
       });
-      if ((o as { debugScores?: boolean }).debugScores) { const s = selections[k]!; console.log(s.scores.slice(0, 30).map((x, i) => `${i}:${x.df}:${x.score.toFixed(1)}`).join(" ")); }
     }
     selectSeconds += (performance.now() - t) / 1000;
   };
@@ -318,6 +324,7 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
     const z = featureMatrix(cands.map((c) => c.feature), rowsAll, input.rowOf, vinfo, envRaw, basis);
     if (o.stability > 0) freq[k] = stabilityFrequencies(z, y[k], n, d, o.stability, o.stabilityFraction ?? 0.5, rng.fork(), {
       spec,
+      extraPaths,
       tune: o.tune,
       universe: universe(k),
       ebicGamma: o.ebicGamma,
@@ -512,6 +519,7 @@ export function featureMatrix(
 
 interface StabilityOptions {
   spec: PenaltySpec;
+  extraPaths: PenaltySpec[];
   tune: TuneKind;
   universe: number;
   ebicGamma?: number | 'auto';
@@ -547,6 +555,7 @@ export function stabilityFrequencies(
     const std = standardizeColumns(zs, m, d);
     const sel = selectPenalized(std.x, ys, m, d, {
       penalty: o.spec,
+      extraPaths: o.extraPaths,
       tune: o.tune,
       universe: o.universe,
       ebicGamma: o.ebicGamma,

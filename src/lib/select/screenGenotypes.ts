@@ -437,13 +437,14 @@ export interface PairPassResult {
 /**
  * SNPxSNP scores: each partner a's imputed dosage multiplies the sample side, so one more pass gives the sums of
  * g~(b) g~(a) with every response and covariate for every variant b. Pairs are kept once:
- * 'top': a in top(k), b any QC-passed SNP other than a (b also in top(k): only b > a);
- * 'among': a and b in top(k), b > a; 'all': every pair b > a.
+ * 'top': a in top(k), b any QC-passed SNP other than a (b also in top(k): only when a ranks better);
+ * 'among': a and b in top(k), a ranks better; 'all': every pair b > a (file order).
  */
 export async function pairPass(data: ScreenData, targets: Float64Array[], heaps: TopK<Feature>[], o: PairPassOptions): Promise<PairPassResult> {
   const t0 = performance.now();
   const K = targets.length;
-  const partnerSet = o.partners.map((p) => new Set(p));
+  // Rank of each partner among the response's top SNPs (0 = best).
+  const partnerRank = o.partners.map((p) => new Map(p.map((v, r) => [v, r])));
   // One multiplier per distinct partner, scored for the responses that list it.
   const byPartner = new Map<number, number[]>();
   for (let k = 0; k < K; k++) {
@@ -505,13 +506,14 @@ export async function pairPass(data: ScreenData, targets: Float64Array[], heaps:
           const a = blk.mult.index;
           if (a === b) continue;
           scoreInteraction(blk, st, tot, base, mu, data.basis, yy, vs, (k, corr) => {
-            const inTop = partnerSet[k].has(b);
+            const rb = partnerRank[k].get(b);
             switch (o.mode) {
               case 'top':
-                if (inTop && b < a) return;
+                // Both top SNPs: keep the pair once, under the better-ranked partner (named first).
+                if (rb !== undefined && rb < (partnerRank[k].get(a) as number)) return;
                 break;
               case 'among':
-                if (!inTop || b < a) return;
+                if (rb === undefined || rb < (partnerRank[k].get(a) as number)) return;
                 break;
               case 'all':
                 if (b < a) return;

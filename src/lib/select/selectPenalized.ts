@@ -23,10 +23,16 @@ export type TuneKind = 'ebic' | 'bic' | 'cv';
 
 export interface SelectOptions {
   penalty: PenaltySpec;
+  /**
+   * EBIC/BIC only: further penalties whose paths' active sets are scored too; the criterion picks among
+   * the refits of every set visited by any path (default none). The chosen set is reported with the
+   * penalized coefficients of the path that visited it first.
+   */
+  extraPaths?: PenaltySpec[];
   tune: TuneKind;
   /** Size of the whole candidate universe (EBIC). */
   universe: number;
-  /** EBIC gamma; 'auto' = 1 - 1/(2 log p / log n). Default 'auto'. */
+  /** EBIC gamma; 'auto' = 1 - 1/(2 log p / log n). Default 1 (measured: docs/selection.md). */
   ebicGamma?: number | 'auto';
   nLambda?: number;
   minRatio?: number;
@@ -63,38 +69,48 @@ export interface Selection {
   stoppedAtDfMax: boolean;
   /** Residual of the refitted model (used by ISIS). */
   residual: Float64Array;
+  /** True when the chosen set came from one of `extraPaths` (lambda and penalized betas are that path's). */
+  fromExtraPath: boolean;
 }
 
 export function selectPenalized(x: Float64Array, y: Float64Array, n: number, d: number, o: SelectOptions): Selection {
   const dfMax = o.dfMax ?? Math.min(d, 100);
   const nLambda = o.nLambda ?? 100;
   const minRatio = o.minRatio ?? (n > d ? 1e-4 : 0.01);
-  const lmax = lambdaMax(x, y, n, d, o.penalty);
-  const lambdas = lambdaPath(lmax > 0 ? lmax : 1e-300, nLambda, minRatio);
-  const path = coordinateDescentPath(x, y, n, d, { penalty: o.penalty, lambdas, dfMax, tol: o.tol ?? 1e-10, signal: o.signal });
+  const fitPath = (penalty: PenaltySpec) => {
+    const lmax = lambdaMax(x, y, n, d, penalty);
+    const lambdas = lambdaPath(lmax > 0 ? lmax : 1e-300, nLambda, minRatio);
+    return coordinateDescentPath(x, y, n, d, { penalty, lambdas, dfMax, tol: o.tol ?? 1e-10, signal: o.signal });
+  };
+  const path = fitPath(o.penalty);
   const scores: PathScore[] = [];
   let best = 0;
+  let bestPath = path;
   let gamma = NaN;
   switch (o.tune) {
     case 'ebic':
     case 'bic': {
-      gamma = o.tune === 'bic' ? 0 : o.ebicGamma === undefined || o.ebicGamma === 'auto' ? ebicGammaAuto(o.universe, n) : o.ebicGamma;
+      gamma = o.tune === 'bic' ? 0 : o.ebicGamma === undefined ? 1 : o.ebicGamma === 'auto' ? ebicGammaAuto(o.universe, n) : o.ebicGamma;
       const cache = new Map<string, number>();
       let bestScore = Infinity;
-      for (let l = 0; l < path.nFit; l++) {
-        const cols = activeOf(path.betas, l, d);
-        const key = cols.join(',');
-        let s = cache.get(key);
-        if (s === undefined) {
-          const fit = olsRefit(x, y, n, cols);
-          s = ebic(Math.max(fit.rss, 1e-300), n, cols.length, o.universe, gamma);
-          cache.set(key, s);
-        }
-        scores.push({ lambda: path.lambdas[l], df: cols.length, score: s });
-        // Strict improvement: among equal scores the sparser (earlier) model wins.
-        if (s < bestScore - 1e-9) {
-          bestScore = s;
-          best = l;
+      const paths = [path, ...(o.extraPaths ?? []).map(fitPath)];
+      for (const p of paths) {
+        for (let l = 0; l < p.nFit; l++) {
+          const cols = activeOf(p.betas, l, d);
+          const key = cols.join(',');
+          let s = cache.get(key);
+          if (s === undefined) {
+            const fit = olsRefit(x, y, n, cols);
+            s = ebic(Math.max(fit.rss, 1e-300), n, cols.length, o.universe, gamma);
+            cache.set(key, s);
+          } else if (p !== path) continue;
+          if (p === path) scores.push({ lambda: p.lambdas[l], df: cols.length, score: s });
+          // Strict improvement: among equal scores the sparser (earlier) model wins.
+          if (s < bestScore - 1e-9) {
+            bestScore = s;
+            best = l;
+            bestPath = p;
+          }
         }
       }
       break;
@@ -115,20 +131,21 @@ export function selectPenalized(x: Float64Array, y: Float64Array, n: number, d: 
     default:
       throw new Error(`unknown tuning rule '${String(o.tune)}' (expected ebic|bic|cv)`);
   }
-  const active = Int32Array.from(activeOf(path.betas, best, d));
+  const active = Int32Array.from(activeOf(bestPath.betas, best, d));
   const fit = olsRefit(x, y, n, active);
   const betaPenalized = new Float64Array(active.length);
-  for (let a = 0; a < active.length; a++) betaPenalized[a] = path.betas[best * d + active[a]];
+  for (let a = 0; a < active.length; a++) betaPenalized[a] = bestPath.betas[best * d + active[a]];
   return {
     active,
     betaRefit: fit.beta,
     betaPenalized,
-    lambda: path.lambdas[best],
+    lambda: bestPath.lambdas[best],
     lambdaIndex: best,
     scores,
     gamma,
     stoppedAtDfMax: path.stoppedAtDfMax,
     residual: fit.residual,
+    fromExtraPath: bestPath !== path,
   };
 }
 
