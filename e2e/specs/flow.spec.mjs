@@ -162,8 +162,15 @@ export const tests = [
         return t && t.startsWith('trunc.bed') ? t : null;
       }, 'the truncated .bed message');
       assert.match(msg2, /^trunc\.bed: truncated \.bed; expected \d+ bytes/);
-      // The good trio then loads and clears the error.
-      await page.getByTestId('geno-input').setInputFiles([c.path('geno.bed'), c.path('geno.bim'), c.path('geno.fam')]);
+      // The good trio, picked one file at a time, then loads and clears the error.
+      await page.getByTestId('geno-input').setInputFiles(c.path('geno.bed'));
+      const pending = await waitFor(async () => {
+        const e = page.getByTestId('geno-input-pending');
+        return (await e.count()) ? await e.textContent() : null;
+      }, 'the pending-files note');
+      assert.equal(pending, 'Got geno.bed; add the .bim and .fam files.');
+      await page.getByTestId('geno-input').setInputFiles(c.path('geno.fam'));
+      await page.getByTestId('geno-input').setInputFiles(c.path('geno.bim'));
       await waitFor(async () => (await page.getByTestId('geno-input-loaded').count()) > 0, 'good genotypes loaded');
       assert.equal(await page.getByTestId('geno-input-error').count(), 0);
     },

@@ -38,6 +38,8 @@ export const ui = $state<{
   covar: TableInfo | null;
   geno: GenoInfo | null;
   genes: GenesInfo | null;
+  /** PLINK files still missing when the trio came in pieces. */
+  genoPending: string | null;
   demo: DemoInfo['planted'] | null;
   errors: Partial<Record<Slot, UiError>>;
   /** Covariate-table columns used as covariates and as environment factors (SNPxE). */
@@ -56,6 +58,7 @@ export const ui = $state<{
   covar: null,
   geno: null,
   genes: null,
+  genoPending: null,
   demo: null,
   errors: {},
   covariates: [],
@@ -100,7 +103,7 @@ onWorkerCrash((message) => {
     else {
       if (sources.pheno) await loadTable('pheno', sources.pheno, true);
       if (sources.covar) await loadTable('covar', sources.covar, true);
-      if (sources.geno) await loadGenotypes(sources.geno);
+      if (sources.geno) await loadGenotypeFiles(sources.geno);
     }
   })();
 });
@@ -146,7 +149,38 @@ export async function loadTable(kind: 'pheno' | 'covar', file: File, reload = fa
   return true;
 }
 
-export async function loadGenotypes(files: File[]): Promise<boolean> {
+/** PLINK files picked so far when they come one or two at a time (by role: bed, bim, fam). */
+const pendingPlink = new Map<string, File>();
+
+function plinkRole(name: string): 'bed' | 'bim' | 'fam' | null {
+  const m = name.toLowerCase().match(/\.(bed|bim|fam)$/);
+  return m ? (m[1] as 'bed' | 'bim' | 'fam') : null;
+}
+
+/**
+ * Genotype files from the picker or a drop. The PLINK trio may arrive in pieces: files are collected by role
+ * until .bed, .bim and .fam are all there (a new file of a role replaces the earlier one).
+ */
+export async function loadGenotypes(picked: File[]): Promise<boolean> {
+  let files = picked;
+  const roles = picked.map((f) => plinkRole(f.name));
+  if (roles.every((r) => r !== null)) {
+    picked.forEach((f, i) => pendingPlink.set(roles[i]!, f));
+    const missing = (['bed', 'bim', 'fam'] as const).filter((r) => !pendingPlink.has(r));
+    if (missing.length) {
+      setError('geno', null);
+      ui.genoPending = `Got ${[...pendingPlink.values()].map((f) => f.name).join(', ')}; add the .${missing.join(' and .')} file${missing.length > 1 ? 's' : ''}.`;
+      return false;
+    }
+    files = (['bed', 'bim', 'fam'] as const).map((r) => pendingPlink.get(r)!);
+  }
+  ui.genoPending = null;
+  const ok = await loadGenotypeFiles(files);
+  pendingPlink.clear();
+  return ok;
+}
+
+async function loadGenotypeFiles(files: File[]): Promise<boolean> {
   const r = await runJob('geno', `Opening ${files.map((f) => f.name).join(', ')}`, (jobId) =>
     call((api) => api.loadGenotypes(jobId, files.map((f) => ({ name: f.name, blob: f })))),
   );
