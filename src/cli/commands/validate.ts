@@ -11,6 +11,7 @@ import type { Table } from '../../lib/io/Table';
 import { InputError } from '../../lib/compute/errors';
 import { associateOutcomes, type AssocRow, type Matrix } from '../../lib/validate/associateOutcomes';
 import { validateHsvs } from '../../lib/validate/validateHsvs';
+import { associationSvg, predictionSvg } from '../../lib/validate/validationSvg';
 import type { Comparison } from '../../lib/validate/cvPredict';
 import type { VerdictResult } from '../../lib/validate/predictionVerdict';
 import { tableMatrix, type AlignedMatrix } from '../../lib/validate/tableMatrix';
@@ -42,7 +43,8 @@ export const command: CliCommand = {
     { name: 'out', type: 'string', meta: 'PREFIX', help: 'output prefix', required: true },
   ],
   details: [
-    'Writes PREFIX.assoc.tsv (HSV x outcome: model, OR/beta/HR per SD, 95% CI, P, N), PREFIX.predict.tsv',
+    'Writes PREFIX.assoc.tsv (HSV x outcome: model, OR/beta/HR per SD, 95% CI, P, N; forest plot PREFIX.assoc.svg),',
+    'PREFIX.predict.tsv (plot PREFIX.predict.svg)',
     '(per outcome: cross-validated AUC / C-index / R^2 from HSVs, PCs and all phenotypes) and PREFIX.summary.txt',
     '(one plain sentence per outcome: do the HSVs predict at least as well as the PCs? VERDICT at-least-as-well,',
     'within-noise (lower by < 2 paired fold SE) or worse). With --hsv-followup:',
@@ -119,7 +121,8 @@ async function run(a: ParsedArgs): Promise<void> {
     innerFolds: arg.num(a, 'inner-folds'),
   });
   writeAssoc(`${out}.assoc.tsv`, res.assoc);
-  log(`wrote ${out}.assoc.tsv (${res.assoc.length} rows)`);
+  writeFileSync(`${out}.assoc.svg`, associationSvg(res.assoc));
+  log(`wrote ${out}.assoc.tsv (${res.assoc.length} rows) and ${out}.assoc.svg`);
   for (const r of res.assoc) {
     if (!r.converged) log(`warning: ${r.hsv} x ${r.outcome}: the ${r.model} fit did not converge (N = ${r.n})`);
   }
@@ -128,7 +131,8 @@ async function run(a: ParsedArgs): Promise<void> {
     for (const v of res.verdicts) log(v.sentence);
     writePredict(`${out}.predict.tsv`, res.comparisons, res.verdicts);
     writeFileSync(`${out}.summary.txt`, res.verdicts.map((v) => v.sentence).join('\n') + '\n');
-    log(`wrote ${out}.predict.tsv and ${out}.summary.txt`);
+    writeFileSync(`${out}.predict.svg`, predictionSvg(res.comparisons, res.verdicts));
+    log(`wrote ${out}.predict.tsv, ${out}.predict.svg and ${out}.summary.txt`);
   }
 
   const fu = arg.str(a, 'hsv-followup');
