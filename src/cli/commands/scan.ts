@@ -39,7 +39,7 @@ export const command: CliCommand = {
     { name: 'covar', type: 'string', meta: 'FILE', help: 'covariates table' },
     { name: 'covar-name', type: 'list', meta: 'c1,c2', help: 'covariates to use (default: every column of --covar)' },
     { name: 'gxe', type: 'string', meta: 'E', help: 'SNPxE with this environment column (plink2 --glm interaction parameterization)' },
-    { name: 'backend', type: 'string', choices: ['cpu', 'wasm', 'webgpu'], default: 'cpu', help: 'kernel' },
+    { name: 'backend', type: 'string', choices: ['cpu', 'wasm', 'webgpu'], default: 'wasm', help: 'kernel: wasm (WASM SIMD on CPU workers), cpu (JS on CPU workers), webgpu (WGSL)' },
     { name: 'threads', type: 'int', meta: 'N', help: 'CPU worker threads (default: number of cores; 1 = no workers)' },
     { name: 'chr', type: 'list', meta: 'C', help: 'chromosomes to scan (e.g. 1 or 1,2,X)' },
     { name: 'from-bp', type: 'int', meta: 'N', help: 'first position (with --chr)' },
@@ -53,7 +53,7 @@ export const command: CliCommand = {
   ],
   async run(a) {
     const out = arg.str(a, 'out') as string;
-    const backend = (arg.str(a, 'backend') ?? 'cpu') as ScanBackend;
+    const backend = (arg.str(a, 'backend') ?? 'wasm') as ScanBackend;
     const bfile = arg.str(a, 'bfile');
     const vcf = arg.str(a, 'vcf');
     if (!bfile && !vcf) throw new UsageError('scan: give --bfile PREFIX or --vcf FILE');

@@ -47,8 +47,8 @@ export async function createNodeKernelPool(threads?: number): Promise<KernelPool
     });
   return {
     size,
-    async init(X: SampleMatrix) {
-      await Promise.all(workers.map((w) => call(w, { type: 'init', n: X.n, m: X.m, data: Float64Array.from(X.data) }, [])));
+    async init(X: SampleMatrix, kind: 'js' | 'wasm' = 'js') {
+      await Promise.all(workers.map((w) => call(w, { type: 'init', kind, n: X.n, m: X.m, data: Float64Array.from(X.data) }, [])));
     },
     stats(chunk: GenotypeChunk, from: number, to: number) {
       const w = workers[rr++ % size];

@@ -1,13 +1,17 @@
 /** Worker of nodeKernelPool: holds X, answers kernel sums for sub-chunks. Node-only. */
 import { parentPort } from 'node:worker_threads';
-import { chunkStats, type SampleMatrix } from './kernel';
+import { chunkStats, columnTotals, statsFromClassSums, type ChunkStats, type SampleMatrix } from './kernel';
+import { createWasmClassSums, wasmSimdAvailable, type WasmClassSums } from './wasmKernel';
 import type { GenotypeChunk } from '../io/GenotypeSource';
 
 let X: SampleMatrix | null = null;
+let wasm: WasmClassSums | null = null;
+let totals: Float64Array | null = null;
 
 interface Msg {
   id: number;
   type: 'init' | 'stats';
+  kind?: 'js' | 'wasm';
   n?: number;
   m?: number;
   data?: Float64Array;
@@ -22,6 +26,8 @@ parentPort!.on('message', (msg: Msg) => {
   try {
     if (msg.type === 'init') {
       X = { n: msg.n as number, m: msg.m as number, data: msg.data as Float64Array };
+      wasm = msg.kind === 'wasm' && wasmSimdAvailable ? createWasmClassSums(X) : null;
+      totals = columnTotals(X);
       parentPort!.postMessage({ id: msg.id, stats: null });
       return;
     }
@@ -36,7 +42,7 @@ parentPort!.on('message', (msg: Msg) => {
       dosage: msg.dosage,
       variants: { chrom: [], pos: new Int32Array(0), id: [], ref: [], alt: [] },
     };
-    const s = chunkStats(chunk, X);
+    const s: ChunkStats = wasm && chunk.packed ? statsFromClassSums(wasm.classSums(chunk), totals as Float64Array) : chunkStats(chunk, X);
     parentPort!.postMessage({ id: msg.id, stats: s }, [s.obs.buffer, s.gx.buffer, s.g2x.buffer, s.x.buffer] as ArrayBuffer[]);
   } catch (e) {
     parentPort!.postMessage({ id: msg.id, error: e instanceof Error ? e.message : String(e) });

