@@ -8,7 +8,7 @@
  * command lines), hits.annotated.tsv, sumstats/<response>.glm.linear (plink2 columns) and figures/*.svg.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { arg, UsageError, type CliCommand } from '../args';
 import { buildReport } from '../../lib/report/buildReport';
 import type { Analysis, ScanResult } from '../../lib/report/Analysis';
@@ -64,8 +64,15 @@ export const command: CliCommand = {
     }
     if (!analysis.scans) {
       const scans: ScanResult[] = [];
-      for (const f of files.filter((x) => /\.glm\.linear$/.test(x))) {
-        for (const s of parseGlmLinear(readFileSync(join(dir, f), 'utf8'), f)) scans.push(shareVariants(s, scans[0]));
+      // hsv_gwas.* are this command's own plink2 export runs (run-plink2-regenie.sh), not the study's scans
+      for (const f of files.filter((x) => /\.glm\.linear$/.test(x) && !x.startsWith(`${EXPORT_PREFIX}.`))) {
+        for (const s of parseGlmLinear(readFileSync(join(dir, f), 'utf8'), f)) {
+          if (scans.some((o) => o.response === s.response && (o.test ?? 'ADD') === (s.test ?? 'ADD'))) {
+            console.error(`warning: ${f}: ${s.response} ${s.test ?? 'ADD'} already read from another file; skipped`);
+            continue;
+          }
+          scans.push(shareVariants(s, scans[0]));
+        }
         notes.push(f);
       }
       if (scans.length) analysis.scans = scans;
@@ -104,7 +111,7 @@ export const command: CliCommand = {
       const written: string[] = [];
       const hsvFile = files.find((f) => f === 'hsv.tsv') ?? files.find((f) => f.endsWith('.hsv.tsv'));
       const bfile = arg.str(a, 'bfile') ?? 'GENOTYPES';
-      const outPrefix = join(dir, 'hsv_gwas');
+      const outPrefix = join(dir, EXPORT_PREFIX);
       if (hsvFile) {
         const text = readFileSync(join(dir, hsvFile), 'utf8');
         const lines = text.trimEnd().split('\n');
@@ -124,6 +131,7 @@ export const command: CliCommand = {
           bfile,
           phenoFile: join(dir, hsvFile),
           regeniePhenoFile: regenieFile,
+          phenoNames: names,
           covarFile: arg.str(a, 'covar'),
           covarNames: arg.list(a, 'covar-name'),
           out: outPrefix,
@@ -156,7 +164,7 @@ export const command: CliCommand = {
         }
         written.push(join(dir, 'figures/'), join(dir, 'sumstats/'));
       }
-      console.error(`exports: ${written.map((w) => relative(resolve('.'), resolve(w)) || basename(w)).join(', ') || 'nothing to export'}`);
+      console.error(`exports: ${written.join(', ') || 'nothing to export'}`);
     }
   },
 };
@@ -183,6 +191,9 @@ function shareVariants(s: ScanResult, first: ScanResult | undefined): ScanResult
     alt: same(s.alt, first.alt) ? first.alt : s.alt,
   };
 }
+
+/** Output prefix of the printed plink2/REGENIE runs (inside DIR). */
+const EXPORT_PREFIX = 'hsv_gwas';
 
 function natural(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });

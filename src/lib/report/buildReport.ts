@@ -9,7 +9,7 @@ import type { Analysis, AnnotatedHit, LabelledMatrix, OmnibusResult, ScanResult,
 import type { GeneIndex } from '../annotate/GeneIndex';
 import { manhattanSvg } from './manhattanSvg';
 import { qqSvg } from './qqSvg';
-import { heatmapSvg } from './heatmapSvg';
+import { heatmapOrder, heatmapSvg } from './heatmapSvg';
 import { lossCurvesSvg } from './lossCurvesSvg';
 import { regionalSvg } from './regionalSvg';
 import { collectHits } from './collectHits';
@@ -37,6 +37,7 @@ nav ol{columns:2;margin:8px 0 16px}
 table{border-collapse:collapse;margin:8px 0 12px;font-size:13px}
 th,td{border-bottom:1px solid var(--line);padding:3px 8px;text-align:left;vertical-align:top}
 th{background:#f6f8fa;font-weight:600}
+caption{text-align:left;font-weight:600;color:var(--muted);padding:2px 0}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 tr.best td{font-weight:600;background:#eef6ff}
 figure{margin:12px 0;overflow-x:auto}figcaption{color:var(--muted);font-size:12px}
@@ -159,9 +160,13 @@ function trainingSection(a: Analysis): string {
     s += table(['HSV', 'Share of reconstruction'], vs.map((v, i) => [`HSV${i + 1}`, pct(v)]), { numeric: [false, true] });
   }
   if (t.loadingsBefore || t.loadingsAfter) {
+    // one phenotype order for both panels (clustered on the rotated loadings), so they compare row by row
+    const ref = (t.loadingsAfter ?? t.loadingsBefore) as LabelledMatrix;
+    const rowOrder = heatmapOrder(ref, { cluster: 'rows' }).rows;
+    const sameRows = (m?: LabelledMatrix) => !!m && m.rows.length === ref.rows.length && m.rows.every((r, i) => r === ref.rows[i]);
     s += '<div class="plots">';
-    if (t.loadingsBefore) s += figure(heatmapSvg(t.loadingsBefore, { title: 'Loadings before rotation', id: 'fig-load-before', cluster: 'rows', width: 360 }), 'HSV-phenotype loadings before rotation.');
-    if (t.loadingsAfter) s += figure(heatmapSvg(t.loadingsAfter, { title: `Loadings after rotation${t.rotation ? ` (${t.rotation})` : ''}`, id: 'fig-load-after', cluster: 'rows', width: 360 }), 'After rotation: each HSV should load on few phenotypes.');
+    if (t.loadingsBefore) s += figure(heatmapSvg(t.loadingsBefore, { title: 'Loadings before rotation', id: 'fig-load-before', ...(sameRows(t.loadingsBefore) ? { rowOrder } : { cluster: 'rows' }), width: 360 }), 'HSV-phenotype loadings before rotation.');
+    if (t.loadingsAfter) s += figure(heatmapSvg(t.loadingsAfter, { title: `Loadings after rotation${t.rotation ? ` (${t.rotation})` : ''}`, id: 'fig-load-after', rowOrder, width: 360 }), 'After rotation: each HSV should load on few phenotypes (same phenotype order in both panels).');
     s += '</div>';
   }
   return s || missing('The training summary is empty.');
@@ -170,11 +175,9 @@ function trainingSection(a: Analysis): string {
 function interpretationSection(a: Analysis): string {
   let s = '';
   if (a.interpretation?.length) {
-    s += table(
-      ['HSV', 'Suggested name', 'Share', 'Top phenotypes (r)'],
-      a.interpretation.map((x) => [h(x.hsv), h(x.name ?? '—'), pct(x.share), x.top.slice(0, 6).map((t) => `${h(t.phenotype)} (${fmtNum(t.r, 2)})`).join(', ')]),
-      { numeric: [false, false, true, false], testid: 'report-interpretation' },
-    );
+    const named = a.interpretation.some((x) => x.name);
+    const rows = a.interpretation.map((x) => [h(x.hsv), ...(named ? [h(x.name ?? '—')] : []), pct(x.share), x.top.slice(0, 6).map((t) => `${h(t.phenotype)} (${fmtNum(t.r, 2)})`).join(', ')]);
+    s += table(['HSV', ...(named ? ['Suggested name'] : []), 'Share', 'Top phenotypes (r)'], rows, { numeric: named ? [false, false, true, false] : [false, true, false], testid: 'report-interpretation' });
   }
   if (a.hsvCorrelation) s += figure(heatmapSvg(a.hsvCorrelation, { title: 'HSV-phenotype correlation', id: 'fig-hsv-corr', cluster: 'cols' }), 'Correlation of each HSV with each prepared phenotype; phenotypes clustered by their correlation profiles.');
   return s || missing('No HSV interpretation was recorded.');
@@ -220,11 +223,11 @@ function scanBlock(scan: ScanResult, k: number, topN: number, highlight: Set<str
   const id = `scan-${k}-${slug(label)}`;
   let s = `<h3 id="${id}">${h(label)}</h3>`;
   s += `<p>${nValid.toLocaleString('en-US')} variants tested; ${nSig} with P &lt; 5e-8, ${nSug} with P &lt; 1e-5; genomic-control λ = ${Number.isFinite(lambda) ? lambda.toFixed(3) : 'NA'}.</p>`;
-  s += '<div class="plots">';
   s += figure(manhattanSvg(scan, { id: `${id}-manhattan`, highlight }), `Manhattan plot for ${label}: dashed lines at P = 5e-8 (genome-wide) and 1e-5 (suggestive).`);
+  s += '<div class="plots">';
   s += figure(qqSvg(scan, { id: `${id}-qq` }), `QQ plot for ${label} with the pointwise 95% band under the null.`);
-  s += '</div>';
-  return s + topHitsTable(scan, topN);
+  s += `<div>${topHitsTable(scan, topN)}</div>`;
+  return s + '</div>';
 }
 
 function associationSection(a: Analysis, topN: number): string {

@@ -117,7 +117,7 @@ export function heatmapSvg(mat: LabelledMatrix, opts: HeatmapOptions = {}): stri
   const top = 26 + colLabelH;
   const gw = cellSize * nc;
   const gh = cellSize * nr;
-  const W = Math.ceil(left + gw + 90);
+  const W = Math.ceil(Math.max(left + gw + 90, 12 + title.length * 7.5));
   const H = Math.ceil(top + gh + 16);
   const desc =
     `${nr} x ${nc} matrix (${mat.rows.slice(0, 3).join(', ')}${nr > 3 ? ', ...' : ''} by ${mat.cols.slice(0, 3).join(', ')}${nc > 3 ? ', ...' : ''}); ` +
