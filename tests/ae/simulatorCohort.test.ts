@@ -49,7 +49,7 @@ describe('HSVs on the simulator cohort', () => {
     const sim = simulateCohort({ n: 1200, snps: 40, phenos: 100, seed: 11 });
     const { matrix } = prepare(sim.pheno);
     const K = sim.factorNames.length;
-    const res = await trainAutoencoder(matrix, { latent: K, candidates: 2, seed: 1, maxEpochs: 60, patience: 8, rotate: 'varimax' });
+    const res = await trainAutoencoder(matrix, { latent: K, candidates: 1, seed: 1, maxEpochs: 60, patience: 8, rotate: 'varimax' });
     const m = res.rows.length;
     const pcs = pcaScoresOf(res.pcaModel, matrix, res.rows);
     const before = whitenedUnrotated(res.hsv, m, K);
@@ -94,7 +94,7 @@ describe('HSVs on the simulator cohort', () => {
     standardize(X, n, p);
     const mask = new Uint8Array(n * p), values = new Float32Array(n * p);
     for (let i = 0; i < n * p; i++) { mask[i] = rng.next() < 0.02 ? 0 : 1; values[i] = mask[i] ? X[i] : 0; }
-    const res = await trainAutoencoder(prepared(values, mask, n, p), { latent: K, candidates: 2, seed: 1, maxEpochs: 60 });
+    const res = await trainAutoencoder(prepared(values, mask, n, p), { latent: K, candidates: 1, seed: 1, maxEpochs: 60 });
     const ae = res.candidates[res.best].valLoss;
     const gain = 1 - ae / res.pca.valLoss;
     const pcs = pcaScoresOf(res.pcaModel, prepared(values, mask, n, p), res.rows);
