@@ -22,6 +22,11 @@ export type ColumnRole = 'response' | 'covariate';
 export function alignColumns(table: Table, sampleIds: readonly string[], names: readonly string[] | undefined, role: ColumnRole): AlignedColumns {
   const rowOf = new Map<string, number>();
   table.ids.forEach((id, r) => rowOf.set(id, r));
+  // VCF sample names written by plink2 --export vcf are FID_IID: accept that form too.
+  if (table.fid) table.ids.forEach((id, r) => {
+    const key = `${table.fid![r]}_${id}`;
+    if (!rowOf.has(key)) rowOf.set(key, r);
+  });
   const n = sampleIds.length;
   const rows = new Int32Array(n);
   let matched = 0;
@@ -32,7 +37,15 @@ export function alignColumns(table: Table, sampleIds: readonly string[], names: 
     if (r !== undefined) matched++;
   }
   let notInGenotypes = 0;
-  for (const id of table.ids) if (!geno.has(id)) notInGenotypes++;
+  table.ids.forEach((id, r) => {
+    if (!geno.has(id) && !(table.fid && geno.has(`${table.fid[r]}_${id}`))) notInGenotypes++;
+  });
+  if (matched === 0 && n > 0) {
+    throw new InputError(
+      { file: table.source, column: table.idColumn, expected: `IDs of the genotype samples (e.g. ${sampleIds.slice(0, 3).join(', ')})`, found: `${table.ids.slice(0, 3).join(', ')}${table.ids.length > 3 ? ', ...' : ''}` },
+      'no sample of the table is in the genotypes',
+    );
+  }
   const skip = new Set(['FID', '#FID', 'IID', '#IID', 'PAT', 'MAT', 'SEX', table.idColumn].map((s) => s.toUpperCase()));
   let chosen: TableColumn[];
   const skipped: string[] = [];
