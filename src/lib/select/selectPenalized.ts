@@ -12,7 +12,8 @@
  * Input: x standardized column-major n x d (standardizeColumns), y centered; both already residualized
  * on the covariates.
  */
-import { coordinateDescentPath, lambdaMax, lambdaPath } from './coordinateDescentPath';
+import { coordinateDescentPath, lambdaMax, lambdaPath, type PathResult } from './coordinateDescentPath';
+import { cholesky, choleskySolve } from '../math/linalg';
 import { ebic, ebicGammaAuto } from './ebic';
 import { olsRefit } from './olsRefit';
 import type { PenaltySpec } from './penalty';
@@ -94,14 +95,14 @@ export function selectPenalized(x: Float64Array, y: Float64Array, n: number, d: 
       const cache = new Map<string, number>();
       let bestScore = Infinity;
       const paths = [path, ...(o.extraPaths ?? []).map(fitPath)];
+      const gram = new GramCache(x, y, n, d, paths);
       for (const p of paths) {
         for (let l = 0; l < p.nFit; l++) {
           const cols = activeOf(p.betas, l, d);
           const key = cols.join(',');
           let s = cache.get(key);
           if (s === undefined) {
-            const fit = olsRefit(x, y, n, cols);
-            s = ebic(Math.max(fit.rss, 1e-300), n, cols.length, o.universe, gamma);
+            s = ebic(Math.max(gram.rss(cols), 1e-300), n, cols.length, o.universe, gamma);
             cache.set(key, s);
           } else if (p !== path) continue;
           if (p === path) scores.push({ lambda: p.lambdas[l], df: cols.length, score: s });
@@ -147,6 +148,68 @@ export function selectPenalized(x: Float64Array, y: Float64Array, n: number, d: 
     residual: fit.residual,
     fromExtraPath: bestPath !== path,
   };
+}
+
+/**
+ * Gram matrix of the columns that are ever active on the paths, so each refit's RSS costs O(k^3) instead of
+ * O(n k^2): RSS = y.y - b.X_A^T y with b solving X_A^T X_A b = X_A^T y (a tiny ridge if singular).
+ */
+class GramCache {
+  private readonly slot = new Map<number, number>();
+  private readonly g: Float64Array;
+  private readonly xy: Float64Array;
+  private readonly yy: number;
+  private readonly u: number;
+  constructor(x: Float64Array, y: Float64Array, n: number, d: number, paths: PathResult[]) {
+    const cols: number[] = [];
+    for (const p of paths) for (let i = 0; i < p.nFit * d; i++) if (p.betas[i] !== 0 && !this.slot.has(i % d)) {
+      this.slot.set(i % d, cols.length);
+      cols.push(i % d);
+    }
+    const u = cols.length;
+    this.u = u;
+    this.g = new Float64Array(u * u);
+    this.xy = new Float64Array(u);
+    for (let a = 0; a < u; a++) {
+      const oa = cols[a] * n;
+      let s = 0;
+      for (let i = 0; i < n; i++) s += x[oa + i] * y[i];
+      this.xy[a] = s;
+      for (let b = 0; b <= a; b++) {
+        const ob = cols[b] * n;
+        let t = 0;
+        for (let i = 0; i < n; i++) t += x[oa + i] * x[ob + i];
+        this.g[a * u + b] = t;
+        this.g[b * u + a] = t;
+      }
+    }
+    let yy = 0;
+    for (let i = 0; i < n; i++) yy += y[i] * y[i];
+    this.yy = yy;
+  }
+
+  rss(cols: number[]): number {
+    const k = cols.length;
+    if (k === 0) return this.yy;
+    const idx = cols.map((c) => this.slot.get(c) as number);
+    const sub = new Float64Array(k * k);
+    const rhs = new Float64Array(k);
+    for (let a = 0; a < k; a++) {
+      rhs[a] = this.xy[idx[a]];
+      for (let b = 0; b < k; b++) sub[a * k + b] = this.g[idx[a] * this.u + idx[b]];
+    }
+    let L = cholesky(sub, k);
+    for (let ridge = 1e-10 * Math.max(1, sub[0]); !L && ridge < 1e6; ridge *= 100) {
+      const r = Float64Array.from(sub);
+      for (let a = 0; a < k; a++) r[a * k + a] += ridge;
+      L = cholesky(r, k);
+    }
+    if (!L) return this.yy;
+    const b = choleskySolve(L, k, rhs);
+    let fit = 0;
+    for (let a = 0; a < k; a++) fit += b[a] * rhs[a];
+    return Math.max(this.yy - fit, 1e-12 * this.yy);
+  }
 }
 
 function activeOf(betas: Float64Array, l: number, d: number): number[] {
