@@ -21,7 +21,10 @@ export interface StreamBytesOptions {
   onSourceBytes?: (done: number) => void;
 }
 
-/** Yields the (decompressed) content of `src` in pieces. */
+/**
+ * Yields the (decompressed) content of `src` in pieces. A piece is valid until the next one is asked for
+ * (the source may reuse its read buffer): consumers copy what they keep.
+ */
 export async function* gunzipSource(src: ByteSource, opts: StreamBytesOptions = {}): AsyncGenerator<Uint8Array> {
   if (src.size === 0) return;
   const head = await src.read(0, 2);
@@ -45,7 +48,8 @@ export async function* gunzipSource(src: ByteSource, opts: StreamBytesOptions = 
     const b = await src.read(off, step);
     const final = off + step >= src.size;
     try {
-      gunzip.push(b, final);
+      // fflate may keep a reference to the pushed chunk: copy it, as the source may reuse its buffer
+      gunzip.push(b.slice(), final);
     } catch (e) {
       throw new InputError(
         { file: src.name, expected: 'a valid gzip stream', found: e instanceof Error ? e.message : String(e) },

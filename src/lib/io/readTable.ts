@@ -12,6 +12,9 @@
  * - papaparse's chunk parser (Papa.Parser, the one its streamers use) from the first line the byte scanner
  *   does not take (a quoted line break) to the end of the file.
  *
+ * Chunks are only valid until the next read (a source may reuse its buffer, as loadTable's does): whatever
+ * outlives a chunk (a partial line, decoded text) is copied.
+ *
  * ID column: `idCol` when given; else IID (a FID or #FID column beside it becomes `fid`); else the first
  * column. Cells equal to a missing token become NaN. A column with text cells becomes categorical when it has
  * at most 50 distinct values and fewer than half as many as rows (or at most 2); otherwise its text cells
