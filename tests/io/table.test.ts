@@ -209,6 +209,39 @@ describe('readTable: formats', () => {
     }
   });
 
+  it('works with a source that reuses one read buffer (as loadTable does), plain, quoted and gzipped', async () => {
+    const lines = ['IID,a,g,note'];
+    for (let i = 0; i < 3000; i++) {
+      const note = i === 2500 ? '"two\nlines"' : i % 5 ? 'x' : '"q, r"';
+      lines.push(`id${i},${i % 13 === 0 ? 'NA' : (i * 0.25).toFixed(2)},${'uvw'[i % 3]},${note}`);
+    }
+    const bytes = enc(lines.join('\n') + '\n');
+    const reusing = (data: Uint8Array, name: string) => {
+      let buf = new Uint8Array(0);
+      return {
+        name,
+        size: data.length,
+        async read(offset: number, length: number) {
+          const len = Math.max(0, Math.min(length, data.length - offset));
+          if (buf.length < len) buf = new Uint8Array(len);
+          buf.fill(0x41); // scribble over what the previous read returned
+          buf.set(data.subarray(offset, offset + len));
+          return buf.subarray(0, len);
+        },
+      };
+    };
+    const ref = await readTable(bytesSource(bytes, 'p.csv'));
+    expect(ref.ids.length).toBe(3000);
+    for (const chunkBytes of [97, 4096]) {
+      const t = await readTable(reusing(bytes, 'p.csv'), { chunkBytes });
+      expect(t.ids).toEqual(ref.ids);
+      expect(t.columns).toEqual(ref.columns);
+      const g = await readTable(reusing(gzipSync(bytes), 'p.csv'), { chunkBytes });
+      expect(g.ids).toEqual(ref.ids);
+      expect(g.columns).toEqual(ref.columns);
+    }
+  });
+
   it('reports progress in source bytes and stops when aborted', async () => {
     const text = 'IID,a\n' + Array.from({ length: 2000 }, (_, i) => `i${i},${i}`).join('\n');
     const seen: number[] = [];
