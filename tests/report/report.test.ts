@@ -297,6 +297,7 @@ describe('cli report', () => {
     expect(html).toContain('Loadings after rotation (varimax)');
     const sh = readFileSync(join(dir, 'run-plink2-regenie.sh'), 'utf8');
     expect(sh).toContain(`plink2 --bfile data/cohort --pheno ${join(dir, 'hsv.tsv')}`);
+    expect(sh).toContain('--pheno-name HSV1,HSV2 --glm allow-no-covars');
     expect(sh).toContain('regenie --step 1');
     expect(sh).toContain('regenie --step 2');
     expect(readFileSync(join(dir, 'hsv.regenie.tsv'), 'utf8').split('\n')[0]).toBe('FID\tIID\tHSV1\tHSV2');

@@ -91,6 +91,10 @@ export const command: CliCommand = {
       if (use.length) analysis.selected = use.flatMap((f) => parseSelected(readFileSync(join(dir, f), 'utf8'), f));
       notes.push(...use);
     }
+    if (!analysis.logs) {
+      const logs = files.filter((f) => f.endsWith('.log') && !f.startsWith(`${EXPORT_PREFIX}.`)).map((f) => ({ name: f, text: readFileSync(join(dir, f), 'utf8').slice(0, 200_000) }));
+      if (logs.length) analysis.logs = logs;
+    }
     const window = arg.num(a, 'window') ?? DEFAULT_GENE_WINDOW;
     const genesPath = arg.str(a, 'genes');
     const geneSet = genesPath ? await readGeneFile(nodeFileSource(genesPath)) : await readBuiltinGenesNode();

@@ -244,4 +244,6 @@ export interface Analysis {
   parameters?: Record<string, unknown>;
   /** Run-level warnings to show at the top. */
   warnings?: string[];
+  /** Logs of the runs (pipeline.log, scan.log ...), kept verbatim in the report for the record. */
+  logs?: { name: string; text: string }[];
 }

@@ -313,9 +313,12 @@ function flatten(obj: unknown, prefix = '', out: [string, string][] = []): [stri
 
 function parametersSection(a: Analysis): string {
   const p = a.parameters;
-  if (!p || !Object.keys(p).length) return missing('No parameters were recorded.');
-  const rows = flatten(p);
-  return table(['Parameter', 'Value'], rows.map(([k, v]) => [h(k), h(v)]), { testid: 'report-parameters' }) + `<details><summary>As JSON</summary><pre>${h(JSON.stringify(p, null, 2))}</pre></details>`;
+  let s = '';
+  if (p && Object.keys(p).length) {
+    s += table(['Parameter', 'Value'], flatten(p).map(([k, v]) => [h(k), h(v)]), { testid: 'report-parameters' }) + `<details><summary>As JSON</summary><pre>${h(JSON.stringify(p, null, 2))}</pre></details>`;
+  }
+  for (const l of a.logs ?? []) s += `<details><summary>Log: ${h(l.name)}</summary><pre>${h(l.text)}</pre></details>`;
+  return s || missing('No parameters were recorded.');
 }
 
 export function buildReport(analysis: Analysis, opts: BuildReportOptions = {}): string {

@@ -55,7 +55,7 @@ export function regionalSvg(scan: ScanResult, leadId: string, genes: readonly Ge
   const nRows = Math.max(1, rowEnds.length);
   const m = { left: 56, right: 14, top: 26 };
   const plotH = 200;
-  const trackTop = m.top + plotH + 34;
+  const trackTop = m.top + plotH + 48;
   const H = opts.height ?? trackTop + nRows * 24 + 16;
   const pw = W - m.left - m.right;
   const title = opts.title ?? `Region around ${leadId} (${scan.response})`;
@@ -107,7 +107,10 @@ export function regionalSvg(scan: ScanResult, leadId: string, genes: readonly Ge
       const dir = g.strand === '+' ? 1 : -1;
       s += `<path d="M${fx(ax)} ${yy - 5}L${fx(ax + dir * 5)} ${yy}L${fx(ax)} ${yy + 5}Z" fill="${color}"/>`;
     }
-    s += `<text x="${fx(x0)}" y="${yy + 15}" font-style="italic">${escapeXml(g.symbol)}</text></g>`;
+    // labels start at the gene's left end, or end at its right end when they would run off the plot
+    const labelW = g.symbol.length * 6;
+    const anchorEnd = x0 + labelW > m.left + pw && x1 - labelW >= m.left;
+    s += `<text x="${fx(anchorEnd ? x1 : x0)}" y="${yy + 15}" font-style="italic"${anchorEnd ? ' text-anchor="end"' : ''}>${escapeXml(g.symbol)}</text></g>`;
   }
   if (inRegion.length === 0) s += `<text x="${m.left}" y="${trackTop + 10}" fill="#777">no genes in this window</text>`;
   return s + '</g></svg>';
