@@ -6,6 +6,8 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { createRng } from '../../src/lib/math/rng';
 import { associateOutcomes } from '../../src/lib/validate/associateOutcomes';
+import { associateChange } from '../../src/lib/validate/associateChange';
+import { hsvChange } from '../../src/lib/validate/hsvChange';
 import type { Outcome } from '../../src/lib/validate/Outcome';
 import { requireR, runR, numbers, toCsv } from './rHelper';
 
@@ -84,5 +86,41 @@ w(c(cf[1], cf[3], cf[5], exp(confint(f)["hs", ]), nrow(e)), "c")
     check(rows[0], numbers(r.g), true);
     check(rows[1], numbers(r.l), false);
     check(rows[2], numbers(r.c), true);
+  });
+});
+
+describe('associateChange matches R with the baseline HSV as a covariate', () => {
+  beforeAll(() => requireR());
+  it('lm(y ~ scale(change) + age + baseline) and glm binomial', () => {
+    const n = 500;
+    const rng = createRng(8);
+    const ids = Array.from({ length: n }, (_, i) => `p${i}`);
+    const b = Float64Array.from({ length: 2 * n }, () => rng.normal());
+    const f = Float64Array.from(b, (v) => 0.7 * v + 0.5 * rng.normal());
+    const age = Float64Array.from({ length: n }, () => 50 + 8 * rng.normal());
+    const y = Float64Array.from({ length: n }, (_, i) => 0.4 * (f[2 * i] - b[2 * i]) + 0.3 * b[2 * i] + 0.01 * age[i] + rng.normal());
+    const yb = Float64Array.from({ length: n }, (_, i) => (rng.next() < 1 / (1 + Math.exp(-(f[2 * i + 1] - b[2 * i + 1]))) ? 1 : 0));
+    const ch = hsvChange({ ids, names: ['HSV1', 'HSV2'], values: b }, { ids, names: ['HSV1', 'HSV2'], values: f });
+    const rows = associateChange(ch, [{ kind: 'quantitative', name: 'y', y }, { kind: 'binary', name: 'yb', y: yb }], { names: ['age'], values: age });
+    expect(rows.map((r) => `${r.hsv}:${r.outcome}`)).toEqual(['dHSV1:y', 'dHSV2:y', 'dHSV1:yb', 'dHSV2:yb']);
+    const d1 = Float64Array.from({ length: n }, (_, i) => f[2 * i] - b[2 * i]);
+    const d2 = Float64Array.from({ length: n }, (_, i) => f[2 * i + 1] - b[2 * i + 1]);
+    const b1 = Float64Array.from({ length: n }, (_, i) => b[2 * i]);
+    const b2 = Float64Array.from({ length: n }, (_, i) => b[2 * i + 1]);
+    const r = runR(
+      { 'd.csv': toCsv({ d1, d2, b1, b2, age, y, yb }) },
+      `d <- read.csv("d.csv"); w <- function(v, f) writeLines(format(v, digits = 17), f)
+l1 <- summary(lm(y ~ scale(d1) + age + b1, d))$coefficients[2, ]; l2 <- summary(lm(y ~ scale(d2) + age + b2, d))$coefficients[2, ]
+g2 <- summary(glm(yb ~ scale(d2) + age + b2, binomial, d, control = glm.control(epsilon = 1e-12)))$coefficients[2, ]
+w(c(l1[1], l1[2], l2[1], l2[2], g2[1], g2[2]), "o")`,
+      ['o'],
+    );
+    const ref = numbers(r.o);
+    close(rows[0].beta, ref[0], 'dHSV1 y beta');
+    close(rows[0].se, ref[1], 'dHSV1 y se');
+    close(rows[1].beta, ref[2], 'dHSV2 y beta');
+    close(rows[1].se, ref[3], 'dHSV2 y se');
+    close(rows[3].beta, ref[4], 'dHSV2 yb beta');
+    close(rows[3].se, ref[5], 'dHSV2 yb se');
   });
 });

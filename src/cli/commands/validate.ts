@@ -9,8 +9,9 @@ import { arg, UsageError, type CliCommand, type ParsedArgs } from '../args';
 import { loadTable } from '../loadTable';
 import type { Table } from '../../lib/io/Table';
 import { InputError } from '../../lib/compute/errors';
-import { associateOutcomes, type AssocRow, type Matrix } from '../../lib/validate/associateOutcomes';
+import type { AssocRow, Matrix } from '../../lib/validate/associateOutcomes';
 import { validateHsvs } from '../../lib/validate/validateHsvs';
+import { associateChange } from '../../lib/validate/associateChange';
 import { associationSvg, predictionSvg } from '../../lib/validate/validationSvg';
 import type { Comparison } from '../../lib/validate/cvPredict';
 import type { VerdictResult } from '../../lib/validate/predictionVerdict';
@@ -38,6 +39,7 @@ export const command: CliCommand = {
     { name: 'seed', type: 'int', help: 'seed of the fold assignment', default: 1 },
     { name: 'no-predict', type: 'flag', help: 'skip the cross-validated predictive comparison' },
     { name: 'hsv-followup', type: 'string', meta: 'FILE', help: 'HSVs of a later wave (same model, same IIDs): change per participant and its association' },
+    { name: 'no-baseline-adjust', type: 'flag', help: 'do not adjust the change association for the baseline HSV value' },
     { name: 'recipe', type: 'string', meta: 'FILE', help: 'phenotype recipe (JSON) for the drift check of --wave' },
     { name: 'wave', type: 'string', meta: 'FILE', help: 'phenotype table of a new wave, checked against --recipe' },
     { name: 'out', type: 'string', meta: 'PREFIX', help: 'output prefix', required: true },
@@ -48,7 +50,7 @@ export const command: CliCommand = {
     '(per outcome: cross-validated AUC / C-index / R^2 from HSVs, PCs and all phenotypes) and PREFIX.summary.txt',
     '(one plain sentence per outcome: do the HSVs predict at least as well as the PCs? VERDICT at-least-as-well,',
     'within-noise (lower by < 2 paired fold SE) or worse). With --hsv-followup:',
-    'PREFIX.change.tsv and PREFIX.change.assoc.tsv. With --recipe and --wave: PREFIX.drift.tsv and a warning',
+    'PREFIX.change.tsv and PREFIX.change.assoc.tsv (change per SD, adjusted for the baseline HSV value). With --recipe and --wave: PREFIX.drift.tsv and a warning',
     'naming the shifted columns.',
     'Example: npm run cli -- validate --hsv run.hsv.tsv --outcomes demo/outcomes.csv --outcome-name disease',
     '  --time time --event event --covar demo/covar.csv --covar-name age,sex --pheno demo/pheno.csv --out val',
@@ -147,7 +149,7 @@ async function run(a: ParsedArgs): Promise<void> {
     writeFileSync(`${out}.change.tsv`, lines.join('\n') + '\n');
     const chOutcomes = buildOutcomes(outTable, names, time, event, ch.ids, () => {});
     const chCov = covFile ? tableMatrix(await loadTable(covFile, { idCol: 'IID' }), arg.list(a, 'covar-name') ?? null, ch.ids) : null;
-    const chAssoc = associateOutcomes({ names: dNames, values: ch.change }, chOutcomes, chCov);
+    const chAssoc = associateChange(ch, chOutcomes, chCov, { adjustBaseline: !arg.flag(a, 'no-baseline-adjust') });
     writeAssoc(`${out}.change.assoc.tsv`, chAssoc);
     log(`wrote ${out}.change.tsv and ${out}.change.assoc.tsv`);
   }
