@@ -105,8 +105,9 @@ describe('Manhattan plot', () => {
     const qq = qqSvg({ response: 'big', chrom, pos, id, p }, { cellPx: cell });
     expect((qq.match(/h0/g) ?? []).length).toBeLessThan(2000);
     expect(Object.values(countTags(qq)).reduce((a, b) => a + b, 0)).toBeLessThan(100);
-    // measured about 0.3 s for the Manhattan plot on this machine; allow a slow CI box 10x
-    expect(ms).toBeLessThan(5000);
+    // measured 0.3 s alone and 1.2 s inside the test runner on the shared 2-core machine; the bound is loose
+    // (15 s) because it only guards against a quadratic regression, not against a busy CI box
+    expect(ms).toBeLessThan(15_000);
   });
 });
 
