@@ -3,6 +3,10 @@ import { correlationOfColumns, correlationMatrix } from '../../src/lib/pheno/cor
 import { clusterOrder } from '../../src/lib/pheno/clusterOrder';
 import { prepare } from '../../src/lib/pheno/prepare';
 import { numCol, makeTable, idsOf, createRng, normals } from './makeTable';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** Reference: Pearson r over rows where both are observed, two-pass in doubles. */
 function refR(a: Float32Array, b: Float32Array): number {
@@ -92,5 +96,55 @@ describe('clusterOrder (average linkage on 1 - |r|)', () => {
     expect(merges[0]).toEqual({ a: 0, b: 1, distance: expect.closeTo(0.1, 12) });
     expect(merges[1].a).toBe(3);
     expect(merges[1].distance).toBeCloseTo(0.6, 12);
+  });
+
+  it('R oracle: merge heights and 4-cluster partition equal hclust(as.dist(1 - abs(r)), "average") (1e-12)', () => {
+    const rng = createRng(21);
+    const n = 80;
+    const p = 40;
+    const f = [normals(rng, n), normals(rng, n), normals(rng, n), normals(rng, n)];
+    const cols = Array.from({ length: p }, (_, k) => Float32Array.from(f[k % 4].map((v) => v * (k % 3 ? 1 : -1) + (0.5 + (k % 5) * 0.3) * rng.normal())));
+    const { r } = correlationOfColumns(cols);
+    const { merges, order } = clusterOrder(r, p);
+    expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: p }, (_, i) => i));
+    const dir = mkdtempSync(join(tmpdir(), 'ls-hclust-'));
+    try {
+      writeFileSync(join(dir, 'r.txt'), Array.from({ length: p }, (_, i) => Array.from(r.subarray(i * p, i * p + p)).map((v) => v.toPrecision(17)).join(' ')).join('\n'));
+      const code = `r <- as.matrix(read.table("${join(dir, 'r.txt')}")); h <- hclust(as.dist(1 - abs(r)), "average"); ` +
+        `cat(sprintf("%.17g", h$height), "\\n"); cat(cutree(h, k = 4), "\\n")`;
+      let out: string;
+      try {
+        out = execFileSync('Rscript', ['-e', code], { encoding: 'utf8' });
+      } catch (e) {
+        throw new Error(`Rscript failed or is missing (apt-get install -y r-base-core): ${String(e)}`);
+      }
+      const [hLine, cLine] = out.trim().split('\n');
+      const heights = hLine.trim().split(/\s+/).map(Number);
+      expect(heights.length).toBe(p - 1);
+      merges.forEach((m, k) => expect(Math.abs(m.distance - heights[k])).toBeLessThan(1e-12));
+      // same partition at 4 clusters: undo the last 3 merges
+      const parent = Array.from({ length: 2 * p - 1 }, (_, i) => i);
+      merges.slice(0, p - 4).forEach((m, k) => (parent[m.a] = parent[m.b] = p + k));
+      const root = (x: number): number => (parent[x] === x ? x : root(parent[x]));
+      const ours = Array.from({ length: p }, (_, i) => root(i));
+      const theirs = cLine.trim().split(/\s+/).map(Number);
+      for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) expect(ours[i] === ours[j]).toBe(theirs[i] === theirs[j]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('2,000 columns cluster in well under 10 s (O(p^2))', () => {
+    const p = 2000;
+    const rng = createRng(8);
+    const r = new Float64Array(p * p);
+    for (let i = 0; i < p; i++) {
+      r[i * p + i] = 1;
+      for (let j = i + 1; j < p; j++) r[i * p + j] = r[j * p + i] = rng.next() * 2 - 1;
+    }
+    const t0 = performance.now();
+    const { order } = clusterOrder(r, p);
+    expect(order.length).toBe(p);
+    expect(performance.now() - t0).toBeLessThan(10000);
   });
 });
