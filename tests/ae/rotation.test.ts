@@ -219,6 +219,25 @@ function mul(a: Float64Array, b: Float64Array, m: number, r: number, n: number):
   return o;
 }
 
+describe('all-zero loading row', () => {
+  beforeAll(requireRscript);
+  it('is kept at zero and left out: the rotation equals R on the matrix without that row', () => {
+    const p = 12;
+    const k = 3;
+    const A = makeLoadings(p, k, 2, false);
+    const withZero = new Float64Array((p + 1) * k);
+    withZero.set(A.subarray(0, 5 * k), 0);
+    withZero.set(A.subarray(5 * k), 6 * k); // row 5 is all zero
+    const r = runR(A, p, k);
+    const v = varimax(withZero, p + 1, k);
+    expect(maxAbsDiff(v.rotation, r.vr)).toBeLessThan(TOL);
+    expect(Array.from(v.loadings.subarray(5 * k, 6 * k))).toEqual([0, 0, 0]);
+    const pm = promax(withZero, p + 1, k);
+    expect(maxAbsDiff(pm.rotation, r.pr)).toBeLessThan(TOL);
+    expect(pm.loadings.every(Number.isFinite)).toBe(true);
+  });
+});
+
 describe('rotation algebra', () => {
   it('loadings_rot = loadings %*% rotation for every method; varimax rotation is orthogonal', () => {
     const p = 20;

@@ -20,8 +20,9 @@
  * orthogonal rotation), which keeps codes %*% t(loadings) unchanged: the autoencoder reconstructs exactly the
  * same after the rotation is folded into its layers.
  *
- * Deviation from R, documented: a loading row that is all zero has Kaiser scale 0 and makes R return NaN;
- * here such a row is left as zeros (it carries no information about the rotation).
+ * Deviation from R, documented: a loading row that is all zero has Kaiser scale 0 and makes R's normalized
+ * varimax (and so promax) return NaN; here such a row stays zero and is left out of the criterion, so the
+ * rotation equals R's on the matrix without that row (tested).
  */
 
 export interface RotationResult {
@@ -98,13 +99,18 @@ export function varimax(
   if (k < 2) return { loadings: Float64Array.from(loadings), rotation: identity(k) };
   const x = Float64Array.from(loadings);
   const sc = new Float64Array(p).fill(1);
+  // rows counted in the criterion's 1/p: with Kaiser normalization an all-zero row (NaN in R) is left out,
+  // so the result equals R's on the matrix without that row
+  let pEff = p;
   if (normalize) {
     for (let i = 0; i < p; i++) {
       let s = 0;
       for (let j = 0; j < k; j++) s += x[i * k + j] * x[i * k + j];
       sc[i] = Math.sqrt(s);
       if (sc[i] > 0) for (let j = 0; j < k; j++) x[i * k + j] /= sc[i];
+      else pEff--;
     }
+    if (pEff === 0) return { loadings: Float64Array.from(loadings), rotation: identity(k) };
   }
   let TT = identity(k);
   let d = 0;
@@ -119,7 +125,7 @@ export function varimax(
     for (let i = 0; i < p; i++) {
       for (let j = 0; j < k; j++) {
         const v = z[i * k + j];
-        w[i * k + j] = v * v * v - (v * colSq[j]) / p;
+        w[i * k + j] = v * v * v - (v * colSq[j]) / pEff;
       }
     }
     // B = t(x) w
