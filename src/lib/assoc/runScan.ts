@@ -12,7 +12,7 @@ import { buildDesign, type DesignInput, type NamedColumn, type ScanDesign } from
 import { chunkStats, columnTotals, missingSums, statsFromClassSums, type ChunkStats, type SampleMatrix } from './kernel';
 import { createWasmClassSums, wasmSimdAvailable } from './wasmKernel';
 import { regressChunk, testNames, ERRCODES, type TestBlock } from './regress';
-import { lambdaFromLog10p } from './genomicControl';
+import { LambdaAccumulator, lambdaFromLog10p } from './genomicControl';
 import { buildOmnibus, omnibusChunk, type OmnibusBlock, type OmnibusDesign } from './omnibus';
 
 export type ScanBackend = 'cpu' | 'wasm' | 'webgpu';
@@ -50,7 +50,10 @@ export interface ScanOptions {
   /** plink2 --max-corr / --vif thresholds. */
   maxCorr?: number;
   vif?: number;
-  /** Keep every statistic in the returned result (default true). The CLI streams instead. */
+  /**
+   * Keep every statistic in the returned result (default true). false: stream only (onChunk), memory constant
+   * in the number of variants, lambda from a fine histogram of -log10 P (LambdaAccumulator).
+   */
   keepResults?: boolean;
   /** Called with each chunk's results, in variant order. */
   onChunk?: (c: ScanChunkResult) => void | Promise<void>;
@@ -263,6 +266,7 @@ export async function runScan(opts: ScanOptions, hooks: ScanHooks = {}): Promise
       t: new Grow((k) => new Float64Array(k)),
       log10p: new Grow((k) => new Float64Array(k)),
       err: new Grow((k) => new Uint8Array(k)),
+      gc: keep ? null : new LambdaAccumulator(),
     })),
   );
   const omniCols = omni
@@ -270,6 +274,7 @@ export async function runScan(opts: ScanOptions, hooks: ScanHooks = {}): Promise
         obs: new Grow((k) => new Int32Array(k)),
         chisq: new Grow((k) => new Float64Array(k)),
         log10p: new Grow((k) => new Float64Array(k)),
+        gc: keep ? null : new LambdaAccumulator(),
       }))
     : [];
   const errCounts: Record<string, Record<string, number>> = {};
@@ -305,8 +310,9 @@ export async function runScan(opts: ScanOptions, hooks: ScanHooks = {}): Promise
           const ec = errCounts[`${design.responseNames[k]} ${tests[t]}`];
           for (let v = 0; v < chunk.count; v++) if (b.err[v]) ec[ERRCODES[b.err[v]]] = (ec[ERRCODES[b.err[v]]] ?? 0) + 1;
           const c = cols[k][t];
-          c.log10p.push(b.log10p);
+          if (c.gc) c.gc.add(b.log10p);
           if (keep) {
+            c.log10p.push(b.log10p);
             c.obs.push(b.obs);
             c.beta.push(b.beta);
             c.se.push(b.se);
@@ -316,8 +322,9 @@ export async function runScan(opts: ScanOptions, hooks: ScanHooks = {}): Promise
         }
       if (oblocks)
         for (let t = 0; t < oblocks.length; t++) {
-          omniCols[t].log10p.push(oblocks[t].log10p);
+          omniCols[t].gc?.add(oblocks[t].log10p);
           if (keep) {
+            omniCols[t].log10p.push(oblocks[t].log10p);
             omniCols[t].obs.push(oblocks[t].obs);
             omniCols[t].chisq.push(oblocks[t].chisq);
           }
@@ -360,7 +367,7 @@ export async function runScan(opts: ScanOptions, hooks: ScanHooks = {}): Promise
         p,
         log10p: keep ? log10p : new Float64Array(0),
         err: c.err.done(),
-        lambda: lambdaFromLog10p(log10p),
+        lambda: c.gc ? c.gc.lambda() : lambdaFromLog10p(log10p),
       });
     }
     responses.push({ ...ta[0], name: design.responseNames[k], nAnalysed: design.nS[k], chrom, pos: variants.pos, id: ids, tests: ta });
@@ -390,7 +397,8 @@ export async function runScan(opts: ScanOptions, hooks: ScanHooks = {}): Promise
       nComplete: omni.nComplete,
       tests: omni.tests.map((test, t) => {
         const log10p = omniCols[t].log10p.done();
-        return { test, obs: omniCols[t].obs.done(), chisq: omniCols[t].chisq.done(), log10p: keep ? log10p : new Float64Array(0), lambda: lambdaFromLog10p(log10p) };
+        const gc = omniCols[t].gc;
+        return { test, obs: omniCols[t].obs.done(), chisq: omniCols[t].chisq.done(), log10p: keep ? log10p : new Float64Array(0), lambda: gc ? gc.lambda() : lambdaFromLog10p(log10p) };
       }),
     };
   }
