@@ -17,6 +17,8 @@ const tsxBin = join(root, 'node_modules/.bin/tsx');
 interface Timed {
   seconds: number;
   peakMB?: number;
+  /** User + system CPU seconds of the process (all threads), from /usr/bin/time -v. */
+  cpu?: number;
   stdout: string;
 }
 
@@ -26,7 +28,10 @@ function timed(cmd: string, args: string[], cwd: string): Timed {
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr?.slice(-2000)}`);
   const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? '');
-  return { seconds, peakMB: m ? Number(m[1]) / 1024 : undefined, stdout: r.stdout };
+  const u = /User time \(seconds\): ([\d.]+)/.exec(r.stderr ?? '');
+  const sy = /System time \(seconds\): ([\d.]+)/.exec(r.stderr ?? '');
+  const cpu = u && sy ? Number(u[1]) + Number(sy[1]) : undefined;
+  return { seconds, peakMB: m ? Number(m[1]) / 1024 : undefined, cpu, stdout: r.stdout };
 }
 
 function makeInputs(dir: string, n: number, snps: number, K: number): void {
@@ -63,7 +68,7 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
       size,
       ours: { seconds: ours.seconds, peakMB: ours.peakMB, throughput: { value: (snps * K) / ours.seconds, unit: 'variant-responses/s' } },
       reference: { tool: 'plink2 --glm hide-covar --threads 2', seconds: ref.seconds, peakMB: ref.peakMB },
-      note: 'wall time of the whole command (process start, table reads, outputs) for both',
+      note: `wall time of the whole command (process start, table reads, outputs) for both; CPU s (user+sys, all threads): ours ${ours.cpu?.toFixed(1)}, plink2 ${ref.cpu?.toFixed(1)}`,
     },
   ];
   // SNPxE on a smaller cut (plink2 interaction is slow): first 2,000 SNPs.
@@ -80,6 +85,7 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
     size: `n=${n} snps=${gSnps} responses=${K} covariates=age+sex+E`,
     ours: { seconds: oursG.seconds, peakMB: oursG.peakMB },
     reference: { tool: 'plink2 --glm interaction --threads 2', seconds: refG.seconds, peakMB: refG.peakMB },
+    note: `CPU s (user+sys, all threads): ours ${oursG.cpu?.toFixed(1)}, plink2 ${refG.cpu?.toFixed(1)}`,
   });
   return rows;
 }

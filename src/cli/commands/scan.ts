@@ -40,7 +40,7 @@ export const command: CliCommand = {
     { name: 'covar-name', type: 'list', meta: 'c1,c2', help: 'covariates to use (default: every column of --covar)' },
     { name: 'gxe', type: 'string', meta: 'E', help: 'SNPxE with this environment column (plink2 --glm interaction parameterization)' },
     { name: 'backend', type: 'string', choices: ['cpu', 'wasm', 'webgpu'], default: 'wasm', help: 'kernel: wasm (WASM SIMD on CPU workers), cpu (JS on CPU workers), webgpu (WGSL)' },
-    { name: 'threads', type: 'int', meta: 'N', help: 'CPU worker threads (default: number of cores; 1 = no workers)' },
+    { name: 'threads', type: 'int', meta: 'N', help: 'CPU worker threads (default: one per core for jobs above 5e7 calls; 1 = no workers)' },
     { name: 'chr', type: 'list', meta: 'C', help: 'chromosomes to scan (e.g. 1 or 1,2,X)' },
     { name: 'from-bp', type: 'int', meta: 'N', help: 'first position (with --chr)' },
     { name: 'to-bp', type: 'int', meta: 'N', help: 'last position (with --chr)' },
@@ -124,7 +124,9 @@ export const command: CliCommand = {
     let omniTests: string[] = [];
     const threads = arg.num(a, 'threads');
     let pool: (KernelPool & { close(): Promise<void> }) | undefined;
-    if ((backend === 'cpu' || backend === 'wasm') && threads !== 1) {
+    // Workers pay off beyond ~5e7 calls (each starts in ~0.6 CPU s); smaller jobs run in this thread.
+    const calls = source.nVariants === null ? Infinity : source.nVariants * iids.length;
+    if ((backend === 'cpu' || backend === 'wasm') && threads !== 1 && (threads !== undefined || calls > 5e7)) {
       const { createNodeKernelPool } = await import('../../lib/assoc/nodeKernelPool');
       pool = await createNodeKernelPool(threads);
     }
