@@ -146,7 +146,8 @@ export async function trainCandidate(
   try {
     for (epoch = 1; epoch <= s.maxEpochs; epoch++) {
       shuffleInPlace(order, rng);
-      let sse = 0;
+      // the epoch's loss sum stays on the device (one read per epoch: no per-batch stall on webgpu)
+      let acc: tf.Tensor | null = null;
       let cells = 0;
       for (let b0 = 0; b0 < order.length; b0 += bs) {
         if (opts.signal?.aborted) {
@@ -178,11 +179,14 @@ export async function trainCandidate(
             varList,
           ) as tf.Scalar;
         });
-        // One scalar read per batch: negligible on cpu/wasm (synchronous backends).
-        sse += (await cost.data())[0] * count;
+        const prev: tf.Tensor | null = acc;
+        acc = tf.tidy(() => (prev ? tf.add(prev, tf.mul(cost, count)) : tf.mul(cost, count)));
+        prev?.dispose();
         cost.dispose();
         cells += count;
       }
+      const sse = acc ? (await acc.data())[0] : 0;
+      acc?.dispose();
       if (cancelled) break;
       const trainLoss = cells > 0 ? sse / cells : NaN;
       const valLoss = await validationLoss(data, split.val, bs, forward, xent);
