@@ -59,13 +59,14 @@ export const command: CliCommand = {
     if (!bfile && !vcf) throw new UsageError('scan: give --bfile PREFIX or --vcf FILE');
     const source = await openGenotypes({ bfile, vcf, dosage: arg.flag(a, 'dosage') });
     const iids = source.samples.iid;
+    const fids = source.samples.fid;
     const idCol = arg.str(a, 'id-col');
 
     const phenoPath = arg.str(a, 'pheno') as string;
     const phenoTable = await loadTable(phenoPath, { idCol });
     const phenoNames = arg.list(a, 'pheno-name');
     const gxeName = arg.str(a, 'gxe');
-    const ph = alignColumns(phenoTable, iids, phenoNames, 'response');
+    const ph = alignColumns(phenoTable, iids, phenoNames, 'response', fids);
     let responses = ph.columns;
     const log: string[] = [];
     log.push(`genotypes: ${source.name}: ${iids.length} samples${source.nVariants !== null ? `, ${source.nVariants} variants` : ''}`);
@@ -77,24 +78,23 @@ export const command: CliCommand = {
     const covarPath = arg.str(a, 'covar');
     if (covarPath) {
       const covTable = await loadTable(covarPath, { idCol });
-      const cv = alignColumns(covTable, iids, arg.list(a, 'covar-name'), 'covariate');
+      const cv = alignColumns(covTable, iids, arg.list(a, 'covar-name'), 'covariate', fids);
       covariates = cv.columns;
       log.push(`covariates: ${covarPath}: ${covariates.map((c) => c.name).join(', ') || 'none'}; ${cv.matched} of the genotype samples found`);
       if (gxeName) {
         const inCov = covariates.find((c) => c.name === gxeName);
         if (inCov) gxe = inCov;
-        else if (covTable.columns.some((c) => c.name === gxeName)) gxe = alignColumns(covTable, iids, [gxeName], 'covariate').columns[0];
+        else if (covTable.columns.some((c) => c.name === gxeName)) gxe = alignColumns(covTable, iids, [gxeName], 'covariate', fids).columns[0];
       }
     } else if (arg.list(a, 'covar-name')) throw new UsageError('scan: --covar-name needs --covar FILE');
     if (gxeName && !gxe) {
       if (phenoTable.columns.some((c) => c.name === gxeName)) {
-        gxe = alignColumns(phenoTable, iids, [gxeName], 'covariate').columns[0];
+        gxe = alignColumns(phenoTable, iids, [gxeName], 'covariate', fids).columns[0];
         responses = responses.filter((r) => r.name !== gxeName);
       } else {
         throw new InputError({ file: covarPath ?? phenoPath, column: gxeName, expected: 'a column of --covar or --pheno', found: 'no such column' }, '--gxe column not found');
       }
     }
-    if (!gxe && gxeName) throw new Error('unreachable');
     if (responses.length === 0) throw new InputError({ file: phenoPath, expected: 'at least one numeric response column', found: 'none' }, 'nothing to scan');
 
     const filter: VariantFilter = {};

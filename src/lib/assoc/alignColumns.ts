@@ -19,7 +19,17 @@ export interface AlignedColumns {
 
 export type ColumnRole = 'response' | 'covariate';
 
-export function alignColumns(table: Table, sampleIds: readonly string[], names: readonly string[] | undefined, role: ColumnRole): AlignedColumns {
+/**
+ * `sampleFids`: family IDs of the genotype samples; when both sides have them, (FID, IID) pairs are matched
+ * first (as plink2 does), then IIDs alone.
+ */
+export function alignColumns(
+  table: Table,
+  sampleIds: readonly string[],
+  names: readonly string[] | undefined,
+  role: ColumnRole,
+  sampleFids?: readonly string[],
+): AlignedColumns {
   const rowOf = new Map<string, number>();
   table.ids.forEach((id, r) => rowOf.set(id, r));
   // VCF sample names written by plink2 --export vcf are FID_IID: accept that form too.
@@ -31,8 +41,10 @@ export function alignColumns(table: Table, sampleIds: readonly string[], names: 
   const rows = new Int32Array(n);
   let matched = 0;
   const geno = new Set(sampleIds);
+  const pairRow = new Map<string, number>();
+  if (table.fid && sampleFids) table.ids.forEach((id, r) => pairRow.set(`${table.fid![r]}\t${id}`, r));
   for (let i = 0; i < n; i++) {
-    const r = rowOf.get(sampleIds[i]);
+    const r = (sampleFids && pairRow.size ? pairRow.get(`${sampleFids[i]}\t${sampleIds[i]}`) : undefined) ?? rowOf.get(sampleIds[i]);
     rows[i] = r ?? -1;
     if (r !== undefined) matched++;
   }

@@ -164,7 +164,6 @@ export function createWasmClassSums(X: SampleMatrix): WasmClassSums {
   const lOff = TABLES.list.length;
   const xOff = align(lOff + TABLES.len.length, 16);
   const xBytes = n * mp8;
-  let cap = 0;
   const ensure = (bytes: number) => {
     if (bytes <= memory.buffer.byteLength) return;
     memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
@@ -177,7 +176,6 @@ export function createWasmClassSums(X: SampleMatrix): WasmClassSums {
     for (let i = 0; i < n; i++) for (let c = 0; c < m; c++) xv[i * mp + c] = X.data[i * m + c];
   }
   const xd = X.data;
-  void cap;
   return {
     classSums(chunk, from = 0, to = chunk.count) {
       const packed = chunk.packed;
