@@ -58,7 +58,7 @@ export function alignColumns(
       'no sample of the table is in the genotypes',
     );
   }
-  const skip = new Set(['FID', '#FID', 'IID', '#IID', 'PAT', 'MAT', 'SEX', table.idColumn].map((s) => s.toUpperCase()));
+  const skip = new Set(['FID', '#FID', 'IID', '#IID', table.idColumn].map((s) => s.toUpperCase()));
   let chosen: TableColumn[];
   const skipped: string[] = [];
   if (names && names.length) {
