@@ -118,7 +118,7 @@ describe('validate CLI', () => {
     // HSVs track the factors driving the outcomes; the PC file carries only half of F1 and none of F2
     for (let j = 1; j <= 3; j++) expect(Number(pred[j][5])).toBeGreaterThan(Number(pred[j][6]));
     const summary = readFileSync(`${out}.summary.txt`, 'utf8');
-    expect(summary).toMatch(/^disease: the HSVs predict at least as well as the same number of PCs \(cross-validated AUC 0\.\d{3} from 2 HSVs vs 0\.\d{3} from 2 PCs, difference \+0\.\d{3} \(paired fold SE 0\.\d{3}\), n = 398, 4 folds\)\.\n/);
+    expect(summary).toMatch(/^disease: the HSVs predict at least as well as the same number of PCs \(cross-validated AUC 0\.\d{3} from 2 HSVs vs 0\.\d{3} from 2 PCs, difference \+0\.\d{4} \(paired fold SE 0\.\d{4}\), n = 398, 4 folds\)\.\n/);
     expect(r.stdout).toContain('later: the HSVs predict at least as well as the same number of PCs');
     const change = readFileSync(`${out}.change.tsv`, 'utf8').trim().split('\n');
     expect(change[0]).toBe('IID\tdHSV1\tdHSV2');

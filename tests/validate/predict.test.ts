@@ -147,7 +147,7 @@ describe('predictionVerdict', () => {
     const a = predictionVerdict(mk([0.7, 0.72, 0.71], [0.69, 0.7, 0.7], 0.71, 0.70));
     expect(a.verdict).toBe('at-least-as-well');
     expect(a.sentence).toBe(
-      'o: the HSVs predict at least as well as the same number of PCs (cross-validated AUC 0.710 from 3 HSVs vs 0.700 from 3 PCs, difference +0.010 (paired fold SE 0.003), n = 100, 3 folds).',
+      'o: the HSVs predict at least as well as the same number of PCs (cross-validated AUC 0.710 from 3 HSVs vs 0.700 from 3 PCs, difference +0.0100 (paired fold SE 0.0033), n = 100, 3 folds).',
     );
     // fold differences -0.03, +0.01, 0.00: mean -0.0067, SD 0.0208, SE 0.0120; pooled difference -0.005 < 2 SE
     const b = predictionVerdict(mk([0.68, 0.71, 0.7], [0.71, 0.7, 0.7], 0.695, 0.7));

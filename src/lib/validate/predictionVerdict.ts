@@ -38,7 +38,7 @@ export function predictionVerdict(c: Comparison, hsvSet = 'HSV', pcSet = 'PC'): 
   const md = d.reduce((s, x) => s + x, 0) / K;
   const se = Math.sqrt(d.reduce((s, x) => s + (x - md) ** 2, 0) / Math.max(1, K - 1) / K);
   const diff = h.value - p.value;
-  const detail = `cross-validated ${h.metric} ${f(h.value)} from ${h.p} HSVs vs ${f(p.value)} from ${p.p} PCs, difference ${diff >= 0 ? '+' : ''}${diff.toFixed(3)} (paired fold SE ${se.toFixed(3)}), n = ${c.n}, ${K} folds`;
+  const detail = `cross-validated ${h.metric} ${f(h.value)} from ${h.p} HSVs vs ${f(p.value)} from ${p.p} PCs, difference ${diff >= 0 ? '+' : ''}${diff.toFixed(4)} (paired fold SE ${se.toFixed(4)}), n = ${c.n}, ${K} folds`;
   if (!Number.isFinite(h.value) || !Number.isFinite(p.value)) {
     return { verdict: 'no-comparison', sentence: `${c.outcome}: the comparison could not be made (${detail}).`, difference: diff, se };
   }
