@@ -71,23 +71,30 @@ export const ui = $state<{
   notice: null,
 });
 
-// Deep $state (not .raw): steps reassign fields, and the views are small (summaries, <= 500 table rows, SVG text).
-export const results = $state<{
-  prep: PrepareInfo | null;
-  train: TrainInfo | null;
-  scan: ScanInfo | null;
-  select: SelectInfo | null;
-  view: ResultsView | null;
-}>({ prep: null, train: null, scan: null, select: null, view: null });
+/**
+ * Step results. Each field is $state.raw: replaced whole by each step, never mutated, and not proxied (the
+ * results view holds 500 table rows and SVG text; proxying them costs main-thread time for nothing).
+ */
+class StepResults {
+  prep = $state.raw<PrepareInfo | null>(null);
+  train = $state.raw<TrainInfo | null>(null);
+  scan = $state.raw<ScanInfo | null>(null);
+  select = $state.raw<SelectInfo | null>(null);
+  view = $state.raw<ResultsView | null>(null);
+
+  /** Plain copy (for saving). */
+  toJSON() {
+    return { prep: this.prep, train: this.train, scan: this.scan, select: this.select, view: this.view };
+  }
+}
+export const results = new StepResults();
 
 function clearFrom(step: 'prep' | 'train' | 'scan') {
-  const r = { ...results };
-  if (step === 'prep') r.prep = null;
-  if (step === 'prep' || step === 'train') r.train = null;
-  r.scan = null;
-  r.select = null;
-  r.view = null;
-  Object.assign(results, r);
+  if (step === 'prep') results.prep = null;
+  if (step === 'prep' || step === 'train') results.train = null;
+  results.scan = null;
+  results.select = null;
+  results.view = null;
 }
 
 /**

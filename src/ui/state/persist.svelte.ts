@@ -20,7 +20,7 @@ export interface SavedSummary {
 
 interface SavedRecord extends SavedSummary {
   ui: { pheno: unknown; covar: unknown; geno: unknown; covariates: string[]; env: string[]; latent: number };
-  results: unknown;
+  results: ReturnType<typeof results.toJSON>;
   analysis: Analysis;
 }
 
@@ -72,7 +72,7 @@ export async function saveCurrent(name: string): Promise<boolean> {
       createdAt,
       description: [ui.pheno?.name, ui.geno?.files.join(' + ')].filter(Boolean).join(', '),
       ui: $state.snapshot({ pheno: ui.pheno, covar: ui.covar, geno: ui.geno, covariates: ui.covariates, env: ui.env, latent: ui.latent }),
-      results: $state.snapshot(results),
+      results: results.toJSON(),
       analysis,
     };
     await tx('readwrite', (s) => s.put(rec));
@@ -91,7 +91,11 @@ export async function openSaved(id: string): Promise<boolean> {
     if (!rec) throw new Error('not found (deleted in another tab?)');
     await call((api) => api.restoreAnalysis(rec.analysis));
     Object.assign(ui, rec.ui);
-    Object.assign(results, rec.results);
+    results.prep = rec.results.prep;
+    results.train = rec.results.train;
+    results.scan = rec.results.scan;
+    results.select = rec.results.select;
+    results.view = rec.results.view;
     ui.step = 'results';
     ui.notice = `Reopened “${rec.name}” (${rec.createdAt.slice(0, 16).replace('T', ' ')}). Its results, plots, report and summary statistics are available; load the data again to run new steps.`;
     saved.error = null;
