@@ -4,7 +4,7 @@
  *
  *   'at-least-as-well'  pooled HSV metric >= pooled PC metric
  *   'within-noise'      lower, but by less than 2 standard errors of the paired per-fold differences
- *                       (SE = SD of (HSV - PC) over folds / sqrt(K)); said as "slightly worse, within noise"
+ *                       (SE = SD of (HSV - PC) over folds / sqrt(K)); said as "as well as ..., within cross-validation noise"
  *   'worse'             lower by more than that: "do NOT predict as well"
  */
 import type { Comparison } from './cvPredict';
@@ -48,7 +48,7 @@ export function predictionVerdict(c: Comparison, hsvSet = 'HSV', pcSet = 'PC'): 
   if (-diff <= 2 * se) {
     return {
       verdict: 'within-noise',
-      sentence: `${c.outcome}: the HSVs predict slightly worse than the same number of PCs, within cross-validation noise (${detail}).`,
+      sentence: `${c.outcome}: the HSVs predict as well as the same number of PCs within cross-validation noise, slightly lower (${detail}).`,
       difference: diff,
       se,
     };

@@ -75,7 +75,7 @@ export function predictionSvg(comps: Comparison[], verdicts: VerdictResult[], op
     });
     const v = verdicts[ci];
     const caption =
-      v.verdict === 'at-least-as-well' ? 'HSVs ≥ PCs' : v.verdict === 'within-noise' ? 'HSVs < PCs, within noise' : v.verdict === 'worse' ? 'HSVs worse than PCs' : 'no PC comparison';
+      v.verdict === 'at-least-as-well' ? 'HSVs ≥ PCs' : v.verdict === 'within-noise' ? 'HSVs ≈ PCs (within noise)' : v.verdict === 'worse' ? 'HSVs worse than PCs' : 'no PC comparison';
     s += `<text x="${fx((left + right) / 2)}" y="${fx(H - 22)}" text-anchor="middle" class="verdict" data-verdict="${v.verdict}">${escapeXml(caption)}</text>`;
     s += `<text x="${fx((left + right) / 2)}" y="${fx(H - 8)}" text-anchor="middle" fill="#666">${escapeXml(`n = ${c.n}, ${c.results[0]?.foldValues.length ?? 0} folds`)}</text>`;
     s += '</g>';
