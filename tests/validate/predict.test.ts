@@ -5,7 +5,7 @@
 import { describe, it, expect } from 'vitest';
 import { createRng } from '../../src/lib/math/rng';
 import { fitRidge } from '../../src/lib/validate/ridgeModel';
-import { compareFeatureSets } from '../../src/lib/validate/cvPredict';
+import { compareFeatureSets, innerSubset } from '../../src/lib/validate/cvPredict';
 import type { Outcome } from '../../src/lib/validate/Outcome';
 import { predictionVerdict } from '../../src/lib/validate/predictionVerdict';
 
@@ -156,5 +156,29 @@ describe('predictionVerdict', () => {
     const c = predictionVerdict(mk([0.6, 0.61, 0.6], [0.7, 0.7, 0.71], 0.603, 0.703));
     expect(c.verdict).toBe('worse');
     expect(c.sentence).toMatch(/^o: the HSVs do NOT predict as well as the same number of PCs/);
+  });
+});
+
+describe('inner lambda search on wide feature sets', () => {
+  it('keeps max(2000, work / p^2) training rows, seeded, in order', () => {
+    const train = Array.from({ length: 5000 }, (_, i) => 2 * i);
+    expect(innerSubset(train, 5, 2e8, 1)).toBe(train); // 8e6 rows allowed
+    const a = innerSubset(train, 500, 2e8, 1); // 800 -> 2000
+    expect(a.length).toBe(2000);
+    expect(a.every((v, i) => i === 0 || v > a[i - 1])).toBe(true);
+    expect(a.every((v) => v % 2 === 0 && v < 10000)).toBe(true);
+    expect(innerSubset(train, 500, 2e8, 1)).toEqual(a);
+    expect(innerSubset(train, 100, 2e8, 1).length).toBe(5000); // 20000 >= 5000
+    expect(innerSubset(train, 200, 2e8, 1).length).toBe(5000);
+    expect(innerSubset(train, 250, 2e8, 1).length).toBe(3200);
+  });
+  it('still predicts when the inner search runs on a subset', () => {
+    const n = 3000;
+    const d = makeData(n, 13);
+    const o: Outcome = { kind: 'binary', name: 'd', y: d.yb };
+    const sub = compareFeatureSets([{ name: 'x', values: d.X, p: d.p }], o, { folds: 5, seed: 2, innerWork: 1 });
+    const full = compareFeatureSets([{ name: 'x', values: d.X, p: d.p }], o, { folds: 5, seed: 2 });
+    expect(sub.results[0].value).toBeGreaterThan(0.7);
+    expect(Math.abs(sub.results[0].value - full.results[0].value)).toBeLessThan(0.01);
   });
 });
