@@ -78,7 +78,9 @@ export default defineConfig({
       devOptions: { enabled: false },
     }),
   ],
-  worker: { format: 'es' },
+  // Worker chunks stay unminified: tfjs-backend-wasm's threaded build stringifies its emscripten factory into the
+  // pthread workers' source, which minification breaks ("ReferenceError: e is not defined"). 4.2 MB vs 2.5 MB.
+  worker: { format: 'es', rolldownOptions: { output: { minify: false } } },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   build: {

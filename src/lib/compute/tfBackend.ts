@@ -36,8 +36,12 @@ export interface BackendInitOptions {
   onChange?: (s: BackendStatus) => void;
 }
 
-/** See probeEnvironment: the threaded wasm build does not survive minification. */
-const WASM_THREADS = false;
+/**
+ * wasm threads (when the page is cross-origin isolated). tfjs-backend-wasm 4.22 builds its pthread workers from
+ * the stringified emscripten factory, which breaks when the bundle is minified ("ReferenceError: e is not
+ * defined" in the blob worker): vite.config.ts therefore leaves the worker chunk unminified.
+ */
+const WASM_THREADS = true;
 
 /** Detects wasm SIMD by validating a minimal module that uses a v128 instruction. */
 function wasmSimdSupported(): boolean {
@@ -77,8 +81,6 @@ export async function probeEnvironment(): Promise<BackendEnvironment> {
     webgpuUnavailable: gpu.why,
     wasmAvailable,
     wasmSimd: wasmAvailable && wasmSimdSupported(),
-    // Threads are off: tfjs-backend-wasm 4.22 builds its pthread workers from the stringified factory, which
-    // breaks once the bundle is minified ("ReferenceError: e is not defined" in the blob worker). SIMD only.
     wasmThreads: WASM_THREADS && isolated && typeof SharedArrayBuffer === 'function' ? Math.max(1, Math.min(cores, 8)) : 1,
     crossOriginIsolated: isolated,
   };
