@@ -21,7 +21,7 @@ function onPath(cmd) {
 const tools = [
   ['plink2', 'plink2'],
   ['plink1.9', 'plink1.9'],
-  ['Rscript', 'r-base-core r-cran-glmnet r-cran-survival'],
+  ['Rscript', 'r-base-core r-cran-glmnet r-cran-survival r-cran-gparotation'],
   ['bcftools', 'bcftools'],
   ['bgzip', 'tabix'],
 ];
