@@ -27,6 +27,13 @@ const tools = [
 ];
 if (process.env.SKIP_E2E !== '1') tools.push(['chromium', 'chromium mesa-vulkan-drivers libvulkan1']);
 const missing = tools.filter(([cmd]) => !onPath(cmd)).map(([, pkg]) => pkg);
+const rPackages = { glmnet: 'r-cran-glmnet', survival: 'r-cran-survival', GPArotation: 'r-cran-gparotation' };
+if (onPath('Rscript')) {
+  for (const [name, pkg] of Object.entries(rPackages)) {
+    const ok = spawnSync('Rscript', ['-e', `quit(status = if (requireNamespace('${name}', quietly = TRUE)) 0 else 1)`], { stdio: 'ignore' }).status === 0;
+    if (!ok) missing.push(pkg);
+  }
+}
 if (missing.length) {
   console.error(`npm test needs reference tools that are not installed. Install them with:\n  sudo apt-get install -y ${missing.join(' ')}`);
   process.exit(1);
