@@ -5,6 +5,7 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { join } from 'node:path';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { openBed } from '../../src/lib/io/bed';
 import { nodeFileSource } from '../../src/lib/io/nodeFileSource';
 import { runScan, type ScanResult } from '../../src/lib/assoc/runScan';
@@ -69,6 +70,27 @@ describe('runScan vs plink2 --glm (oracle)', () => {
     expect(total).toBeGreaterThan(400);
     // Strong planted effects reach tiny P.
     expect(Math.max(...res.responses[0].log10p.filter(Number.isFinite))).toBeGreaterThan(50);
+  });
+
+  it('chrX: SEX from the .fam is added as a covariate, as plink2 does by default', async () => {
+    const bim = readFileSync(`${c.prefix}.bim`, 'utf8').trim().split('\n');
+    const xPrefix = join(c.dir, 'gx');
+    writeFileSync(`${xPrefix}.bim`, bim.map((l, i) => (i >= 121 ? l.replace(/^\S+/, 'X') : l)).join('\n') + '\n');
+    copyFileSync(`${c.prefix}.bed`, `${xPrefix}.bed`);
+    copyFileSync(`${c.prefix}.fam`, `${xPrefix}.fam`);
+    runPlink2(['--bfile', xPrefix, '--pheno', c.phenoFile, '--covar', c.covarFile, '--covar-name', 'age,E', '--glm', 'hide-covar', 'omit-ref', '--out', join(c.dir, 'chrx')], c.dir);
+    const source = await openBed({ bed: nodeFileSource(`${xPrefix}.bed`), bim: nodeFileSource(`${xPrefix}.bim`), fam: nodeFileSource(`${xPrefix}.fam`) });
+    const res = await runScan({
+      source,
+      responses: Object.entries(c.pheno).map(([name, values]) => ({ name, values })),
+      covariates: [{ name: 'age', values: c.covar.age }, { name: 'E', values: c.covar.E }],
+      chunkVariants: 64, // chunks mixing chrX and autosomes
+      omnibus: true,
+    });
+    expect(res.variants.chrom.filter((x) => x === 'X').length).toBe(40);
+    let total = 0;
+    for (let k = 0; k < 3; k++) total += compare(res, k, readGlm(join(c.dir, `chrx.y${k + 1}.glm.linear`)), ['ADD']).compared;
+    expect(total).toBeGreaterThan(400);
   });
 
   it('SNPxE (--glm interaction): rows ADD, E, ADDxE with covariates age + sex', async () => {

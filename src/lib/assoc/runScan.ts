@@ -11,7 +11,8 @@ import type { GenotypeChunk, GenotypeSource, VariantFilter } from '../io/Genotyp
 import { buildDesign, type DesignInput, type NamedColumn, type ScanDesign } from './design';
 import { chunkStats, columnTotals, missingSums, statsFromClassSums, type ChunkStats, type SampleMatrix } from './kernel';
 import { createWasmClassSums, wasmSimdAvailable } from './wasmKernel';
-import { regressChunk, testNames, ERRCODES, type TestBlock } from './regress';
+import { regressChunk, testNames, newTestBlock, ERRCODES, type TestBlock } from './regress';
+import { normalizeChrom } from '../io/chrom';
 import { LambdaAccumulator, lambdaFromLog10p } from './genomicControl';
 import { buildOmnibus, omnibusChunk, type OmnibusBlock, type OmnibusDesign } from './omnibus';
 
@@ -239,16 +240,25 @@ export async function runScan(opts: ScanOptions, hooks: ScanHooks = {}): Promise
   const design: ScanDesign = buildDesign(input);
   const tests = testNames(design);
   const keep = opts.keepResults ?? true;
-  const omni: OmnibusDesign | null = opts.omnibus ? buildOmnibus(design, input) : null;
-
-  // X for the kernel: the main design, plus the omnibus group's columns when it needs its own.
-  let Xk = design.X;
-  let omniOffset = 0;
-  if (omni && omni.X) {
-    omniOffset = design.X.m;
-    Xk = hstack(design.X, omni.X);
-  }
-  const kernel = await makeKernel(opts, Xk);
+  const main = contextOf(design, input, opts.omnibus === true);
+  const omni = main.omni;
+  const kernel = await makeKernel(opts, main.Xk);
+  // chrX (plink2 --xchr-model default): SEX from the .fam is added as a covariate; genotypes coded 0/1/2 as
+  // elsewhere. Built on the first chrX variant; its kernel runs in this thread (chrX is a small share).
+  const sexValues = sexColumn(src);
+  let xCtx: (ScanContext & { kernel: StatsKernel }) | null = null;
+  const xContext = async (): Promise<ScanContext & { kernel: StatsKernel }> => {
+    if (!xCtx) {
+      const covs = input.covariates;
+      const same = sexValues && covs.some((c) => sameOnSamples(c.values, sexValues));
+      const inputX: DesignInput = sexValues && !same ? { ...input, covariates: [...covs, { name: 'SEX', values: sexValues }] } : input;
+      const ctx = contextOf(buildDesign(inputX), inputX, opts.omnibus === true);
+      const backend = opts.backend === 'webgpu' ? 'cpu' : opts.backend;
+      xCtx = { ...ctx, kernel: await makeKernel({ ...opts, backend, pool: undefined }, ctx.Xk) };
+    }
+    return xCtx;
+  };
+  const reg = { maxCorr: opts.maxCorr, vif: opts.vif };
   const progress = createProgress('scan', src.nVariants ?? 0, onProgress, { unit: 'variants' });
 
   const K = design.K;
@@ -287,22 +297,29 @@ export async function runScan(opts: ScanOptions, hooks: ScanHooks = {}): Promise
     // Pipeline: chunk i+1 is read, and its kernel sums started (on workers or the GPU), before chunk i's
     // regressions run on this thread.
     let cur = await it.next();
-    curStats = cur.done ? null : kernel.stats(cur.value);
+    curStats = cur.done || hasChrX(cur.value) ? null : kernel.stats(cur.value);
     for (;;) {
       if (cur.done) break;
       const chunk = cur.value;
       const nextRead = it.next();
-      const stats = await (curStats as Promise<ChunkStats>);
+      const stats = curStats ? await curStats : null;
       throwIfAborted(signal);
       cur = await nextRead;
-      curStats = cur.done ? null : kernel.stats(cur.value);
-      const qmiss = missingSums(chunk, design.Q);
-      const mainStats = omni && omni.X ? sliceColumns(stats, 0, design.X.m) : stats;
-      const blocks = regressChunk(design, chunk, mainStats, qmiss, { maxCorr: opts.maxCorr, vif: opts.vif });
+      curStats = cur.done || hasChrX(cur.value) ? null : kernel.stats(cur.value);
+      let blocks: TestBlock[][];
       let oblocks: OmnibusBlock[] | undefined;
-      if (omni) {
-        const ostats = omni.X ? sliceColumns(stats, omniOffset, omniOffset + omni.X.m) : stats;
-        oblocks = omnibusChunk(omni, chunk, ostats, { maxCorr: opts.maxCorr, vif: opts.vif });
+      if (stats) ({ blocks, oblocks } = computeChunk(main, chunk, stats, reg));
+      else {
+        // Runs of chrX and other variants, each with its own design.
+        const parts: { blocks: TestBlock[][]; oblocks?: OmnibusBlock[] }[] = [];
+        for (const [from, to, x] of chrXRuns(chunk)) {
+          const sub = sliceChunk(chunk, from, to);
+          const ctx = x ? await xContext() : main;
+          const k = x ? (ctx as ScanContext & { kernel: StatsKernel }).kernel : kernel;
+          parts.push(computeChunk(ctx, sub, await k.stats(sub), reg));
+        }
+        blocks = parts[0].blocks.map((row, k) => row.map((_, t) => concatBlocks(parts.map((p) => p.blocks[k][t]))));
+        oblocks = parts[0].oblocks ? parts[0].oblocks.map((_, t) => concatOmnibus(parts.map((p) => (p.oblocks as OmnibusBlock[])[t]))) : undefined;
       }
       for (let k = 0; k < K; k++)
         for (let t = 0; t < nT; t++) {
@@ -346,6 +363,7 @@ export async function runScan(opts: ScanOptions, hooks: ScanHooks = {}): Promise
   } finally {
     curStats?.catch(() => undefined); // a read-ahead started before an error or a cancel
     kernel.dispose();
+    (xCtx as (ScanContext & { kernel: StatsKernel }) | null)?.kernel.dispose();
   }
   progress.setTotal(done);
   progress.finish();
@@ -424,5 +442,112 @@ function sliceColumns(s: ChunkStats, from: number, to: number): ChunkStats {
       out.g2x[v * m + c] = s.g2x[v * s.m + from + c];
       out.x[v * m + c] = s.x[v * s.m + from + c];
     }
+  return out;
+}
+
+interface ScanContext {
+  design: ScanDesign;
+  omni: OmnibusDesign | null;
+  /** Kernel matrix: the design's X, plus the omnibus group's columns when it needs its own. */
+  Xk: SampleMatrix;
+  omniOffset: number;
+}
+
+function contextOf(design: ScanDesign, input: DesignInput, omnibus: boolean): ScanContext {
+  const omni = omnibus ? buildOmnibus(design, input) : null;
+  if (omni && omni.X) return { design, omni, Xk: hstack(design.X, omni.X), omniOffset: design.X.m };
+  return { design, omni, Xk: design.X, omniOffset: 0 };
+}
+
+function computeChunk(ctx: ScanContext, chunk: GenotypeChunk, stats: ChunkStats, reg: { maxCorr?: number; vif?: number }): { blocks: TestBlock[][]; oblocks?: OmnibusBlock[] } {
+  const { design, omni, omniOffset } = ctx;
+  const qmiss = missingSums(chunk, design.Q);
+  const mainStats = omni && omni.X ? sliceColumns(stats, 0, design.X.m) : stats;
+  const blocks = regressChunk(design, chunk, mainStats, qmiss, reg);
+  let oblocks: OmnibusBlock[] | undefined;
+  if (omni) {
+    const ostats = omni.X ? sliceColumns(stats, omniOffset, omniOffset + omni.X.m) : stats;
+    oblocks = omnibusChunk(omni, chunk, ostats, reg);
+  }
+  return { blocks, oblocks };
+}
+
+/** Sex from the source (.fam: 1 male, 2 female, else unknown -> NaN), or null when none is known. */
+function sexColumn(src: GenotypeSource): Float64Array | null {
+  const sex = (src as { sex?: ArrayLike<number> }).sex;
+  if (!sex || sex.length !== src.samples.iid.length) return null;
+  const out = Float64Array.from(sex, (x) => (x === 1 || x === 2 ? x : NaN));
+  return out.some((x) => !Number.isNaN(x)) ? out : null;
+}
+
+function sameOnSamples(a: ArrayLike<number>, b: Float64Array): boolean {
+  for (let i = 0; i < b.length; i++) {
+    if (Number.isNaN(b[i]) || Number.isNaN(a[i])) continue;
+    if (a[i] !== b[i]) return false;
+  }
+  return true;
+}
+
+const isChrX = (c: string): boolean => normalizeChrom(c) === 'X';
+
+function hasChrX(chunk: GenotypeChunk): boolean {
+  return chunk.variants.chrom.some(isChrX);
+}
+
+/** Maximal runs [from, to) of a chunk's variants that are all chrX or all not. */
+function chrXRuns(chunk: GenotypeChunk): [number, number, boolean][] {
+  const runs: [number, number, boolean][] = [];
+  let from = 0;
+  for (let v = 1; v <= chunk.count; v++) {
+    if (v === chunk.count || isChrX(chunk.variants.chrom[v]) !== isChrX(chunk.variants.chrom[from])) {
+      runs.push([from, v, isChrX(chunk.variants.chrom[from])]);
+      from = v;
+    }
+  }
+  return runs;
+}
+
+function sliceChunk(c: GenotypeChunk, from: number, to: number): GenotypeChunk {
+  const vb = c.variants;
+  return {
+    start: c.start + from,
+    count: to - from,
+    nSamples: c.nSamples,
+    bytesPerVariant: c.bytesPerVariant,
+    packed: c.packed ? c.packed.subarray(from * c.bytesPerVariant, to * c.bytesPerVariant) : undefined,
+    dosage: c.dosage ? c.dosage.subarray(from * c.nSamples, to * c.nSamples) : undefined,
+    variants: { chrom: vb.chrom.slice(from, to), pos: vb.pos.subarray(from, to), id: vb.id.slice(from, to), ref: vb.ref.slice(from, to), alt: vb.alt.slice(from, to) },
+  };
+}
+
+function concatBlocks(parts: TestBlock[]): TestBlock {
+  if (parts.length === 1) return parts[0];
+  const count = parts.reduce((s, p) => s + p.obs.length, 0);
+  const out = newTestBlock(count);
+  let o = 0;
+  for (const p of parts) {
+    out.obs.set(p.obs, o);
+    out.beta.set(p.beta, o);
+    out.se.set(p.se, o);
+    out.t.set(p.t, o);
+    out.log10p.set(p.log10p, o);
+    out.err.set(p.err, o);
+    o += p.obs.length;
+  }
+  return out;
+}
+
+function concatOmnibus(parts: OmnibusBlock[]): OmnibusBlock {
+  if (parts.length === 1) return parts[0];
+  const count = parts.reduce((s, p) => s + p.obs.length, 0);
+  const out: OmnibusBlock = { obs: new Int32Array(count), chisq: new Float64Array(count), log10p: new Float64Array(count), err: new Uint8Array(count) };
+  let o = 0;
+  for (const p of parts) {
+    out.obs.set(p.obs, o);
+    out.chisq.set(p.chisq, o);
+    out.log10p.set(p.log10p, o);
+    out.err.set(p.err, o);
+    o += p.obs.length;
+  }
   return out;
 }
