@@ -89,6 +89,8 @@ export default defineConfig({
     sourcemap: false,
   },
   optimizeDeps: {
-    exclude: ['@tensorflow/tfjs-backend-wasm'],
+    // Scan the worker too, so dev does not re-optimize (and break the worker) on its first load.
+    entries: ['index.html', 'workers/*.ts'],
+    include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', 'comlink', 'fflate', 'papaparse'],
   },
 });
