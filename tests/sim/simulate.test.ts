@@ -138,6 +138,10 @@ describe('simulateCohort', () => {
     const kinds = c.truth.phenotypes.map((p) => p.kind);
     expect(kinds.filter((k) => k === 'noise').length).toBe(10);
     expect(kinds.filter((k) => k === 'binary').length).toBe(15);
+    const links = c.truth.phenotypes.map((p) => p.link);
+    // 25% non-monotone columns (noise after the link): half U-shaped, a quarter V-shaped, a quarter products
+    expect(links.filter((l) => l === 'u-shape' || l === 'v-shape' || l === 'product').length).toBe(25);
+    expect(links.filter((l) => l === 'product').length).toBeGreaterThanOrEqual(6);
     let cells = 0, miss = 0;
     for (let p = 0; p < 100; p++) {
       const col = c.pheno.columns[p];
@@ -151,6 +155,19 @@ describe('simulateCohort', () => {
       const F = (k: number) => Float64Array.from({ length: n }, (_, i) => c.factors[i * K + k]);
       if (t.kind === 'noise') {
         for (let k = 0; k < K; k++) expect(Math.abs(pearson(col.values, F(k)))).toBeLessThan(0.1);
+      } else if (t.link === 'u-shape' || t.link === 'v-shape' || t.link === 'product') {
+        // non-monotone links, noise after the link: the phenotype follows the link of the true factors
+        // (corr = sqrt(r2) >= 0.74 up to missing cells and rounding)
+        const fa = F(c.factorNames.indexOf(t.loadings[0].factor));
+        const cc = t.center ?? 0;
+        const fb = t.link === 'product' ? F(c.factorNames.indexOf(t.loadings[1].factor)) : fa;
+        const g =
+          t.link === 'product'
+            ? fa.map((v, i) => v * fb[i])
+            : t.link === 'u-shape'
+              ? fa.map((v) => (v - cc) ** 2)
+              : fa.map((v) => Math.abs(v - cc));
+        expect(pearson(col.values, g)).toBeGreaterThan(Math.sqrt(t.r2) - 0.05);
       } else {
         // the main loading's factor is associated with the phenotype in the loading's direction (monotone links)
         const main = t.loadings[0];
@@ -161,11 +178,11 @@ describe('simulateCohort', () => {
     }
     expect(miss / cells).toBeGreaterThan(0.015);
     expect(miss / cells).toBeLessThan(0.025);
-    // A factor is recovered from its one-factor phenotypes: the sign-aligned mean of their z-scores.
+    // A factor is recovered from its one-factor monotone phenotypes: the sign-aligned mean of their z-scores.
     for (let k = 0; k < K; k++) {
       const members = c.truth.phenotypes
         .map((t, p) => ({ t, p }))
-        .filter(({ t }) => t.kind === 'continuous' && t.loadings.length === 1 && t.loadings[0].factor === c.factorNames[k]);
+        .filter(({ t }) => t.kind === 'continuous' && !['u-shape', 'v-shape', 'product'].includes(t.link) && t.loadings.length === 1 && t.loadings[0].factor === c.factorNames[k]);
       const s = new Float64Array(n);
       for (const { t, p } of members) {
         const v = c.pheno.columns[p].values;

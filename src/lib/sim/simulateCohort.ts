@@ -48,6 +48,12 @@ export interface SimulateOptions {
   /** Fraction of phenotype columns that are pure noise (default 0.1) and binary (default 0.15). */
   noiseFraction?: number;
   binaryFraction?: number;
+  /**
+   * Fraction of phenotype columns that are non-monotone functions of the factors with the noise added after the
+   * link (default 0.25): U-shaped (s - c)^2, V-shaped |s - c| and products of two factors. These are what a
+   * nonlinear autoencoder can reconstruct and a rank-k linear model (PCA) cannot.
+   */
+  nonlinearFraction?: number;
 }
 
 export type TermType = 'SNP' | 'ENV' | 'GxE' | 'GxG';
@@ -73,10 +79,21 @@ export interface PlantedTerm {
 export interface PhenotypeTruth {
   name: string;
   kind: 'continuous' | 'binary' | 'noise';
-  link: 'identity' | 'exp' | 'logistic' | 'square' | 'threshold' | 'none';
+  /**
+   * Monotone links of (factor signal + noise): identity, exp, logistic, square (over the bulk of the latent
+   * range), threshold (binary). Non-monotone links with the noise added AFTER the link: 'u-shape' (s - c)^2,
+   * 'v-shape' |s - c| (s = the loading-weighted factor signal, c = `center`), 'product' Fa x Fb (loadings give
+   * the two factors, both 1).
+   */
+  link: 'identity' | 'exp' | 'logistic' | 'square' | 'threshold' | 'u-shape' | 'v-shape' | 'product' | 'none';
   loadings: { factor: string; loading: number }[];
-  /** Share of the latent (pre-link) variance explained by the factors. */
+  /**
+   * Monotone links: share of the latent (pre-link) variance explained by the factors. Non-monotone links: share
+   * of the phenotype's variance (before the affine scale and rounding) explained by the link of the factors.
+   */
   r2: number;
+  /** u-shape and v-shape: the centre c of the link, in factor SD units. */
+  center?: number;
 }
 
 export interface OutcomeTruth {
@@ -149,6 +166,7 @@ function resolve(o: SimulateOptions): CohortTruth['options'] {
     termShares: o.termShares ?? DEFAULT_SHARES,
     noiseFraction: o.noiseFraction ?? 0.1,
     binaryFraction: o.binaryFraction ?? 0.15,
+    nonlinearFraction: o.nonlinearFraction ?? 0.25,
   };
   const need = r.plantedSnp + 2 * r.plantedGxg + r.plantedGxe;
   if (!(r.n >= 10)) throw new RangeError(`simulateCohort: n must be at least 10, got ${r.n}`);
@@ -157,6 +175,9 @@ function resolve(o: SimulateOptions): CohortTruth['options'] {
   if (!(r.factors >= 1)) throw new RangeError(`simulateCohort: factors must be at least 1, got ${r.factors}`);
   if (r.plantedGxg > 0 && r.plantedSnp === 0) throw new RangeError('simulateCohort: SNPxSNP terms need at least one planted SNP (the marginal parent)');
   if (!(r.mafMin > 0 && r.mafMax <= 0.5 && r.mafMin <= r.mafMax)) throw new RangeError('simulateCohort: need 0 < mafMin <= mafMax <= 0.5');
+  if (!(r.noiseFraction >= 0 && r.binaryFraction >= 0 && r.nonlinearFraction >= 0 && r.noiseFraction + r.binaryFraction + r.nonlinearFraction <= 1)) {
+    throw new RangeError('simulateCohort: noise, binary and nonlinear fractions must be >= 0 and sum to at most 1');
+  }
   if (!(r.missingCallRate >= 0 && r.missingCallRate < 1 && r.missingCellRate >= 0 && r.missingCellRate < 1)) {
     throw new RangeError('simulateCohort: missing rates must be in [0, 1)');
   }
@@ -460,6 +481,14 @@ export function simulateCohort(opts: SimulateOptions = {}): SimulatedCohort {
   }
   for (let a = 0; a < nNoise; a++) kindOf[order[a]] = 'noise';
   for (let a = nNoise; a < nNoise + nBinary && a < P; a++) kindOf[order[a]] = 'binary';
+  const nNonlinear = Math.round(o.nonlinearFraction * P);
+  const nonlinear = new Uint8Array(P);
+  for (let a = nNoise + nBinary; a < nNoise + nBinary + nNonlinear && a < P; a++) nonlinear[order[a]] = 1;
+  // Non-monotone links: half U-shaped, a quarter V-shaped, a quarter products of two factors (cycled, so every
+  // factor gets its share); each column's factor cycles separately from the monotone columns.
+  const nonlinearLinks: PhenotypeTruth['link'][] = ['u-shape', 'product', 'u-shape', 'v-shape'];
+  let nl = 0;
+  const sig = new Float64Array(n);
   const continuousLinks: PhenotypeTruth['link'][] = ['identity', 'identity', 'exp', 'logistic', 'square'];
   let rr = 0;
   const lat = new Float64Array(n);
@@ -470,6 +499,34 @@ export function simulateCohort(opts: SimulateOptions = {}): SimulatedCohort {
     const loadings: { factor: string; loading: number }[] = [];
     let r2 = 0;
     let link: PhenotypeTruth['link'] = 'none';
+    if (kind === 'continuous' && nonlinear[p]) {
+      link = nonlinearLinks[nl % nonlinearLinks.length];
+      const a = (Math.floor(nl / nonlinearLinks.length) + 2 * (nl % nonlinearLinks.length)) % K;
+      nl++;
+      r2 = 0.55 + 0.3 * rngPheno.next();
+      let center: number | undefined;
+      if (link === 'product') {
+        const b = K > 1 ? (a + 1 + rngPheno.int(K - 1)) % K : a;
+        loadings.push({ factor: factorNames[a], loading: 1 }, { factor: factorNames[b], loading: 1 });
+        for (let i = 0; i < n; i++) sig[i] = F[i * K + a] * F[i * K + b];
+      } else {
+        center = round(-0.4 + 0.8 * rngPheno.next(), 3);
+        loadings.push({ factor: factorNames[a], loading: 1 });
+        const c0 = center;
+        if (link === 'u-shape') for (let i = 0; i < n; i++) sig[i] = (F[i * K + a] - c0) ** 2;
+        else for (let i = 0; i < n; i++) sig[i] = Math.abs(F[i * K + a] - c0);
+      }
+      const z = standardize(sig);
+      const sSig = Math.sqrt(r2);
+      const sNoise = Math.sqrt(1 - r2);
+      const mu = 5 + 95 * rngPheno.next();
+      const sc = mu * (0.05 + 0.15 * rngPheno.next());
+      for (let i = 0; i < n; i++) vals[i] = round(mu + sc * (sSig * z[i] + sNoise * rngPheno.normal()), 4);
+      for (let i = 0; i < n; i++) if (rngPheno.next() < o.missingCellRate) vals[i] = NaN;
+      phenoCols.push(numericColumn(name, vals));
+      phenoTruth.push({ name, kind, link, loadings, r2, ...(center === undefined ? {} : { center }) });
+      continue;
+    }
     if (kind === 'noise') {
       const skew = rngPheno.next() < 0.5;
       const mu = 10 + 90 * rngPheno.next();
