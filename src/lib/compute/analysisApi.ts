@@ -75,9 +75,11 @@ export function createAnalysisApi() {
     async loadTable(jobId: string, kind: TableKind, file: Blob, name: string, onProgress?: ProgressCallback) {
       return await plain(() => jobs.run(jobId, (signal) => session.loadTableFile(kind, file, name, onProgress, signal)));
     },
-    async loadGenotypes(jobId: string, files: { name: string; blob: Blob }[]) {
+    async loadGenotypes(jobId: string, files: { name: string; blob: Blob }[], onProgress?: ProgressCallback) {
       return await plain(() =>
-        jobs.run(jobId, (signal) => session.loadGenotypes(files.map((f) => ({ name: f.name, src: blobSource(f.blob, f.name) })), signal)),
+        jobs.run(jobId, (signal) =>
+          session.loadGenotypes(files.map((f) => ({ name: f.name, src: blobSource(f.blob, f.name) })), signal, onProgress),
+        ),
       );
     },
     async loadDemo(jobId: string, opts: DemoOptions, onProgress?: ProgressCallback) {

@@ -266,7 +266,7 @@ export class AnalysisSession {
   }
 
   /** PLINK trio (any order) or one VCF/VCF.gz. */
-  async loadGenotypes(files: { name: string; src: ByteSource }[], signal?: AbortSignal): Promise<GenoInfo> {
+  async loadGenotypes(files: { name: string; src: ByteSource }[], signal?: AbortSignal, onProgress?: ProgressCallback): Promise<GenoInfo> {
     const names = files.map((f) => f.name);
     const role = classifyGenotypeFiles(names);
     let g: GenotypeSource;
@@ -280,7 +280,7 @@ export class AnalysisSession {
           'incomplete PLINK file set',
         );
       }
-      g = await openBed({ bed: files[role.bed!].src, bim: files[role.bim!].src, fam: files[role.fam!].src }, { signal });
+      g = await openBed({ bed: files[role.bed!].src, bim: files[role.bim!].src, fam: files[role.fam!].src }, { signal, onProgress });
     } else {
       throw new InputError(
         { file: names.join(', ') || '(no file)', expected: '.bed + .bim + .fam, or one .vcf / .vcf.gz', found: names.length ? names.join(', ') : 'nothing' },

@@ -16,6 +16,7 @@ import type {
   TrainInfo,
 } from '../../lib/compute/analysisSession';
 import { call, onWorkerCrash } from './analysisWorker';
+import type { Activation, HsvRotation } from '../../lib/ae/AeConfig';
 import { runJob } from './jobs.svelte';
 import type { UiError } from './workerError';
 import { readWorkerError } from './workerError';
@@ -49,6 +50,8 @@ export const ui = $state<{
   excluded: string[];
   latent: number;
   candidates: number;
+  activation: Activation;
+  rotate: HsvRotation;
   maxEpochs: number;
   pipelineRunning: boolean;
   notice: string | null;
@@ -66,6 +69,8 @@ export const ui = $state<{
   excluded: [],
   latent: 5,
   candidates: 4,
+  activation: 'elu',
+  rotate: 'varimax',
   maxEpochs: 150,
   pipelineRunning: false,
   notice: null,
@@ -188,8 +193,8 @@ export async function loadGenotypes(picked: File[]): Promise<boolean> {
 }
 
 async function loadGenotypeFiles(files: File[]): Promise<boolean> {
-  const r = await runJob('geno', `Opening ${files.map((f) => f.name).join(', ')}`, (jobId) =>
-    call((api) => api.loadGenotypes(jobId, files.map((f) => ({ name: f.name, blob: f })))),
+  const r = await runJob('geno', `Opening ${files.map((f) => f.name).join(', ')}`, (jobId, onProgress) =>
+    call((api) => api.loadGenotypes(jobId, files.map((f) => ({ name: f.name, blob: f })), onProgress)),
   );
   if (!r.ok) {
     setError('geno', r.error);
@@ -255,7 +260,11 @@ export async function trainHsv(): Promise<boolean> {
   if (!results.prep && !(await preparePhenotypes())) return false;
   const r = await runJob('train', 'Training autoencoders', (jobId, onProgress) =>
     call((api) =>
-      api.train(jobId, { latent: ui.latent, candidates: ui.candidates, maxEpochs: ui.maxEpochs }, onProgress),
+      api.train(
+        jobId,
+        { latent: ui.latent, candidates: ui.candidates, maxEpochs: ui.maxEpochs, activation: ui.activation, rotate: ui.rotate },
+        onProgress,
+      ),
     ),
   );
   if (!r.ok) {
