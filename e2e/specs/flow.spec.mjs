@@ -64,6 +64,25 @@ export const tests = [
     },
   },
   {
+    name: 'an environment factor adds SNPxE scans (ADDx<E>) to the results',
+    timeoutMs: 600_000,
+    async fn({ baseURL, open }) {
+      const ctx = await open();
+      const { page } = await openApp(ctx, baseURL);
+      await page.getByTestId('load-demo').click();
+      await waitFor(async () => (await page.getByTestId('geno-input-loaded').count()) > 0, 'demo cohort loaded', 120_000);
+      assert.equal(await page.getByTestId('covariate-age').isChecked(), true, 'age is a default covariate');
+      assert.equal(await page.getByTestId('env-smoking').isChecked(), false, 'no E by default');
+      await page.getByTestId('env-smoking').check();
+      await page.getByTestId('run-pipeline').click();
+      await waitFor(async () => (await resultRows(page)) > 0, 'results table rows', 540_000, 500);
+      const options = await page.getByTestId('plot-select').locator('option').allTextContents();
+      assert.ok(options.some((o) => /HSV1 ADDxsmoking/.test(o)), `plot options: ${options.join(' | ')}`);
+      await page.getByTestId('step-assoc').click();
+      assert.match(await page.getByTestId('scan-summary').textContent(), /variants × \d+ HSVs/);
+    },
+  },
+  {
     name: 'files through the inputs (IID-first CSVs + PLINK trio, 1,200 x 2,000 x 40) end to end',
     timeoutMs: 600_000,
     async fn({ baseURL, open }) {

@@ -129,7 +129,17 @@ function setError(slot: Slot, e: UiError | null) {
 
 /** Default covariates: age/sex-like columns; default E: none (no SNPxE step unless the user picks). */
 function defaultCovariates(t: TableInfo): string[] {
-  return t.columns.filter((c) => /^(age|sex|gender|pc\d+)$/i.test(c.name)).map((c) => c.name);
+  return usableCovariates(t)
+    .filter((c) => /^(age|sex|gender|pc\d+)$/i.test(c.name))
+    .map((c) => c.name);
+}
+
+/**
+ * Columns that can enter a regression as they are: numeric ones, and two-level categorical ones (coded 0/1 by
+ * level order). Categorical columns with more levels would need dummy coding and are not offered.
+ */
+export function usableCovariates(t: TableInfo): TableInfo['columns'] {
+  return t.columns.filter((c) => c.kind === 'numeric' || c.distinct <= 2);
 }
 
 function defaultLatent(p: number): number {
