@@ -18,9 +18,18 @@ async function watchLongTasks(page) {
   });
 }
 
-async function runDemo(page, label) {
+/** Smaller training for tests that need results but not good ones: 1 candidate, 30 epochs. */
+async function quickTraining(page) {
+  await page.getByTestId('step-hsv').click();
+  await page.getByTestId('candidates').fill('1');
+  await page.getByTestId('max-epochs').fill('30');
+  await page.getByTestId('step-data').click();
+}
+
+async function runDemo(page, label, quick = false) {
   await page.getByTestId('load-demo').click();
   await waitFor(async () => (await page.getByTestId('geno-input-loaded').count()) > 0, 'demo cohort loaded', 120_000);
+  if (quick) await quickTraining(page);
   const t0 = Date.now();
   await page.getByTestId('run-pipeline').click();
   await waitFor(async () => (await resultRows(page)) > 0, 'results table rows', 540_000, 500);
@@ -200,7 +209,7 @@ export const tests = [
     async fn({ baseURL, open }) {
       const ctx = await open();
       const { page } = await openApp(ctx, baseURL);
-      await runDemo(page, 'before crash');
+      await runDemo(page, 'before crash', true);
       const before = await resultRows(page);
       await page.evaluate(() => window.__latentscan.crashWorker());
       const msg = await waitFor(async () => {
@@ -223,7 +232,7 @@ export const tests = [
     async fn({ baseURL, open }) {
       const ctx = await open();
       const { page } = await openApp(ctx, baseURL);
-      await runDemo(page, 'to save');
+      await runDemo(page, 'to save', true);
       const firstP = await page.locator('[data-testid="results-table"] tbody tr').first().getByTestId('p-value').textContent();
       await page.getByTestId('save-name').fill('demo run');
       await page.getByTestId('save-analysis').click();
