@@ -11,8 +11,11 @@
  *   uncentred scale, as plink2 --glm interaction and the selection step build them), environment main
  *   effects, covariate effects and noise. Each term gets a share of its factor's variance; factors are then
  *   standardized (mean 0, sd 1), and betas are reported per unit of the raw feature on that scale.
- * - Phenotypes load on one or two factors through nonlinear links (identity, exp, logistic, square, threshold
- *   for binary columns); some columns are noise only; cells are missing at `missingCellRate`.
+ * - Phenotypes load on one or two factors through monotone links of (signal + noise) (identity, exp, logistic,
+ *   square, threshold for binary columns); a share (`nonlinearFraction`, 25%) are non-monotone functions of the
+ *   factors with the noise added after the link (U-shaped (F - c)^2, V-shaped |F - c|, products Fa x Fb), which
+ *   no rank-k linear model (PCA) can reconstruct and phenotype preparation does not straighten; some columns
+ *   are noise only; cells are missing at `missingCellRate`.
  * - Outcomes driven by the factors: binary disease (logistic), a later quantitative measurement, and a
  *   time-to-event with an event indicator (exponential hazard, uniform administrative censoring).
  */
