@@ -26,6 +26,7 @@ import type {
   PreparedColumnSummary,
   ReasonCount,
   ScanResult as ReportScan,
+  SourceSummary,
   SelectedTermSummary,
   TrainingSummary,
   HsvInterpretation as HsvSummary,
@@ -228,6 +229,12 @@ export class AnalysisSession {
   genesLabel = '';
   readonly analysis: Analysis = {};
 
+  /** Records an input in the analysis (replacing an earlier one of the same kind). */
+  private setSource(s: SourceSummary): void {
+    const sources = (this.analysis.cohort?.sources ?? []).filter((x) => x.kind !== s.kind);
+    this.analysis.cohort = { ...this.analysis.cohort, sources: [...sources, s] };
+  }
+
   /** A user's gene file (GTF, GFF3, BED or the built-in layout) replaces the built-in table. */
   async loadGeneFile(src: ByteSource, signal?: AbortSignal): Promise<GenesInfo> {
     const set = await readGeneFile(src, { signal });
@@ -253,6 +260,14 @@ export class AnalysisSession {
   async loadTable(kind: TableKind, src: ByteSource, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<TableInfo> {
     const t = await readTable(src, { onProgress, signal });
     if (t.ids.length === 0) throw new InputError({ file: src.name, expected: 'a header line and at least one row', found: 'no rows' }, 'empty table');
+    this.setSource({
+      name: src.name,
+      kind: kind === 'pheno' ? 'phenotypes' : 'covariates',
+      samples: t.ids.length,
+      columns: t.columns.length,
+      format: /\.gz$/i.test(src.name) ? 'text (gzip)' : 'text table',
+    });
+    if (t.warnings.length) this.analysis.cohort = { ...this.analysis.cohort, warnings: [...(this.analysis.cohort?.warnings ?? []), ...t.warnings] };
     if (kind === 'pheno') {
       this.pheno = t;
       this.prepared = null;
@@ -287,6 +302,13 @@ export class AnalysisSession {
         'unrecognised genotype files',
       );
     }
+    this.setSource({
+      name: names.join(' + '),
+      kind: 'genotypes',
+      samples: g.samples.iid.length,
+      variants: g.nVariants ?? undefined,
+      format: g.format === 'bed' ? 'PLINK .bed' : /\.gz$/i.test(g.name) ? 'VCF.gz' : 'VCF',
+    });
     this.geno = g;
     this.genoInfo = { name: g.name, format: g.format, files: names, samples: g.samples.iid.length, variants: g.nVariants };
     return this.genoInfo;
@@ -368,6 +390,7 @@ export class AnalysisSession {
       { onProgress, signal },
     );
     this.trained = r;
+    this.analysis.parameters = { ...this.analysis.parameters, training: { ...r.config, backend } };
     const k = r.hsvNames.length;
     const p = r.inputs.length;
     const best = r.candidates[r.best];
@@ -499,6 +522,7 @@ export class AnalysisSession {
       runs.push({ env: e, result: await runScan({ source: this.geno, responses, covariates, gxe, backend: 'cpu' }, { onProgress, signal }) });
     }
     this.scanned = runs;
+    this.analysis.parameters = { ...this.analysis.parameters, scan: { covariates: s.covariates, env: s.env, test: 'plink2 --glm (ADD; ADDx<E> per E)' } };
     const scans: ReportScan[] = [];
     const lambda: ScanInfo['lambda'] = [];
     for (const run of runs) {
@@ -574,6 +598,10 @@ export class AnalysisSession {
       },
     );
     this.sis = run;
+    this.analysis.parameters = {
+      ...this.analysis.parameters,
+      selection: { covariates: s.covariates, env: s.env, gxg: s.gxg, nsis: defaultNsis(n), penalty: 'lasso', tune: 'ebic', qc: { maf: 0.01, geno: 0.1 } },
+    };
     const selected: SelectedTermSummary[] = run.responses.flatMap((r) =>
       r.selected.map((t) => ({ hsv: r.response, term: t.term, type: t.type, beta: t.beta, p: t.p, stability: t.stability ?? undefined })),
     );
@@ -684,7 +712,12 @@ export class AnalysisSession {
   }
 
   snapshot(): Analysis {
-    return { ...this.analysis, createdAt: new Date().toISOString() };
+    const ua = (globalThis.navigator as Navigator | undefined)?.userAgent;
+    return {
+      ...this.analysis,
+      createdAt: new Date().toISOString(),
+      versions: { ...this.analysis.versions, ...(ua ? { browser: ua } : {}) },
+    };
   }
 }
 
