@@ -204,6 +204,25 @@ export const tests = [
     },
   },
   {
+    name: 'a malformed phenotype table shows its line and column next to its input; the earlier table stays',
+    async fn({ baseURL, open }) {
+      const c = makeCohortFiles({ n: 50, snps: 40, phenos: 5, seed: 4 });
+      const dup = c.path('dup.csv');
+      writeFileSync(dup, 'IID,a,b\np1,1,2\np1,3,4\n');
+      const ctx = await open();
+      const { page } = await openApp(ctx, baseURL);
+      await page.getByTestId('pheno-input').setInputFiles(c.path('pheno.csv'));
+      await waitFor(async () => (await page.getByTestId('pheno-input-loaded').count()) > 0, 'phenotypes loaded');
+      await page.getByTestId('pheno-input').setInputFiles(dup);
+      const msg = await waitFor(async () => {
+        const e = page.getByTestId('pheno-input-error');
+        return (await e.count()) ? await e.textContent() : null;
+      }, 'the table error');
+      assert.equal(msg, "dup.csv:3: column IID: duplicate ID; expected unique IDs, found 'p1' also at line 2");
+      assert.match(await page.getByTestId('pheno-input-loaded').textContent(), /pheno\.csv: 50 rows/, 'the earlier table is still loaded');
+    },
+  },
+  {
     name: 'a worker crash shows a clear message, keeps the results, and the flow runs again',
     timeoutMs: 600_000,
     async fn({ baseURL, open }) {
