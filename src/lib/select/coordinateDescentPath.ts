@@ -24,6 +24,8 @@ export interface PathOptions {
   tol?: number;
   /** Total coordinate sweeps allowed per lambda. Default 10,000. */
   maxSweeps?: number;
+  /** Called after each lambda's fit with its coefficients; returning true ends the path there. */
+  stopAfter?: (l: number, beta: Float64Array, df: number) => boolean;
   signal?: AbortSignal;
 }
 
@@ -181,6 +183,7 @@ export function coordinateDescentPath(x: Float64Array, y: Float64Array, n: numbe
       stoppedAtDfMax = true;
       break;
     }
+    if (opts.stopAfter && opts.stopAfter(l, b, nz)) break;
   }
   return {
     lambdas: lambdas.slice(0, nFit),
