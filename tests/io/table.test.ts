@@ -17,7 +17,7 @@ const col = (t: Table, name: string) => {
   if (!c) throw new Error(`no column ${name}`);
   return c;
 };
-const arr = (a: Float32Array) => Array.from(a);
+const arr = (a: Float32Array | Float64Array) => Array.from(a);
 
 async function errorOf(p: Promise<unknown>): Promise<InputError> {
   try {
@@ -346,5 +346,18 @@ describe('parseDecimal (fast path) equals Number()', () => {
     }
     for (const s of ['0', '-0', '+7', '7.', '.5', '-.5', '123456789012345', '0.00000000000001']) expect(Object.is(parseDecimal(s), Number(s))).toBe(true);
     for (const s of ['', '-', '.', '1e5', '1.2.3', '1234567890123456', '0.000000000000001', 'abc', '1,5', '0x10', ' 1']) expect(parseDecimal(s)).toBeNaN();
+  });
+});
+
+describe('readTable: precision', () => {
+  it("keeps each cell's double value with precision 'f64' (as plink2 reads phenotypes), Float32 by default", async () => {
+    const text = 'IID,y\nA,44.0873\nB,0.1\nC,123456.789\n';
+    const src = bytesSource(new TextEncoder().encode(text), 't.csv');
+    const f64 = await readTable(src, { precision: 'f64' });
+    expect(f64.columns[0].values).toBeInstanceOf(Float64Array);
+    expect(Array.from(f64.columns[0].values)).toEqual([44.0873, 0.1, 123456.789]);
+    const f32 = await readTable(src);
+    expect(f32.columns[0].values).toBeInstanceOf(Float32Array);
+    expect(f32.columns[0].values[1]).toBe(Math.fround(0.1));
   });
 });

@@ -1,5 +1,6 @@
 /**
- * One table column while it is being parsed: numbers go into a growing Float32Array (NaN = missing). The
+ * One table column while it is being parsed: numbers go into a growing Float32Array (Float64Array with
+ * precision 'f64'; NaN = missing). The
  * column's distinct values are tracked (numbers by value with the first text seen as label, texts by text)
  * until there are more than MAX_LEVELS of them, so that a column with text cells can become categorical at
  * the end without keeping any per-row strings.
@@ -8,7 +9,7 @@
  * string per cell) and `set` (a cell as a string: quoted files parsed by papaparse, and every cell the byte
  * path cannot take as a plain decimal).
  */
-import type { TableColumn } from './Table';
+import type { Precision, TableColumn } from './Table';
 
 /** A column with text cells becomes categorical when it has at most this many distinct values... */
 export const MAX_LEVELS = 50;
@@ -31,8 +32,9 @@ export function decodeBytes(b: Uint8Array, s: number, e: number): string {
 
 export class ColumnBuilder {
   readonly name: string;
-  values: Float32Array;
-  /** Distinct numbers (Float32 value -> first text), or null once the column has more than MAX_LEVELS values. */
+  values: Float32Array | Float64Array;
+  private readonly precision: Precision;
+  /** Distinct numbers (stored value -> first text), or null once the column has more than MAX_LEVELS values. */
   private numLevels: Map<number, string> | null = new Map();
   /** Distinct text cells -> code (null with numLevels). */
   private textLevels: Map<string, number> | null = new Map();
@@ -44,15 +46,16 @@ export class ColumnBuilder {
   firstNonNumericLine = 0;
   firstNonNumericText = '';
 
-  constructor(name: string, capacity: number) {
+  constructor(name: string, capacity: number, precision: Precision = 'f32') {
     this.name = name;
-    this.values = new Float32Array(Math.max(16, capacity));
+    this.precision = precision;
+    this.values = allocate(precision, Math.max(16, capacity));
   }
 
   /** Grows the storage to at least `cap` rows (1.5x steps). */
   ensure(cap: number): void {
     if (cap <= this.values.length) return;
-    const next = new Float32Array(Math.max(cap, Math.ceil(this.values.length * 1.5)));
+    const next = allocate(this.precision, Math.max(cap, Math.ceil(this.values.length * 1.5)));
     next.set(this.values);
     this.values = next;
   }
@@ -159,7 +162,7 @@ export class ColumnBuilder {
   /** Finishes the column for `n` rows; `warn` receives the non-numeric warning (without the file prefix). */
   finish(n: number, warn: (msg: string) => void): TableColumn {
     const values = trim(this.values, n);
-    this.values = new Float32Array(0);
+    this.values = allocate(this.precision, 0);
     const nl = this.numLevels;
     const tl = this.textLevels;
     if (this.nonNumeric > 0 && nl !== null && tl !== null) {
@@ -175,7 +178,7 @@ export class ColumnBuilder {
     return { name: this.name, kind: 'numeric', values, nonNumeric: this.nonNumeric };
   }
 
-  private toCategorical(values: Float32Array, nl: Map<number, string>, tl: Map<string, number>): TableColumn {
+  private toCategorical(values: Float32Array | Float64Array, nl: Map<number, string>, tl: Map<string, number>): TableColumn {
     const levels = [...nl.values(), ...tl.keys()].sort(compareLevels);
     const index = new Map(levels.map((l, i) => [l, i]));
     const numberLevel = new Map<number, number>();
@@ -267,8 +270,19 @@ export function compareLevels(a: string, b: string): number {
 }
 
 /** Exact-length view without a copy when the slack is small (<= 1/8), else a compact copy. */
-function trim(a: Float32Array, n: number): Float32Array {
+function allocate(precision: Precision, n: number): Float32Array | Float64Array {
+  switch (precision) {
+    case 'f32':
+      return new Float32Array(n);
+    case 'f64':
+      return new Float64Array(n);
+    default:
+      throw new Error(`unknown precision ${String(precision)}`);
+  }
+}
+
+function trim<T extends Float32Array | Float64Array>(a: T, n: number): T {
   if (a.length === n) return a;
-  if (a.length - n <= n / 8) return a.subarray(0, n);
-  return a.slice(0, n);
+  if (a.length - n <= n / 8) return a.subarray(0, n) as T;
+  return a.slice(0, n) as T;
 }

@@ -22,7 +22,7 @@
  */
 import Papa from 'papaparse';
 import type { ByteSource } from './ByteSource';
-import type { Table, TableColumn } from './Table';
+import type { Precision, Table, TableColumn } from './Table';
 import { InputError } from '../compute/errors';
 import { throwIfAborted } from '../compute/cancel';
 import { createProgress, type ProgressCallback } from '../compute/progress';
@@ -41,6 +41,11 @@ export interface ReadTableOptions {
   signal?: AbortSignal;
   /** Source bytes per read (default 1 MiB; 64 KiB for gzip). */
   chunkBytes?: number;
+  /**
+   * Storage of numeric cells: 'f32' (default: half the memory; enough for autoencoder inputs) or 'f64' (the
+   * text's value as a double, as plink2 reads phenotypes and covariates: use it for regression statistics).
+   */
+  precision?: Precision;
 }
 
 /** How many column names an "unknown column" message lists. */
@@ -61,6 +66,7 @@ type Mode = 'start' | 'bytes' | 'text';
 export async function readTable(src: ByteSource, opts: ReadTableOptions = {}): Promise<Table> {
   const file = src.name;
   const missing = missingTokenSet(opts.missing ?? DEFAULT_MISSING_TOKENS);
+  const precision = opts.precision ?? 'f32';
   const progress = createProgress('parse', src.size, opts.onProgress, { unit: 'bytes' });
   let delim: Delimiter | null = opts.delimiter && opts.delimiter !== 'auto' ? opts.delimiter : null;
 
@@ -108,7 +114,7 @@ export async function readTable(src: ByteSource, opts: ReadTableOptions = {}): P
           : splitHeader(headerText, delim);
         line += blank + 1;
         const rest = buf.subarray(Math.min(buf.length, e + 1));
-        builder = new Builder(file, header, opts.idCol, missing, estimateRows(src.size, rest));
+        builder = new Builder(file, header, opts.idCol, missing, estimateRows(src.size, rest), precision);
         mode = 'bytes';
         return rest;
       }
@@ -147,14 +153,14 @@ export async function readTable(src: ByteSource, opts: ReadTableOptions = {}): P
         // no quoting in whitespace-delimited files: quotes are part of the cells
         const header = splitHeader(first.replace(/\r$/, ''), delim);
         line++;
-        builder = new Builder(file, header, opts.idCol, missing, 1024);
+        builder = new Builder(file, header, opts.idCol, missing, 1024, precision);
         return consumeText(text.slice(Math.min(text.length, nl + 1)), final);
       }
       parser = new Papa.Parser({ delimiter: delim, newline, quoteChar: '"' });
       const parsed = parsePapa(text, final);
       if (parsed.rows.length === 0) return text;
       line += parsed.lines[0];
-      builder = new Builder(file, parsed.rows[0].map((h) => h.trim()), opts.idCol, missing, 1024);
+      builder = new Builder(file, parsed.rows[0].map((h) => h.trim()), opts.idCol, missing, 1024, precision);
       addTextRows(parsed.rows, parsed.lines, 1);
       return text.slice(parsed.cursor);
     }
@@ -378,7 +384,10 @@ class Builder {
   private n = 0;
   private cap: number;
 
-  constructor(file: string, header: string[], idCol: string | undefined, missing: Set<string>, cap: number) {
+  private readonly precision: Precision;
+
+  constructor(file: string, header: string[], idCol: string | undefined, missing: Set<string>, cap: number, precision: Precision) {
+    this.precision = precision;
     this.file = file;
     this.missing = missing;
     this.numericMissing = Float64Array.from([...missing].filter((t) => t.length > 0 && Number.isFinite(+t)).map((t) => +t));
@@ -419,7 +428,7 @@ class Builder {
     if (fidIdx >= 0) this.target[fidIdx] = -2;
     this.dataIdx.forEach((f, k) => (this.target[f] = k));
     this.cap = Math.max(16, cap);
-    this.cols = this.dataIdx.map((i) => new ColumnBuilder(bare[i], this.cap));
+    this.cols = this.dataIdx.map((i) => new ColumnBuilder(bare[i], this.cap, this.precision));
   }
 
   private ragged(line: number, found: number): InputError {

@@ -6,7 +6,7 @@ import type { TableColumn } from '../io/Table';
 import { formatFloat32 } from './summarizeColumn';
 
 /** Numbers of a column (categorical levels parsed as numbers; text levels -> NaN). `invalid` counts those. */
-export function numericView(col: TableColumn): { values: Float32Array; invalid: number } {
+export function numericView(col: TableColumn): { values: Float32Array | Float64Array; invalid: number } {
   if (col.kind === 'numeric') return { values: col.values, invalid: 0 };
   const levels = col.levels ?? [];
   const asNum = levels.map((l) => (l.trim() === '' ? NaN : Number(l)));

@@ -252,7 +252,7 @@ export function defaultTransform(s: ColumnSummary, skewThreshold = DEFAULT_SKEW_
   }
 }
 
-function mustBeNumeric(file: string, col: TableColumn, t: Transform): Float32Array {
+function mustBeNumeric(file: string, col: TableColumn, t: Transform): Float32Array | Float64Array {
   const { values, invalid } = numericView(col);
   if (invalid > 0) {
     throw new InputError(
