@@ -5,6 +5,12 @@
  */
 const RELOAD_KEY = 'latentscan-coi-reload';
 
+/** The page says whether a reload would lose nothing (no file loaded, no job running). */
+let canReload: () => boolean = () => true;
+export function setReloadGuard(fn: () => boolean): void {
+  canReload = fn;
+}
+
 export function registerServiceWorker(): void {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
   window.addEventListener('load', () => {
@@ -13,6 +19,8 @@ export function registerServiceWorker(): void {
       .then(async () => {
         if (window.crossOriginIsolated || sessionStorage.getItem(RELOAD_KEY)) return;
         await serviceWorkerControlling();
+        // Never reload over the user's work: without isolation the app still runs (wasm without threads).
+        if (!canReload()) return;
         sessionStorage.setItem(RELOAD_KEY, '1');
         location.reload();
       })
