@@ -3,7 +3,8 @@
  * -log10 P 0.01, OBS_CT equal), IID-first CSV phenotypes, --pheno-name, --gxe rows, --omnibus file, shards by
  * --chr and --from-bp/--to-bp that concatenate to the full scan, and exact error messages.
  */
-import { describe, it, expect, beforeAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +18,9 @@ function cli(args: string[], cwd: string) {
 
 describe('cli scan', () => {
   let c: OracleCohort;
+  afterAll(() => {
+    if (c) rmSync(c.dir, { recursive: true, force: true });
+  });
   beforeAll(() => {
     requirePlink2();
     c = makeCohort({ n: 613, nVariants: 120, seed: 3, responses: 2 });

@@ -3,7 +3,8 @@
  * covariates (plink2 2.00a3.5 from Debian, run inside the test).
  * Tolerances: BETA and SE within 1e-4 relative, -log10 P within 0.01, OBS_CT equal, same NA rows (ERRCODE).
  */
-import { describe, it, expect, beforeAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { openBed } from '../../src/lib/io/bed';
@@ -47,6 +48,9 @@ function compare(res: ScanResult, k: number, rows: GlmRow[], tests: string[]): {
 
 describe('runScan vs plink2 --glm (oracle)', () => {
   let c: OracleCohort;
+  afterAll(() => {
+    if (c) rmSync(c.dir, { recursive: true, force: true });
+  });
   beforeAll(() => {
     requirePlink2();
     c = makeCohort({ n: 997, nVariants: 161, seed: 42 });
