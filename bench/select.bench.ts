@@ -54,15 +54,27 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   const scan = timed(['scan', ...common, '--out', 'scan'], dir);
   const sis = timed(['sis', ...common, '--env', 'E1,E2,E3', '--out', 'sis'], dir);
   const log = readFileSync(join(dir, 'sis.sis.log'), 'utf8');
-  const screenS = /screening ([\d.]+) s/.exec(log)?.[1];
+  const screenS = Number(/screening ([\d.]+) s/.exec(log)?.[1] ?? NaN);
+  const selectS = Number(/selection ([\d.]+) s/.exec(log)?.[1] ?? NaN);
+  const scanLog = readFileSync(join(dir, 'scan.scan.log'), 'utf8');
+  const scanS = Number(/time: ([\d.]+) s/.exec(scanLog)?.[1] ?? NaN);
+  const size = `n=${n} snps=${snps} responses=${K} E=3 covariates=age+sex`;
   const rows: BenchRow[] = [
     {
       area: 'select',
-      name: 'SIS SNP + E + SNPxE (3 E), 16 HSVs, then selection (cli sis vs 2 x cli scan)',
-      size: `n=${n} snps=${snps} responses=${K} E=3 covariates=age+sex`,
-      ours: { seconds: sis.seconds, peakMB: sis.peakMB, throughput: { value: (snps * 4 * K) / sis.seconds, unit: 'term-responses/s' } },
+      name: 'SIS screening: SNP + E + SNPxE (3 E), 16 HSVs, one genotype pass (vs 2 scans of the 16 HSVs)',
+      size,
+      ours: { seconds: screenS, throughput: { value: (snps * 4 * K) / screenS, unit: 'term-responses/s' } },
+      reference: { tool: '2 x scan engine (runScan in cli scan, same run)', seconds: 2 * scanS },
+      note: `compute time from the logs (sis.log "screening", scan.log "time"); ratio above 1 = SIS costs less than 2 scans`,
+    },
+    {
+      area: 'select',
+      name: 'whole cli sis (screening + MCP/lasso selection of 16 HSVs) vs 2 x whole cli scan',
+      size,
+      ours: { seconds: sis.seconds, peakMB: sis.peakMB },
       reference: { tool: '2 x cli scan (16 responses, same run)', seconds: 2 * scan.seconds, peakMB: scan.peakMB },
-      note: `one scan ${scan.seconds.toFixed(1)} s; SIS genotype pass ${screenS ?? '?'} s (sis.log); ratio above 1 = SIS costs less than 2 scans`,
+      note: `wall time of both commands; selection ${selectS.toFixed(1)} s of it`,
     },
   ];
   // SNPxSNP pair scores per second (CPU).

@@ -19,7 +19,7 @@ import { featureKey, featureName, parentNames, type Feature, type FeatureType } 
 import { penaltySpec, type PenaltyKind, type PenaltySpec } from './penalty';
 import { marginalPass, offerFeature, pairPass, type PairMode, type QcCounts, type QcOptions, type ScreenData, type VariantInfo } from './screenGenotypes';
 import { selectPenalized, type Selection, type TuneKind } from './selectPenalized';
-import { standardizeColumns } from './standardizeColumns';
+import { standardizeColumns, type Standardized } from './standardizeColumns';
 import { TopK } from './TopK';
 import type { KernelPool } from '../assoc/runScan';
 
@@ -254,6 +254,7 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
   const tSel = performance.now();
   let selectSeconds = 0;
 
+  const results: ResponseSelection[] = new Array(K);
   const selectAll = async (which: number[]) => {
     const t = performance.now();
     const rows = await rowsFor(input.source, which.map((k) => candidates[k]), o);
@@ -261,7 +262,7 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
       throwIfAborted(o.signal);
       const zs = featureMatrix(candidates[k].map((c) => c.feature), rows, input.rowOf, vinfo, envRaw, basis);
       const std = standardizeColumns(zs, n, candidates[k].length);
-      selections[k] = selectPenalized(std.x, y[k], n, candidates[k].length, {
+      const sel = (selections[k] = selectPenalized(std.x, y[k], n, candidates[k].length, {
         penalty: spec,
         extraPaths,
         tune: o.tune,
@@ -271,7 +272,9 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
         rng: rng.fork(),
         dfMax: o.dfMax,
         signal: o.signal,
-      });
+      }));
+      // Described now (the last round's description stands), so the feature matrix is built once.
+      results[k] = describe(k, zs, std, candidates[k], sel, null, rows);
     }
     selectSeconds += (performance.now() - t) / 1000;
   };
@@ -303,8 +306,8 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
       candidates[k] = [...Array.from(sel.active, (j) => prev[j]), ...found[k].map((feature) => ({ feature, round: r }))];
     }
     const before = new Map(open.map((k) => [k, activeFeatures[k].map(featureKey).sort().join('|')]));
-    await selectAll(open);
     for (const k of open) rounds[k] = r;
+    await selectAll(open);
     open = open.filter((k) => {
       const sel = selections[k] as Selection;
       const now = Array.from(sel.active, (j) => featureKey(candidates[k][j].feature)).sort().join('|');
@@ -315,14 +318,12 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
 
   // Stability: the selection (path + tuning) repeated on subsamples of the analysed rows, screening fixed.
   const tStab = performance.now();
-  const freq: (Float64Array | null)[] = new Array(K).fill(null);
-  const rowsAll = await rowsFor(input.source, candidates, o);
-  const results: ResponseSelection[] = [];
-  for (let k = 0; k < K; k++) {
+  const rowsAll = o.stability > 0 ? await rowsFor(input.source, candidates, o) : new Map<number, VariantRow>();
+  for (let k = 0; k < K && o.stability > 0; k++) {
     const cands = candidates[k];
     const d = cands.length;
     const z = featureMatrix(cands.map((c) => c.feature), rowsAll, input.rowOf, vinfo, envRaw, basis);
-    if (o.stability > 0) freq[k] = stabilityFrequencies(z, y[k], n, d, o.stability, o.stabilityFraction ?? 0.5, rng.fork(), {
+    const fr = stabilityFrequencies(z, y[k], n, d, o.stability, o.stabilityFraction ?? 0.5, rng.fork(), {
       spec,
       extraPaths,
       tune: o.tune,
@@ -332,13 +333,13 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
       dfMax: o.dfMax,
       signal: o.signal,
     });
-    results.push(describe(k, z, cands, selections[k] as Selection, freq[k], rowsAll));
+    const sel = selections[k] as Selection;
+    results[k].selected.forEach((t, a) => (t.stability = fr[sel.active[a]]));
   }
   const stabilitySeconds = o.stability > 0 ? (performance.now() - tStab) / 1000 : 0;
 
-  function describe(k: number, z: Float64Array, cands: Candidate[], sel: Selection, fr: Float64Array | null, rows: Map<number, VariantRow>): ResponseSelection {
+  function describe(k: number, z: Float64Array, std: Standardized, cands: Candidate[], sel: Selection, fr: Float64Array | null, rows: Map<number, VariantRow>): ResponseSelection {
     const d = cands.length;
-    const std = standardizeColumns(z, n, d);
     const scratch = new Float32Array(input.rowOf.length);
     const snpRes = (v: number) => residualize(basis, imputedDosage(rows.get(v) as VariantRow, input.rowOf, n, vinfo.mean[v], scratch));
     const selectedNames = new Set(Array.from(sel.active, (j) => featureName(cands[j].feature, vinfo.ids, envNames)));

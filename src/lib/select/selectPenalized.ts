@@ -118,7 +118,7 @@ export function selectPenalized(x: Float64Array, y: Float64Array, n: number, d: 
             return df > bestDf + patience;
           }
         : undefined;
-    return coordinateDescentPath(x, y, n, d, { penalty, lambdas, dfMax, tol: o.tol ?? 1e-10, signal: o.signal, stopAfter });
+    return coordinateDescentPath(x, y, n, d, { penalty, lambdas, dfMax, tol: o.tol ?? 1e-7, signal: o.signal, stopAfter });
   };
   const score = (rss: number, cols: readonly number[]): number =>
     o.logModelCount
