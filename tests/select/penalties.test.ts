@@ -130,3 +130,26 @@ describe('KKT conditions at every solution of the path (correlated design)', () 
     });
   }
 });
+
+describe('EBIC model counts', () => {
+  it('logChoose, auto gamma and the heredity count', async () => {
+    const { logChoose, ebicGammaAuto, ebic } = await import('../../src/lib/select/ebic');
+    const { heredityModelCount } = await import('../../src/lib/select/heredityModelCount');
+    expect(logChoose(10, 3)).toBeCloseTo(Math.log(120), 12);
+    expect(logChoose(538728, 0)).toBe(0);
+    // kappa = log p / log n; gamma = 1 - 1/(2 kappa): n = 4,000, p = 538,728 -> 0.686.
+    expect(ebicGammaAuto(538728, 4000)).toBeCloseTo(1 - Math.log(4000) / (2 * Math.log(538728)), 12);
+    expect(ebicGammaAuto(538728, 4000)).toBeCloseTo(0.686, 3);
+    expect(ebic(50, 100, 2, 1000, 1)).toBeCloseTo(100 * Math.log(0.5) + 2 * Math.log(100) + 2 * logChoose(1000, 2), 10);
+    const feats = [
+      { type: 'SNP' as const, variant: 5, aux: -1, score: 0 },
+      { type: 'GxG' as const, variant: 9, aux: 5, score: 0 },
+      { type: 'GxE' as const, variant: 7, aux: 0, score: 0 },
+    ];
+    const count = heredityModelCount(feats, 1e6, 1000);
+    // The SNPxSNP term next to its selected parent rs6 counts against 1,000 partners, the rest against p.
+    expect(count([0, 1])).toBeCloseTo(Math.log(1e6) + Math.log(1000) - Math.log(2), 12);
+    expect(count([1])).toBeCloseTo(Math.log(1e6), 12);
+    expect(count([0, 2])).toBeCloseTo(2 * Math.log(1e6) - Math.log(2), 12);
+  });
+});

@@ -21,6 +21,7 @@ import { marginalPass, offerFeature, pairPass, type PairMode, type QcCounts, typ
 import { selectPenalized, type Selection, type TuneKind } from './selectPenalized';
 import { standardizeColumns, type Standardized } from './standardizeColumns';
 import { TopK } from './TopK';
+import { heredityModelCount } from './heredityModelCount';
 import type { KernelPool } from '../assoc/runScan';
 
 export interface NamedColumn {
@@ -56,6 +57,8 @@ export interface SisOptions {
   extraPaths?: PenaltyKind[];
   tune: TuneKind;
   ebicGamma?: number | 'auto';
+  /** EBIC counts an interaction next to a selected parent against that parent's partners only (heredityModelCount). */
+  ebicHeredity?: boolean;
   folds?: number;
   /** Vanilla ISIS rounds after the first selection (0 = plain SIS). */
   iter: number;
@@ -267,6 +270,7 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
         extraPaths,
         tune: o.tune,
         universe: universe(k),
+        logModelCount: o.ebicHeredity ? heredityModelCount(candidates[k].map((c) => c.feature), universe(k), nQc + E) : undefined,
         ebicGamma: o.ebicGamma,
         folds: o.folds,
         rng: rng.fork(),
