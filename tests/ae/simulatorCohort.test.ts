@@ -5,10 +5,9 @@
  * Measured and asserted here:
  *  - each planted latent factor is matched by one varimax-rotated HSV with |corr| >= 0.95 (a different HSV
  *    per factor), while the best unrotated (whitened) code does much worse;
- *  - on the simulator's phenotypes the autoencoder is within 3% of PCA's validation loss and explains each
- *    factor within 0.03 R^2 of PCA. It does NOT beat PCA by 5% here: the simulator puts the noise inside
- *    its monotone links and prepare() linearizes skewed columns, so a rank-k linear model is near optimal
- *    (measured gains: -0.7% to +0.8%; docs/autoencoder.md);
+ *  - on the simulator's phenotypes (25% of them non-monotone in the factors, noise after the link) the
+ *    autoencoder beats PCA with the same k by >= 5% on validation loss (measured 24% at this size) and
+ *    explains each planted factor at least as well as PCA (R^2 of the factor on the HSVs, tolerance 0.005);
  *  - where phenotypes are nonlinear in the factors (square, tanh links; noise outside the link), the
  *    autoencoder beats PCA with the same k on validation loss by >= 5% (measured ~60%).
  */
@@ -44,7 +43,7 @@ function whitenedUnrotated(codes: Float64Array, m: number, k: number): Float64Ar
 }
 
 describe('HSVs on the simulator cohort', () => {
-  it('varimax HSVs match each planted factor (|corr| >= 0.95); autoencoder close to PCA on loss and factor R^2', async () => {
+  it('varimax HSVs match each planted factor (|corr| >= 0.95); autoencoder beats PCA by >= 5% and explains the factors as well', async () => {
     await useBackend('wasm');
     const sim = simulateCohort({ n: 1200, snps: 40, phenos: 100, seed: 11 });
     const { matrix } = prepare(sim.pheno);
@@ -65,7 +64,7 @@ describe('HSVs on the simulator cohort', () => {
       lines.push(`${sim.factorNames[f]}: varimax HSV${after.h + 1} |r| ${Math.abs(after.r).toFixed(3)}, unrotated best |r| ${Math.abs(unrot.r).toFixed(3)}, best PC |r| ${Math.abs(pc.r).toFixed(3)}; R2 AE ${r2ae.toFixed(3)} PCA ${r2pca.toFixed(3)}`);
       checks.push(() => {
         expect(Math.abs(after.r)).toBeGreaterThanOrEqual(0.95);
-        expect(r2ae).toBeGreaterThan(r2pca - 0.03);
+        expect(r2ae).toBeGreaterThan(r2pca - 0.005);
       });
       used.add(after.h);
     }
@@ -73,7 +72,7 @@ describe('HSVs on the simulator cohort', () => {
     console.log(`${lines.join('\n')}\nAE val ${ae.toFixed(4)} vs PCA val ${res.pca.valLoss.toFixed(4)} (gain ${(100 * (1 - ae / res.pca.valLoss)).toFixed(1)}%)`);
     checks.forEach((c) => c());
     expect(used.size).toBe(K);
-    expect(ae).toBeLessThan(res.pca.valLoss * 1.03);
+    expect(ae).toBeLessThan(res.pca.valLoss * 0.95);
   });
 
   it('on phenotypes nonlinear in the factors the autoencoder beats PCA (same k) by >= 5% on validation loss', async () => {
