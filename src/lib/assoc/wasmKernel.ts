@@ -8,7 +8,7 @@
  * Measured: see docs/assoc.md (kernel CPU time per 20,000 x 20,000, m = 19).
  */
 import type { GenotypeChunk } from '../io/GenotypeSource';
-import { columnTotals, type ClassSums, type SampleMatrix } from './kernel';
+import { columnTotals, countCodes, type ClassSums, type SampleMatrix } from './kernel';
 
 // ---- a tiny WASM assembler -------------------------------------------------------------------------------
 function uleb(n: number): number[] {
@@ -125,11 +125,6 @@ export const wasmSimdAvailable: boolean = (() => {
   }
 })();
 
-const COUNTS = (() => {
-  const t = new Uint8Array(256 * 4);
-  for (let b = 0; b < 256; b++) for (let j = 0; j < 4; j++) t[b * 4 + ((b >> (2 * j)) & 3)]++;
-  return t;
-})();
 /** LIST[(d*256 + b)*4 + k] = (j << 2) | code of the k-th sample of byte b whose code is not d; LEN[d*256 + b]. */
 const TABLES = (() => {
   const list = new Uint8Array(4 * 256 * 4);
@@ -198,14 +193,7 @@ export function createWasmClassSums(X: SampleMatrix): WasmClassSums {
       const dropped = new Uint8Array(count);
       for (let v = 0; v < count; v++) {
         const base = (from + v) * bpv;
-        cnt.fill(0);
-        for (let q = 0; q < full; q++) {
-          const t = packed[base + q] << 2;
-          cnt[0] += COUNTS[t];
-          cnt[1] += COUNTS[t + 1];
-          cnt[2] += COUNTS[t + 2];
-          cnt[3] += COUNTS[t + 3];
-        }
+        countCodes(packed, base, full, cnt);
         if (tail) {
           const b = packed[base + full];
           for (let j = 0; j < tail; j++) cnt[(b >> (2 * j)) & 3]++;
