@@ -1,23 +1,12 @@
 /**
  * Leaf order of an average-linkage (UPGMA) hierarchical clustering on the distance 1 - |r|, for a clustered
- * correlation heatmap. NaN correlations count as distance 1.
- *
- * Nearest-neighbour-chain algorithm (valid for average linkage, which is reducible): O(p^2) time and one
- * p x p distance matrix, so a few thousand columns (one-hot levels included) cluster in about a second;
- * the naive "find the closest pair, merge, repeat" is O(p^3). Merges are then sorted by distance (stable)
- * and numbered as in R's hclust / SciPy: leaves 0..p-1, merge k gets id p + k. In each merge the cluster
- * holding the lower original index comes first, and the leaf order lists the first child before the
- * second, so the order is deterministic.
+ * correlation heatmap. NaN correlations count as distance 1. The clustering itself: math/averageLinkage.
  */
-export interface ClusterResult {
-  /** Permutation of 0..p-1: heatmap row/column order. */
-  order: number[];
-  /** Merges in order of distance: the two cluster ids joined and their distance. */
-  merges: { a: number; b: number; distance: number }[];
-}
+import { averageLinkage, type ClusterResult } from '../math/averageLinkage';
+
+export type { ClusterResult };
 
 export function clusterOrder(r: Float64Array | number[], p: number): ClusterResult {
-  if (p === 0) return { order: [], merges: [] };
   const d = new Float64Array(p * p);
   for (let i = 0; i < p; i++) {
     for (let j = 0; j < p; j++) {
@@ -25,80 +14,5 @@ export function clusterOrder(r: Float64Array | number[], p: number): ClusterResu
       d[i * p + j] = i === j ? 0 : v === v ? 1 - Math.abs(v) : 1;
     }
   }
-  const active = new Uint8Array(p).fill(1);
-  const size = new Int32Array(p).fill(1);
-  // raw merges between representative leaves (a cluster lives in the slot of its lowest leaf)
-  const raw: { a: number; b: number; distance: number }[] = [];
-  const chain: number[] = [];
-  let left = p;
-  while (left > 1) {
-    if (chain.length === 0) chain.push(active.indexOf(1));
-    const a = chain[chain.length - 1];
-    const prev = chain.length >= 2 ? chain[chain.length - 2] : -1;
-    let best = prev >= 0 ? d[a * p + prev] : Infinity;
-    let bi = prev;
-    for (let k = 0; k < p; k++) {
-      if (!active[k] || k === a) continue;
-      const v = d[a * p + k];
-      if (v < best) {
-        best = v;
-        bi = k;
-      }
-    }
-    if (bi !== prev) {
-      chain.push(bi);
-      continue;
-    }
-    // a and prev are reciprocal nearest neighbours: merge into the lower slot
-    chain.pop();
-    chain.pop();
-    const lo = Math.min(a, prev);
-    const hi = Math.max(a, prev);
-    for (let k = 0; k < p; k++) {
-      if (!active[k] || k === lo || k === hi) continue;
-      const v = (d[lo * p + k] * size[lo] + d[hi * p + k] * size[hi]) / (size[lo] + size[hi]);
-      d[lo * p + k] = d[k * p + lo] = v;
-    }
-    size[lo] += size[hi];
-    active[hi] = 0;
-    raw.push({ a: lo, b: hi, distance: best });
-    left--;
-  }
-  // number the merges in distance order (stable), children ordered by their lowest leaf
-  const order = raw.map((_, i) => i).sort((x, y) => raw[x].distance - raw[y].distance || x - y);
-  const parent = Int32Array.from({ length: p }, (_, i) => i);
-  const find = (x: number): number => {
-    while (parent[x] !== x) {
-      parent[x] = parent[parent[x]];
-      x = parent[x];
-    }
-    return x;
-  };
-  const nodeOf = Int32Array.from({ length: p }, (_, i) => i); // root leaf -> current cluster id
-  const minLeaf = Int32Array.from({ length: p }, (_, i) => i); // by root
-  const children: [number, number][] = [];
-  const merges: ClusterResult['merges'] = [];
-  for (const k of order) {
-    const ra = find(raw[k].a);
-    const rb = find(raw[k].b);
-    let [x, y] = [ra, rb];
-    if (minLeaf[y] < minLeaf[x]) [x, y] = [y, x];
-    const id = p + merges.length;
-    merges.push({ a: nodeOf[x], b: nodeOf[y], distance: raw[k].distance });
-    children.push([nodeOf[x], nodeOf[y]]);
-    parent[y] = x;
-    nodeOf[x] = id;
-    minLeaf[x] = Math.min(minLeaf[x], minLeaf[y]);
-  }
-  const leaves: number[] = [];
-  const stack = [p === 1 ? 0 : p + merges.length - 1];
-  while (stack.length) {
-    const node = stack.pop()!;
-    if (node < p) leaves.push(node);
-    else {
-      const [c1, c2] = children[node - p];
-      stack.push(c2, c1);
-    }
-  }
-  return { order: leaves, merges };
+  return averageLinkage(d, p);
 }
