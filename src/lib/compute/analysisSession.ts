@@ -34,6 +34,7 @@ import type {
 import { runScan, type ScanResult as RunScanResult, type TestArrays } from '../assoc/runScan';
 import type { NamedColumn } from '../assoc/design';
 import { runSis, defaultNsis, type SisRun } from '../select/runSis';
+import { TopK } from '../select/TopK';
 import { manhattanSvg } from '../report/manhattanSvg';
 import { qqSvg } from '../report/qqSvg';
 import { heatmapSvg } from '../report/heatmapSvg';
@@ -612,17 +613,22 @@ export class AnalysisSession {
   /** Table rows, plots and heatmap for the Results step (built here: the page only inserts strings). */
   results(topN = 500): ResultsView {
     const scans = this.analysis.scans ?? [];
-    const rows: HitRow[] = [];
+    // Bounded heap over every tested (response, test, variant): no per-test object unless it enters the top N
+    // (a 100,000-variant x 10-HSV scan would otherwise build a million row objects here).
+    const heap = new TopK<HitRow>(topN);
     let totalTests = 0;
     for (const run of this.scanned) {
       const v = run.result.variants;
       for (const r of run.result.responses) {
         for (const t of r.tests) {
           if (run.env && !t.test.startsWith('ADDx')) continue;
-          for (let i = 0; i < t.log10p.length; i++) {
-            if (!Number.isFinite(t.log10p[i])) continue;
+          const lp = t.log10p;
+          for (let i = 0; i < lp.length; i++) {
+            const m = lp[i];
+            if (!Number.isFinite(m)) continue;
             totalTests++;
-            rows.push({
+            if (m <= heap.floor) continue;
+            heap.offer(m, () => ({
               response: r.name,
               test: t.test,
               chrom: v.chrom[i],
@@ -632,15 +638,14 @@ export class AnalysisSession {
               obs: t.obs[i],
               beta: t.beta[i],
               se: t.se[i],
-              mlog10p: t.log10p[i],
+              mlog10p: m,
               gene: '',
-            });
+            }));
           }
         }
       }
     }
-    rows.sort((a, b) => b.mlog10p - a.mlog10p);
-    rows.length = Math.min(rows.length, topN);
+    const rows = heap.sorted().map((x) => x.item);
     if (this.genes) {
       for (const r of rows) {
         const a = annotatePosition(this.genes, r.chrom, r.pos, { window: DEFAULT_GENE_WINDOW });

@@ -1,0 +1,62 @@
+import { describe, it, expect } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { AnalysisSession, classifyGenotypeFiles } from '../../src/lib/compute/analysisSession';
+import { bytesSource } from '../../src/lib/io/ByteSource';
+import { InputError } from '../../src/lib/compute/errors';
+
+describe('AnalysisSession (the worker-side analysis)', () => {
+  it('classifies genotype files by role', () => {
+    expect(classifyGenotypeFiles(['x.FAM', 'x.bed', 'x.bim'])).toEqual({ fam: 0, bed: 1, bim: 2 });
+    expect(classifyGenotypeFiles(['a.vcf.gz'])).toEqual({ vcf: 0 });
+    expect(classifyGenotypeFiles(['a.vcf.bgz'])).toEqual({ vcf: 0 });
+  });
+
+  it('rejects an incomplete PLINK set and unknown files with exact messages', async () => {
+    const s = new AnalysisSession();
+    const f = (name: string) => ({ name, src: bytesSource(new Uint8Array(0), name) });
+    await expect(s.loadGenotypes([f('g.bed'), f('g.bim')])).rejects.toThrow(
+      'g.bed, g.bim: incomplete PLINK file set; expected the three PLINK files together (.bed, .bim, .fam), found no .fam',
+    );
+    await expect(s.loadGenotypes([f('g.txt')])).rejects.toBeInstanceOf(InputError);
+    await expect(s.loadGenotypes([f('g.txt')])).rejects.toThrow(
+      'g.txt: unrecognised genotype files; expected .bed + .bim + .fam, or one .vcf / .vcf.gz, found g.txt',
+    );
+  });
+
+  it('demo -> prepare -> train -> scan -> results: top rows sorted, exports consistent, earlier steps kept on failure', async () => {
+    await tf.setBackend('cpu');
+    const s = new AnalysisSession();
+    const demo = await s.loadDemo({ n: 300, snps: 200, phenos: 12, seed: 3 });
+    expect(demo.geno).toMatchObject({ format: 'bed', samples: 300, variants: 200 });
+    expect(demo.pheno.rows).toBe(300);
+    const prep = s.preparePhenotypes({});
+    expect(prep.outputColumns.length).toBeGreaterThan(0);
+    const before = tf.memory().numTensors;
+    const tr = await s.train({ latent: 3, candidates: 1, maxEpochs: 5 }, 'cpu');
+    expect(tf.memory().numTensors).toBe(before);
+    expect(tr.hsvNames).toEqual(['HSV1', 'HSV2', 'HSV3']);
+    const scan = await s.scan({ covariates: ['age', 'sex'], env: [] });
+    expect(scan.nVariants).toBe(200);
+    expect(scan.responses).toEqual(['HSV1', 'HSV2', 'HSV3']);
+    const view = s.results(25);
+    expect(view.rows.length).toBe(25);
+    expect(view.totalTests).toBeGreaterThan(500); // 3 HSVs x 200 variants, minus untestable ones
+    for (let i = 1; i < view.rows.length; i++) expect(view.rows[i - 1].mlog10p).toBeGreaterThanOrEqual(view.rows[i].mlog10p);
+    // The top row is the largest -log10 P over every response.
+    let max = -Infinity;
+    for (const sc of s.analysis.scans ?? []) for (const m of Array.from(sc.mlog10p ?? [])) if (Number.isFinite(m)) max = Math.max(max, m);
+    expect(view.rows[0].mlog10p).toBe(max);
+    expect(view.plots.map((p) => p.response)).toEqual(['HSV1', 'HSV2', 'HSV3']);
+    expect(view.plots[0].manhattan.startsWith('<svg')).toBe(true);
+    const sum = s.exportText('sumstats');
+    expect(sum.text.split('\n')[0]).toMatch(/^#CHROM\tPOS\tID\tREF\tALT\tA1\tTEST\tOBS_CT\tBETA\tSE\tT_STAT\tP/);
+    const hsv = s.exportText('hsv-plink2');
+    expect(hsv.text.split('\n')[0]).toBe('#FID\tIID\tHSV1\tHSV2\tHSV3');
+    // A failed load leaves everything in place.
+    await expect(s.loadTable('pheno', bytesSource(new TextEncoder().encode('IID,a\np1,1\np1,2\n'), 'bad.csv'))).rejects.toThrow(
+      "bad.csv:3: column IID: duplicate ID; expected unique IDs, found 'p1' also at line 2",
+    );
+    expect(s.trained).not.toBeNull();
+    expect(s.results(5).rows.length).toBe(5);
+  }, 120_000);
+});
