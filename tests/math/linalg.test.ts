@@ -68,4 +68,10 @@ describe('linalg', () => {
       for (let j = 1; j < r; j++) expect(s[j]).toBeLessThanOrEqual(s[j - 1]);
     }
   });
+  it('svd of a rank-deficient matrix still returns orthonormal u columns (1e-12)', () => {
+    const a = Float64Array.from([1, 2, 0, 2, 4, 0, 3, 6, 0]); // rank 1
+    const { u, s } = svd(a, 3, 3);
+    expect(s[1]).toBeLessThan(1e-12);
+    expect(maxAbsDiff(matMul(transpose(u, 3, 3), u, 3, 3, 3), identity(3))).toBeLessThan(1e-12);
+  });
 });

@@ -24,6 +24,7 @@
  * varimax (and so promax) return NaN; here such a row stays zero and is left out of the criterion, so the
  * rotation equals R's on the matrix without that row (tested).
  */
+import { invert, svd, transpose } from '../math/linalg';
 
 export interface RotationResult {
   /** p x k rotated loadings, row-major. */
@@ -137,7 +138,7 @@ export function varimax(
         for (let b = 0; b < k; b++) B[a * k + b] += xa * w[i * k + b];
       }
     }
-    const { u, s, v } = smallSvd(B, k);
+    const { u, s, v } = svd(B, k, k);
     // TT = u %*% t(v)
     TT = new Float64Array(k * k);
     for (let a = 0; a < k; a++) {
@@ -177,7 +178,7 @@ export function promax(loadings: Float64Array, p: number, k: number, opts: Proma
       UtU[a * k + b] = acc;
     }
   }
-  const inv = invertSmall(UtU, k);
+  const inv = invert(UtU, k);
   if (!inv) throw new Error('promax: the fitted transformation is singular');
   for (let j = 0; j < k; j++) {
     const sd = Math.sqrt(inv[j * k + j]);
@@ -236,9 +237,9 @@ export function oblimin(loadings: Float64Array, p: number, k: number, opts: Obli
   };
   let T = identity(k);
   const loadOf = (Tm: Float64Array): Float64Array | null => {
-    const inv = invertSmall(Tm, k);
+    const inv = invert(Tm, k);
     if (!inv) return null;
-    const TiT = transposeSmall(inv, k); // (T')^-1 = (T^-1)'
+    const TiT = transpose(inv, k, k); // (T')^-1 = (T^-1)'
     const L = new Float64Array(p * k);
     mulInto(A, TiT, p, k, k, L);
     return L;
@@ -248,7 +249,7 @@ export function oblimin(loadings: Float64Array, p: number, k: number, opts: Obli
   let f = criterion(L, Gq);
   // G = -t(t(L) Gq T^-1)
   const gradient = (Lm: Float64Array, Gqm: Float64Array, Tm: Float64Array): Float64Array => {
-    const inv = invertSmall(Tm, k) as Float64Array;
+    const inv = invert(Tm, k) as Float64Array;
     const LtG = new Float64Array(k * k);
     for (let a = 0; a < k; a++)
       for (let b = 0; b < k; b++) {
@@ -258,7 +259,7 @@ export function oblimin(loadings: Float64Array, p: number, k: number, opts: Obli
       }
     const M = new Float64Array(k * k);
     mulInto(LtG, inv, k, k, k, M);
-    return transposeSmall(M, k).map((v) => -v);
+    return transpose(M, k, k).map((v) => -v);
   };
   let G = gradient(L, Gq, T);
   let al = 1;
@@ -302,8 +303,8 @@ export function oblimin(loadings: Float64Array, p: number, k: number, opts: Obli
     G = gradient(L, Gq, T);
   }
   if (opts.normalize) for (let i = 0; i < p; i++) for (let j = 0; j < k; j++) L[i * k + j] *= sc[i];
-  const inv = invertSmall(T, k) as Float64Array;
-  return { loadings: L, rotation: transposeSmall(inv, k) };
+  const inv = invert(T, k) as Float64Array;
+  return { loadings: L, rotation: transpose(inv, k, k) };
 }
 
 export interface NormalizedRotation {
@@ -357,9 +358,9 @@ export function normalizeRotation(loadings: Float64Array, p: number, k: number):
  * orthogonal (varimax, signed permutations). Throws if the rotation is singular.
  */
 export function codeRotation(rotation: Float64Array, k: number): Float64Array {
-  const inv = invertSmall(rotation, k);
+  const inv = invert(rotation, k);
   if (!inv) throw new Error('codeRotation: rotation matrix is singular');
-  return transposeSmall(inv, k);
+  return transpose(inv, k, k);
 }
 
 /** k x k matrix product helper for callers: a %*% b. */
@@ -379,12 +380,6 @@ function identity(k: number): Float64Array {
   return I;
 }
 
-function transposeSmall(a: Float64Array, k: number): Float64Array {
-  const t = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) t[j * k + i] = a[i * k + j];
-  return t;
-}
-
 /** out = a (m x r) %*% b (r x n). */
 function mulInto(a: Float64Array, b: Float64Array, m: number, r: number, n: number, out: Float64Array): void {
   for (let i = 0; i < m; i++) {
@@ -394,128 +389,6 @@ function mulInto(a: Float64Array, b: Float64Array, m: number, r: number, n: numb
       out[i * n + j] = acc;
     }
   }
-}
-
-/**
- * One-sided Jacobi SVD of a square k x k matrix: a = u diag(s) t(v), columns of u and v orthonormal.
- * Accurate to rounding for the small, well-scaled matrices of the varimax iteration. A zero singular
- * value leaves its u column completed to an orthonormal basis.
- */
-function smallSvd(a: Float64Array, k: number): { u: Float64Array; s: Float64Array; v: Float64Array } {
-  const w = Float64Array.from(a); // columns get orthogonalized
-  const v = identity(k);
-  for (let sweep = 0; sweep < 60; sweep++) {
-    let off = 0;
-    for (let i = 0; i < k - 1; i++) {
-      for (let j = i + 1; j < k; j++) {
-        let alpha = 0;
-        let beta = 0;
-        let gamma = 0;
-        for (let r = 0; r < k; r++) {
-          const wi = w[r * k + i];
-          const wj = w[r * k + j];
-          alpha += wi * wi;
-          beta += wj * wj;
-          gamma += wi * wj;
-        }
-        if (gamma === 0) continue;
-        const rel = Math.abs(gamma) / Math.sqrt(alpha * beta);
-        if (!(rel > 1e-15)) continue;
-        off = Math.max(off, rel);
-        const zeta = (beta - alpha) / (2 * gamma);
-        const t = Math.sign(zeta || 1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
-        const c = 1 / Math.sqrt(1 + t * t);
-        const s = c * t;
-        for (let r = 0; r < k; r++) {
-          const wi = w[r * k + i];
-          const wj = w[r * k + j];
-          w[r * k + i] = c * wi - s * wj;
-          w[r * k + j] = s * wi + c * wj;
-          const vi = v[r * k + i];
-          const vj = v[r * k + j];
-          v[r * k + i] = c * vi - s * vj;
-          v[r * k + j] = s * vi + c * vj;
-        }
-      }
-    }
-    if (off < 1e-15) break;
-  }
-  const s = new Float64Array(k);
-  const u = new Float64Array(k * k);
-  let maxS = 0;
-  for (let j = 0; j < k; j++) {
-    let nrm = 0;
-    for (let r = 0; r < k; r++) nrm += w[r * k + j] * w[r * k + j];
-    s[j] = Math.sqrt(nrm);
-    maxS = Math.max(maxS, s[j]);
-  }
-  const tiny = maxS * 1e-14;
-  const done: number[] = [];
-  for (let j = 0; j < k; j++) {
-    if (s[j] > tiny) {
-      for (let r = 0; r < k; r++) u[r * k + j] = w[r * k + j] / s[j];
-      done.push(j);
-    }
-  }
-  // complete u for (near-)zero singular values with Gram-Schmidt on unit vectors
-  for (let j = 0; j < k; j++) {
-    if (s[j] > tiny) continue;
-    for (let e = 0; e < k; e++) {
-      const cand = new Float64Array(k);
-      cand[e] = 1;
-      for (const q of done) {
-        let dot = 0;
-        for (let r = 0; r < k; r++) dot += cand[r] * u[r * k + q];
-        for (let r = 0; r < k; r++) cand[r] -= dot * u[r * k + q];
-      }
-      let nrm = 0;
-      for (let r = 0; r < k; r++) nrm += cand[r] * cand[r];
-      nrm = Math.sqrt(nrm);
-      if (nrm > 1e-8) {
-        for (let r = 0; r < k; r++) u[r * k + j] = cand[r] / nrm;
-        done.push(j);
-        break;
-      }
-    }
-  }
-  return { u, s, v };
-}
-
-/** Inverse of a small square matrix by Gauss-Jordan with partial pivoting; null if singular. */
-function invertSmall(a: Float64Array, k: number): Float64Array | null {
-  const m = Float64Array.from(a);
-  const inv = identity(k);
-  for (let c = 0; c < k; c++) {
-    let piv = c;
-    for (let r = c + 1; r < k; r++) if (Math.abs(m[r * k + c]) > Math.abs(m[piv * k + c])) piv = r;
-    const pv = m[piv * k + c];
-    if (pv === 0 || !Number.isFinite(pv)) return null;
-    if (piv !== c) {
-      for (let j = 0; j < k; j++) {
-        let t = m[c * k + j];
-        m[c * k + j] = m[piv * k + j];
-        m[piv * k + j] = t;
-        t = inv[c * k + j];
-        inv[c * k + j] = inv[piv * k + j];
-        inv[piv * k + j] = t;
-      }
-    }
-    const d = m[c * k + c];
-    for (let j = 0; j < k; j++) {
-      m[c * k + j] /= d;
-      inv[c * k + j] /= d;
-    }
-    for (let r = 0; r < k; r++) {
-      if (r === c) continue;
-      const f = m[r * k + c];
-      if (f === 0) continue;
-      for (let j = 0; j < k; j++) {
-        m[r * k + j] -= f * m[c * k + j];
-        inv[r * k + j] -= f * inv[c * k + j];
-      }
-    }
-  }
-  return inv;
 }
 
 /**

@@ -368,11 +368,43 @@ export function svd(a: ArrayLike<number>, m: number, n: number): { u: Float64Arr
   const u = new Float64Array(m * n);
   const v = new Float64Array(n * n);
   const s = new Float64Array(n);
+  const tiny = (sv[order[0]] ?? 0) * 1e-14;
   for (let jj = 0; jj < n; jj++) {
     const j = order[jj];
     s[jj] = sv[j];
-    for (let i = 0; i < m; i++) u[i * n + jj] = sv[j] > 0 ? U[i * n + j] / sv[j] : 0;
+    for (let i = 0; i < m; i++) u[i * n + jj] = sv[j] > tiny ? U[i * n + j] / sv[j] : 0;
     for (let i = 0; i < n; i++) v[i * n + jj] = V[i * n + j];
   }
+  completeColumns(u, m, n, s, tiny);
   return { u, s, v };
+}
+
+/**
+ * Columns of u (m x n) whose singular value is (near) zero are completed by Gram-Schmidt on unit vectors, so
+ * u always has orthonormal columns (u v^T is then orthogonal even for a rank-deficient input, as the varimax
+ * iteration needs).
+ */
+function completeColumns(u: Float64Array, m: number, n: number, s: Float64Array, tiny: number): void {
+  const done: number[] = [];
+  for (let j = 0; j < n; j++) if (s[j] > tiny) done.push(j);
+  for (let j = 0; j < n; j++) {
+    if (s[j] > tiny) continue;
+    for (let e = 0; e < m; e++) {
+      const cand = new Float64Array(m);
+      cand[e] = 1;
+      for (const q of done) {
+        let dot = 0;
+        for (let r = 0; r < m; r++) dot += cand[r] * u[r * n + q];
+        for (let r = 0; r < m; r++) cand[r] -= dot * u[r * n + q];
+      }
+      let nrm = 0;
+      for (let r = 0; r < m; r++) nrm += cand[r] * cand[r];
+      nrm = Math.sqrt(nrm);
+      if (nrm > 1e-8) {
+        for (let r = 0; r < m; r++) u[r * n + j] = cand[r] / nrm;
+        done.push(j);
+        break;
+      }
+    }
+  }
 }
