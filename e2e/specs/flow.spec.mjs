@@ -92,6 +92,31 @@ export const tests = [
     },
   },
   {
+    name: 'webgpu forced: the scan runs on the WGSL kernel (SwiftShader) and matches the wasm kernel',
+    timeoutMs: 600_000,
+    async fn({ baseURL, open }) {
+      const ctx = await open();
+      const { page } = await openApp(ctx, baseURL);
+      await runDemo(page, 'auto (wasm scan)', true);
+      await page.getByTestId('step-assoc').click();
+      assert.match(await page.getByTestId('scan-summary').textContent(), /\(wasm/);
+      await page.getByTestId('step-results').click();
+      const wasmP = await page.locator('[data-testid="results-table"] tbody tr').first().getByTestId('p-value').textContent();
+      await page.getByTestId('backend-select').selectOption('webgpu');
+      await waitFor(async () => (await page.getByTestId('backend').textContent()).startsWith('webgpu') && (await page.getByTestId('backend-select').isEnabled()), 'webgpu forced');
+      await page.getByTestId('step-assoc').click();
+      await page.getByTestId('scan').click();
+      const summary = await waitFor(async () => {
+        const t = await page.getByTestId('scan-summary').textContent().catch(() => null);
+        return t && /\(webgpu/.test(t) ? t : null;
+      }, 'a scan on webgpu', 300_000, 500);
+      console.log(`    ${summary.trim()}`);
+      await page.getByTestId('step-results').click();
+      const gpuP = await page.locator('[data-testid="results-table"] tbody tr').first().getByTestId('p-value').textContent();
+      assert.equal(gpuP, wasmP, 'the strongest P is the same on both kernels (2 significant digits)');
+    },
+  },
+  {
     name: 'files through the inputs (IID-first CSVs + PLINK trio, 1,200 x 2,000 x 40) end to end',
     timeoutMs: 600_000,
     async fn({ baseURL, open }) {

@@ -7,6 +7,7 @@
 import { JobRegistry, PLAIN_ERROR_PREFIX } from './jobs';
 import { TfBackend, selfTest, type BackendStatus, type SelfTestResult } from './tfBackend';
 import type { BackendRequest } from './backend';
+import type { ScanBackend } from '../assoc/runScan';
 import { toPlainError } from './errors';
 import type { ProgressCallback } from './progress';
 import { blobSource } from '../io/ByteSource';
@@ -32,6 +33,26 @@ async function plain<T>(fn: () => Promise<T> | T): Promise<T> {
     return await fn();
   } catch (e) {
     throw new Error(PLAIN_ERROR_PREFIX + JSON.stringify(toPlainError(e)));
+  }
+}
+
+/**
+ * Kernel for the genome scan: the WGSL kernel on a hardware WebGPU adapter (or when the user forces webgpu),
+ * plain JavaScript when the user forces cpu, else the WASM SIMD kernel (also on software adapters: SwiftShader
+ * runs the shader far slower than wasm on the same cores).
+ */
+export function scanBackend(s: BackendStatus): ScanBackend {
+  switch (s.request) {
+    case 'cpu':
+      return 'cpu';
+    case 'wasm':
+      return 'wasm';
+    case 'webgpu':
+      return s.env.adapter ? 'webgpu' : 'wasm';
+    case 'auto':
+      return s.env.adapter && !s.env.adapter.software ? 'webgpu' : 'wasm';
+    default:
+      throw new Error(`unknown backend request: ${String(s.request)}`);
   }
 }
 
@@ -102,7 +123,7 @@ export function createAnalysisApi() {
       );
     },
     async scan(jobId: string, settings: AssocSettings, onProgress?: ProgressCallback) {
-      return await plain(() => jobs.run(jobId, (signal) => session.scan(settings, onProgress, signal)));
+      return await plain(() => jobs.run(jobId, (signal) => session.scan(settings, onProgress, signal, scanBackend(backend.current))));
     },
     async select(jobId: string, settings: SelectSettings, onProgress?: ProgressCallback) {
       return await plain(() => jobs.run(jobId, (signal) => session.select(settings, onProgress, signal)));

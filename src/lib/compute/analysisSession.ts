@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 /**
  * The browser analysis held inside the analysis worker: loaded tables and genotypes, prepared phenotypes,
  * trained HSVs, scans and selections, each produced by the src/lib engines. The page only ever receives
@@ -12,7 +13,7 @@ import type { GenotypeSource } from '../io/GenotypeSource';
 import { readTable } from '../io/readTable';
 import { openBed } from '../io/bed';
 import { openVcf } from '../io/vcf';
-import { InputError } from './errors';
+import { DeviceLostError, InputError } from './errors';
 import { createProgress, type ProgressCallback } from './progress';
 import { throwIfAborted } from './cancel';
 import { simulateCohort } from '../sim/simulateCohort';
@@ -31,7 +32,8 @@ import type {
   TrainingSummary,
   HsvInterpretation as HsvSummary,
 } from '../report/Analysis';
-import { runScan, type ScanResult as RunScanResult, type TestArrays } from '../assoc/runScan';
+import { runScan, type ScanBackend, type ScanOptions, type ScanResult as RunScanResult, type TestArrays } from '../assoc/runScan';
+import { createGpuKernel, requestScanDevice } from '../assoc/gpu/gpuKernel';
 import type { NamedColumn } from '../assoc/design';
 import { runSis, defaultNsis, type SisRun } from '../select/runSis';
 import { TopK } from '../select/TopK';
@@ -143,6 +145,8 @@ export interface ScanInfo {
   lambda: { response: string; test: string; lambda: number }[];
   seconds: number;
   backend: string;
+  /** Fallbacks that happened (e.g. GPU device lost, scanned again on wasm). */
+  notes: string[];
 }
 
 export interface SelectSettings extends AssocSettings {
@@ -510,17 +514,52 @@ export class AnalysisSession {
     });
   }
 
-  async scan(s: AssocSettings, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<ScanInfo> {
+  /**
+   * Genome-wide scans of every HSV (and one SNPxE scan per E). `backend`: 'webgpu' uses the WGSL kernel
+   * (src/lib/assoc/gpu) on its own device and falls back to wasm if the device cannot be had or is lost;
+   * 'wasm' is the WASM SIMD kernel; 'cpu' plain JavaScript.
+   */
+  async scan(s: AssocSettings, onProgress?: ProgressCallback, signal?: AbortSignal, backend: ScanBackend = 'wasm'): Promise<ScanInfo> {
     if (!this.geno) throw new Error('load genotypes first');
     if (!this.trained) throw new Error('train health variables first');
     const t0 = performance.now();
     const responses = this.hsvColumns();
     const covariates = this.covarColumns(s.covariates);
+    const notes: string[] = [];
+    let device: GPUDevice | null = null;
+    let used: ScanBackend = backend;
+    if (backend === 'webgpu') {
+      try {
+        device = await requestScanDevice();
+      } catch (e) {
+        used = 'wasm';
+        notes.push(`WebGPU scan unavailable (${e instanceof Error ? e.message : String(e)}); scanned on wasm`);
+      }
+    }
+    const once = async (gxe: NamedColumn | undefined): Promise<RunScanResult> => {
+      const opts: ScanOptions = { source: this.geno!, responses, covariates, gxe, backend: used };
+      if (used === 'webgpu' && device) {
+        const d = device;
+        opts.createGpuKernel = (X) => createGpuKernel(d, X);
+      }
+      try {
+        return await runScan(opts, { onProgress, signal });
+      } catch (e) {
+        if (used !== 'webgpu' || !(e instanceof DeviceLostError)) throw e;
+        used = 'wasm';
+        notes.push(`The GPU device was lost during the scan (${e.message}); scanned again on wasm`);
+        return await runScan({ ...opts, backend: 'wasm', createGpuKernel: undefined }, { onProgress, signal });
+      }
+    };
     const runs: { env: string | null; result: RunScanResult }[] = [];
-    runs.push({ env: null, result: await runScan({ source: this.geno, responses, covariates, backend: 'cpu' }, { onProgress, signal }) });
-    for (const e of s.env) {
-      const [gxe] = this.covarColumns([e]);
-      runs.push({ env: e, result: await runScan({ source: this.geno, responses, covariates, gxe, backend: 'cpu' }, { onProgress, signal }) });
+    try {
+      runs.push({ env: null, result: await once(undefined) });
+      for (const e of s.env) {
+        const [gxe] = this.covarColumns([e]);
+        runs.push({ env: e, result: await once(gxe) });
+      }
+    } finally {
+      device?.destroy();
     }
     this.scanned = runs;
     this.analysis.parameters = { ...this.analysis.parameters, scan: { covariates: s.covariates, env: s.env, test: 'plink2 --glm (ADD; ADDx<E> per E)' } };
@@ -559,6 +598,7 @@ export class AnalysisSession {
       lambda,
       seconds: (performance.now() - t0) / 1000,
       backend: first.summary.backend,
+      notes,
     };
   }
 
