@@ -33,7 +33,8 @@ export const command: CliCommand = {
     'Writes DIR/hsv.tsv, DIR/train.json, DIR/ae.model/, per HSV DIR/sis.<HSV>.sis.tsv and DIR/sis.<HSV>.selected.tsv,',
     'DIR/selected.tsv (HSV TERM TYPE CHROM POS BETA BETA_PENALIZED R P STABILITY PARENTS PARENTS_SELECTED',
     'NEAREST_GENE GENE_DIST GENES_IN_WINDOW; one row per selected term; TERM = SNP ID, E, SNPID:E, SNPID1:SNPID2)',
-    'and DIR/pipeline.log. Selection options as `sis` (docs/selection.md).',
+    'and DIR/pipeline.log. Selection options as `sis` (docs/selection.md), except that SNPxSNP terms (top-50 x',
+    'every SNP) are searched unless --gxg none is given.',
     '',
     'Example: npm run cli -- pipeline --pheno sim/pheno.csv --covar sim/covar.csv --covar-name age,sex --env smoking,alcohol,exercise --gxg --bfile sim/geno --latent 5 --out out',
   ].join('\n'),
@@ -67,7 +68,8 @@ export const command: CliCommand = {
       process.stderr.write(`pipeline: ${m}\n`);
     };
     const idCol = arg.str(a, 'id-col');
-    const cfg = selectionConfig(a, (m) => process.stderr.write(`pipeline: sis: ${m}\n`));
+    // The whole study looks for SNPxSNP terms unless told otherwise (--gxg none).
+    const cfg = selectionConfig(a, (m) => process.stderr.write(`pipeline: sis: ${m}\n`), 'top');
     const seed = arg.num(a, 'seed') ?? 1;
 
     // 1-2. Preparation and autoencoder, exactly as `train`.

@@ -55,9 +55,10 @@ export interface SelectionConfig {
   options: SisOptions;
 }
 
-export function selectionConfig(a: ParsedArgs, log: (m: string) => void): SelectionConfig {
+/** `defaultGxg`: the SNPxSNP mode when --gxg is not given ('none' for sis, 'top' for pipeline). */
+export function selectionConfig(a: ParsedArgs, log: (m: string) => void, defaultGxg: GxgMode = 'none'): SelectionConfig {
   const gxgArg = a['gxg'];
-  const gxg: GxgMode = gxgArg === undefined ? 'none' : gxgArg === true ? 'top' : (String(gxgArg) as GxgMode);
+  const gxg: GxgMode = gxgArg === undefined ? defaultGxg : gxgArg === true ? 'top' : (String(gxgArg) as GxgMode);
   const stabArg = a['stability'];
   const stability = stabArg === undefined ? 0 : Number(stabArg === true ? 50 : stabArg);
   if (!Number.isInteger(stability) || stability < 0) throw new UsageError(`--stability expects a whole number of subsamples, got '${String(stabArg)}'`);
