@@ -44,9 +44,9 @@ export interface MissingList {
   hh: Float64Array;
   /** Per listed sample, BB' upper triangle (p1(p1+1)/2 values). */
   bb: Float64Array;
-  /** Row-major copies padded to 8 (hb) and 4 (hh) values per sample, for the fast path (H*p1 <= 8). */
-  hb8: Float64Array;
-  hh4: Float64Array;
+  /** Row-major copies (stride H*p1 and H(H+1)/2, plus 8 and 4 trailing zeros), for the fast path (H*p1 <= 8). */
+  hbRow: Float64Array;
+  hhRow: Float64Array;
 }
 
 export interface ScanDesign {
@@ -264,14 +264,14 @@ export function buildDesign(input: DesignInput): ScanDesign {
         for (let a = 0; a < H; a++) for (let b = a; b < H; b++) hh[t++ * L + s] = hOf(i, a) * hOf(i, b);
         for (let a = 0; a < p1; a++) for (let b = a; b < p1; b++) bb[s * qBB + upperIndex(a, b, p1)] = B[i * p1 + a] * B[i * p1 + b];
       }
-      const hb8 = new Float64Array(L * 8);
-      const hh4 = new Float64Array(L * 4);
-      if (H * p1 <= 8)
-        for (let s2 = 0; s2 < L; s2++) {
-          for (let c = 0; c < H * p1; c++) hb8[s2 * 8 + c] = hb[c * L + s2];
-          for (let t = 0; t < nhh; t++) hh4[s2 * 4 + t] = hh[t * L + s2];
-        }
-      lists.push({ samples, hb, hh, bb, hb8, hh4 });
+      const hp = H * p1;
+      const hbRow = new Float64Array(L * hp + 8);
+      const hhRow = new Float64Array(L * nhh + 4);
+      for (let s2 = 0; s2 < L; s2++) {
+        for (let c = 0; c < hp; c++) hbRow[s2 * hp + c] = hb[c * L + s2];
+        for (let t = 0; t < nhh; t++) hhRow[s2 * nhh + t] = hh[t * L + s2];
+      }
+      lists.push({ samples, hb, hh, bb, hbRow, hhRow });
     }
     listOf[k] = li;
   }

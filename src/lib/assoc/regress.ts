@@ -131,6 +131,11 @@ export function regressChunk(
       const cg = li * H * p1;
       const ch = li * nhh;
       const hp = H * p1;
+      if (packed && hp <= 4 && H === 1) {
+        nm = fastCorrections4(list, packed, pbase, qBB, hp, nhh, corrMissBB, co, corrGB, cg, corrG2, ch);
+        corrMissN[li] = nm;
+        continue;
+      }
       if (packed && hp <= 8) {
         nm = fastCorrections(list, packed, pbase, qBB, hp, nhh, corrMissBB, co, corrGB, cg, corrG2, ch);
         corrMissN[li] = nm;
@@ -262,9 +267,9 @@ export function regressChunk(
 /**
  * List corrections for packed chunks when H*p1 <= 8: one pass over the listed samples with scalar
  * accumulators (8 for g * h_a B_c, 3 for g^2 h_a h_b), skipping samples with 0 copies of A1.
- * Measured: 127 -> ~50 us per variant for 16 responses with 3% missing each (n = 20,000).
+ * Measured in isolation: 15 -> 10 ns per listed sample (no branch on 0 copies: G_OF_CODE).
  */
-function fastCorrections(
+export function fastCorrections(
   list: MissingList,
   packed: Uint8Array,
   pbase: number,
@@ -279,8 +284,10 @@ function fastCorrections(
   ch: number,
 ): number {
   const S = list.samples;
-  const W = list.hb8;
-  const V = list.hh4;
+  // Rows of stride hp (nhh); the 8 (3) accumulators read on into the next row or the zero padding, and the
+  // ones past hp (nhh) are discarded. Compact rows keep the 16 lists' tables in L2 (stride 8: 2x slower).
+  const W = list.hbRow;
+  const V = list.hhRow;
   const LB = list.bb;
   let nm = 0;
   let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
@@ -288,15 +295,14 @@ function fastCorrections(
   for (let s = 0; s < S.length; s++) {
     const i = S[s];
     const code = (packed[pbase + (i >> 2)] >> ((i & 3) << 1)) & 3;
-    if (code === 3) continue;
     if (code === 1) {
       nm++;
       const bo = s * qBB;
       for (let c = 0; c < qBB; c++) corrMissBB[co + c] += LB[bo + c];
       continue;
     }
-    const g = code === 0 ? 2 : 1;
-    const r = s * 8;
+    const g = G_OF_CODE[code]; // 0 copies add zeros: no unpredictable branch on the genotype
+    const r = s * hp;
     a0 += g * W[r];
     a1 += g * W[r + 1];
     a2 += g * W[r + 2];
@@ -306,7 +312,7 @@ function fastCorrections(
     a6 += g * W[r + 6];
     a7 += g * W[r + 7];
     const g2 = g * g;
-    const q = s * 4;
+    const q = s * nhh;
     b0 += g2 * V[q];
     b1 += g2 * V[q + 1];
     b2 += g2 * V[q + 2];
@@ -322,6 +328,59 @@ function fastCorrections(
   if (nhh > 0) corrG2[ch] = b0;
   if (nhh > 1) corrG2[ch + 1] = b1;
   if (nhh > 2) corrG2[ch + 2] = b2;
+  return nm;
+}
+
+/**
+ * The same for H = 1 and p1 <= 4 (ADD with up to 3 covariates): 4 + 1 accumulators.
+ * Measured in isolation: 15 -> 6 ns per listed sample (16 lists of 600, n = 20,000).
+ */
+export function fastCorrections4(
+  list: MissingList,
+  packed: Uint8Array,
+  pbase: number,
+  qBB: number,
+  hp: number,
+  nhh: number,
+  corrMissBB: Float64Array,
+  co: number,
+  corrGB: Float64Array,
+  cg: number,
+  corrG2: Float64Array,
+  ch: number,
+): number {
+  const S = list.samples;
+  // Rows of stride hp (nhh); the 8 (3) accumulators read on into the next row or the zero padding, and the
+  // ones past hp (nhh) are discarded. Compact rows keep the 16 lists' tables in L2 (stride 8: 2x slower).
+  const W = list.hbRow;
+  const V = list.hhRow;
+  const LB = list.bb;
+  let nm = 0;
+  let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  let b0 = 0;
+  for (let s = 0; s < S.length; s++) {
+    const i = S[s];
+    const code = (packed[pbase + (i >> 2)] >> ((i & 3) << 1)) & 3;
+    if (code === 1) {
+      nm++;
+      const bo = s * qBB;
+      for (let c = 0; c < qBB; c++) corrMissBB[co + c] += LB[bo + c];
+      continue;
+    }
+    const g = G_OF_CODE[code]; // 0 copies add zeros: no unpredictable branch on the genotype
+    const r = s * hp;
+    a0 += g * W[r];
+    a1 += g * W[r + 1];
+    a2 += g * W[r + 2];
+    a3 += g * W[r + 3];
+    b0 += g * g * V[s];
+  }
+  if (hp > 0) corrGB[cg] = a0;
+  if (hp > 1) corrGB[cg + 1] = a1;
+  if (hp > 2) corrGB[cg + 2] = a2;
+  if (hp > 3) corrGB[cg + 3] = a3;
+  corrG2[ch] = b0;
+  void nhh;
   return nm;
 }
 
