@@ -94,14 +94,14 @@ export const command: CliCommand = {
     // 3. SIS and selection for every HSV.
     const source = await openGenotypes({ bfile, vcf, qc: qcFromArgs(a) });
     const iids = source.samples.iid;
-    const hsvTable = await loadTable(join(dir, 'hsv.tsv'));
+    const hsvTable = await loadTable(join(dir, 'hsv.tsv'), { precision: 'f64' });
     const responses = alignColumns(hsvTable, iids, undefined, 'response').columns;
     if (responses.length === 0) throw new InputError({ file: join(dir, 'hsv.tsv'), expected: 'HSV columns', found: 'none' }, 'no HSVs');
     const covarPath = arg.str(a, 'covar');
     let covTable: Table | undefined;
     let covariates: NamedColumn[] = [];
     if (covarPath) {
-      covTable = await loadTable(covarPath, { idCol });
+      covTable = await loadTable(covarPath, { idCol, precision: 'f64' });
       const names = arg.list(a, 'covar-name');
       if (names) covariates = alignColumns(covTable, iids, names, 'covariate').columns;
     } else if (arg.list(a, 'covar-name') || cfg.env.length) throw new UsageError('pipeline: --covar-name and --env need --covar FILE');

@@ -63,7 +63,7 @@ export const command: CliCommand = {
     const idCol = arg.str(a, 'id-col');
 
     const phenoPath = arg.str(a, 'pheno') as string;
-    const phenoTable = await loadTable(phenoPath, { idCol });
+    const phenoTable = await loadTable(phenoPath, { idCol, precision: 'f64' });
     const phenoNames = arg.list(a, 'pheno-name');
     const gxeName = arg.str(a, 'gxe');
     const ph = alignColumns(phenoTable, iids, phenoNames, 'response', fids);
@@ -77,7 +77,7 @@ export const command: CliCommand = {
     let gxe: NamedColumn | undefined;
     const covarPath = arg.str(a, 'covar');
     if (covarPath) {
-      const covTable = await loadTable(covarPath, { idCol });
+      const covTable = await loadTable(covarPath, { idCol, precision: 'f64' });
       const cv = alignColumns(covTable, iids, arg.list(a, 'covar-name'), 'covariate', fids);
       covariates = cv.columns;
       log.push(`covariates: ${covarPath}: ${covariates.map((c) => c.name).join(', ') || 'none'}; ${cv.matched} of the genotype samples found`);

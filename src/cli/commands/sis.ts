@@ -235,7 +235,7 @@ export const command: CliCommand = {
     const iids = source.samples.iid;
     const idCol = arg.str(a, 'id-col');
     const phenoPath = arg.str(a, 'pheno') as string;
-    const phenoTable = await loadTable(phenoPath, { idCol });
+    const phenoTable = await loadTable(phenoPath, { idCol, precision: 'f64' });
     const cfg = selectionConfig(a, (m) => process.stderr.write(`sis: ${m}\n`));
     const envSet = new Set(cfg.env);
     const responses = alignColumns(phenoTable, iids, arg.list(a, 'pheno-name'), 'response').columns.filter((c) => !envSet.has(c.name));
@@ -244,7 +244,7 @@ export const command: CliCommand = {
     let covTable: Table | undefined;
     let covariates: NamedColumn[] = [];
     if (covarPath) {
-      covTable = await loadTable(covarPath, { idCol });
+      covTable = await loadTable(covarPath, { idCol, precision: 'f64' });
       const names = arg.list(a, 'covar-name');
       if (names) covariates = alignColumns(covTable, iids, names, 'covariate').columns;
     } else if (arg.list(a, 'covar-name')) throw new UsageError('sis: --covar-name needs --covar FILE');

@@ -87,7 +87,7 @@ async function run(a: ParsedArgs): Promise<void> {
   let covar: Matrix | null = null;
   const covFile = arg.str(a, 'covar');
   if (covFile) {
-    const ct = await loadTable(covFile, { idCol: 'IID' });
+    const ct = await loadTable(covFile, { idCol: 'IID', precision: 'f64' });
     const cm = tableMatrix(ct, arg.list(a, 'covar-name') ?? null, ids);
     covar = cm;
     log(`covariates: ${cm.names.join(', ')}${cm.absent ? ` (${cm.absent} participants absent from ${ct.source})` : ''}`);
@@ -96,7 +96,7 @@ async function run(a: ParsedArgs): Promise<void> {
   let pheno: AlignedMatrix | null = null;
   const phenoFile = arg.str(a, 'pheno');
   if (phenoFile && !arg.flag(a, 'no-predict')) {
-    const pt = await loadTable(phenoFile, { idCol: 'IID' });
+    const pt = await loadTable(phenoFile, { idCol: 'IID', precision: 'f64' });
     const outcomeCols = new Set([...names, ...(time ? [time, event as string] : [])]);
     const cols = pt.columns.map((c) => c.name).filter((c) => !outcomeCols.has(c));
     pheno = tableMatrix(pt, cols, ids);
@@ -105,7 +105,7 @@ async function run(a: ParsedArgs): Promise<void> {
   let pcs: Matrix | null = null;
   const pcFile = arg.str(a, 'pcs');
   if (pcFile && !arg.flag(a, 'no-predict')) {
-    const pct = await loadTable(pcFile, { idCol: 'IID' });
+    const pct = await loadTable(pcFile, { idCol: 'IID', precision: 'f64' });
     pcs = tableMatrix(pct, null, ids);
     if (pcs.names.length < k) {
       throw new InputError({ file: pct.source, expected: `at least ${k} PC columns`, found: `${pcs.names.length}` }, 'too few PCs');
@@ -139,7 +139,7 @@ async function run(a: ParsedArgs): Promise<void> {
 
   const fu = arg.str(a, 'hsv-followup');
   if (fu) {
-    const ft = await loadTable(fu, { idCol: 'IID' });
+    const ft = await loadTable(fu, { idCol: 'IID', precision: 'f64' });
     const fm = tableMatrix(ft, null, ft.ids);
     const ch = hsvChange({ ids, names: hsv.names, values: hsv.values }, { ids: ft.ids, names: fm.names, values: fm.values });
     log(`follow-up: ${ch.ids.length} participants in both waves (${ch.onlyBaseline} only at baseline, ${ch.onlyFollowUp} only at follow-up)`);
@@ -148,7 +148,7 @@ async function run(a: ParsedArgs): Promise<void> {
     for (let i = 0; i < ch.ids.length; i++) lines.push([ch.ids[i], ...Array.from(ch.change.subarray(i * k, i * k + k), fmt)].join('\t'));
     writeFileSync(`${out}.change.tsv`, lines.join('\n') + '\n');
     const chOutcomes = buildOutcomes(outTable, names, time, event, ch.ids, () => {});
-    const chCov = covFile ? tableMatrix(await loadTable(covFile, { idCol: 'IID' }), arg.list(a, 'covar-name') ?? null, ch.ids) : null;
+    const chCov = covFile ? tableMatrix(await loadTable(covFile, { idCol: 'IID', precision: 'f64' }), arg.list(a, 'covar-name') ?? null, ch.ids) : null;
     const chAssoc = associateChange(ch, chOutcomes, chCov, { adjustBaseline: !arg.flag(a, 'no-baseline-adjust') });
     writeAssoc(`${out}.change.assoc.tsv`, chAssoc);
     log(`wrote ${out}.change.tsv and ${out}.change.assoc.tsv`);
