@@ -1,4 +1,4 @@
-// `npm start`: builds the app if dist/ is missing or older than the sources, then serves dist/ with
+// `npm start`: installs packages when node_modules is missing (npm ci), builds the app if dist/ is missing or older than the sources, then serves dist/ with
 // `vite preview` (cross-origin isolation headers on) and prints the URL. The demo cohort is one click away on
 // the page ("Load demo cohort"). Options: --port N (default 4173), --host H (default 127.0.0.1), --rebuild.
 import { spawn, spawnSync } from 'node:child_process';
@@ -22,6 +22,18 @@ function newestMtime(p) {
   let m = 0;
   for (const f of readdirSync(p)) m = Math.max(m, newestMtime(join(p, f)));
   return m;
+}
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  console.error(`LatentScan needs Node.js 20.19 or newer (this is ${process.versions.node}).`);
+  process.exit(1);
+}
+if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
+  console.log('Installing packages (npm ci)…');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const r = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
 const built = join(root, 'dist', 'index.html');
