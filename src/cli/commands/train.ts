@@ -15,6 +15,7 @@ import { ACTIVATIONS, HSV_ROTATIONS, AE_DEFAULTS, type Activation, type BinaryLo
 import { trainAutoencoder, type AeTrainResult } from '../../lib/ae/trainAutoencoder';
 import { saveAeModel, type AeModelMeta } from '../../lib/ae/modelArtifacts';
 import { formatHsvTsv } from '../../lib/ae/hsvTsv';
+import { suggestHsvName } from '../../lib/ae/suggestHsvName';
 import { hiddenSizes } from '../../lib/ae/AeWeights';
 import type { Prepared } from '../../lib/pheno/prepare';
 
@@ -184,6 +185,8 @@ function trainJson(res: AeTrainResult, prep: Prepared, backend: string, seconds:
       share: it.share.map((v) => round(v, 4)),
       r2: it.r2.map((v) => round(v, 4)),
       top: it.top.map((t) => t.map((x) => ({ column: x.column, corr: round(x.corr, 4) }))),
+      /** Short names from the top phenotypes (suggestHsvName: |r| >= 0.4 and >= 0.8 x the strongest, at most 3). */
+      suggestedNames: it.top.map((t) => suggestHsvName(t.map((x) => ({ phenotype: x.column, r: x.corr })))),
       correlations: matrixRows(it.correlations, k, p),
       phenotypeOrder: it.phenotypeOrder,
       loadingsBefore: matrixRows(res.rotation.loadingsBefore, p, k),

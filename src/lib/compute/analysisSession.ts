@@ -39,7 +39,8 @@ import { runSis, defaultNsis, type SisRun } from '../select/runSis';
 import { TopK } from '../select/TopK';
 import { manhattanSvg } from '../report/manhattanSvg';
 import { qqSvg } from '../report/qqSvg';
-import { heatmapSvg } from '../report/heatmapSvg';
+import { heatmapOrder, heatmapSvg } from '../report/heatmapSvg';
+import { suggestHsvName } from '../ae/suggestHsvName';
 import { lossCurvesSvg } from '../report/lossCurvesSvg';
 import { formatHsvPhenotype, formatSumstats, formatSelected } from '../report/exportFormats';
 import { buildReport } from '../report/buildReport';
@@ -127,6 +128,11 @@ export interface TrainInfo {
   excludedRows: number;
   cancelled: boolean;
   seconds: number;
+  /**
+   * Loadings heatmaps (SVG strings, built here: the page only inserts them), same phenotype order in both;
+   * null when rotation is 'none' or the loadings are missing.
+   */
+  loadingsSvg: { before: string; after: string } | null;
 }
 
 export interface AssocSettings {
@@ -421,11 +427,19 @@ export class AnalysisSession {
       varianceShare: r.interpretation.share,
       seconds: r.seconds,
     };
-    const interpretation: HsvSummary[] = r.hsvNames.map((h, i) => ({
-      hsv: h,
-      top: r.interpretation.top[i].map((t) => ({ phenotype: t.column, r: t.corr })),
-      share: r.interpretation.share[i],
-    }));
+    const interpretation: HsvSummary[] = r.hsvNames.map((h, i) => {
+      const top = r.interpretation.top[i].map((t) => ({ phenotype: t.column, r: t.corr }));
+      return { hsv: h, name: suggestHsvName(top), top, share: r.interpretation.share[i] };
+    });
+    let loadingsSvg: TrainInfo['loadingsSvg'] = null;
+    if (training.rotation !== 'none' && training.loadingsBefore && training.loadingsAfter) {
+      // one phenotype order for both panels (clustered on the rotated loadings), as in the HTML report
+      const rowOrder = heatmapOrder(training.loadingsAfter, { cluster: 'rows' }).rows;
+      loadingsSvg = {
+        before: heatmapSvg(training.loadingsBefore, { title: 'Loadings before rotation', id: 'ui-load-before', rowOrder, width: 360 }),
+        after: heatmapSvg(training.loadingsAfter, { title: `Loadings after rotation (${training.rotation})`, id: 'ui-load-after', rowOrder, width: 360 }),
+      };
+    }
     this.analysis.training = training;
     this.analysis.interpretation = interpretation;
     this.analysis.hsvCorrelation = { rows: r.hsvNames, cols: r.inputs, values: r.interpretation.correlations };
@@ -439,6 +453,7 @@ export class AnalysisSession {
       excludedRows: r.excludedRows,
       cancelled: r.cancelled,
       seconds: r.seconds,
+      loadingsSvg,
     };
   }
 
