@@ -7,8 +7,8 @@
  * summary(coxph). An optional ridge penalty (lambda_j / 2) b_j^2 gives penalized Newton.
  * The design has no intercept column (the baseline hazard absorbs it).
  */
-import { cholesky, choleskySolve, invertSpd } from '../math/linalg';
-import { normalQuantile, normalTwoSidedP } from '../math/dist';
+import { cholesky, choleskySolve } from '../math/linalg';
+import { waldSummary, type WaldSummary } from './waldSummary';
 import { weightedCrossprod } from './weightedCrossprod';
 
 export interface CoxFit {
@@ -200,25 +200,12 @@ export function fitCox(
     cur = coxPartialLikelihood(X, time, event, n, q, beta, order, true);
   }
   const nan = () => new Float64Array(q).fill(NaN);
-  const se = nan();
-  const z = nan();
-  const p = nan();
-  const lower = nan();
-  const upper = nan();
+  let wald: WaldSummary = { se: nan(), z: nan(), p: nan(), lower: nan(), upper: nan() };
   if (!opts.noSe) {
     const H = Float64Array.from(cur.info);
     if (pen) for (let a = 0; a < q; a++) H[a * q + a] += pen[a];
-    const inv = invertSpd(H, q);
-    if (inv) {
-      const zq = normalQuantile(1 - (1 - (opts.level ?? 0.95)) / 2);
-      for (let a = 0; a < q; a++) {
-        se[a] = Math.sqrt(inv[a * q + a]);
-        z[a] = beta[a] / se[a];
-        p[a] = normalTwoSidedP(z[a]);
-        lower[a] = beta[a] - zq * se[a];
-        upper[a] = beta[a] + zq * se[a];
-      }
-    }
+    wald = waldSummary(beta, H, q, opts.level ?? 0.95);
   }
+  const { se, z, p, lower, upper } = wald;
   return { beta, se, z, p, lower, upper, loglik: cur.loglik, loglik0, iterations: iter, converged, n, events };
 }

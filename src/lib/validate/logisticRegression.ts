@@ -6,8 +6,8 @@
  * and Wald 95% intervals (R's confint.default). An optional ridge penalty (lambda_j / 2) b_j^2 on the
  * log-likelihood turns IRLS into penalized Newton (used by the cross-validated predictive comparison).
  */
-import { cholesky, choleskySolve, invertSpd } from '../math/linalg';
-import { normalQuantile, normalTwoSidedP } from '../math/dist';
+import { cholesky, choleskySolve } from '../math/linalg';
+import { waldSummary, type WaldSummary } from './waldSummary';
 import { weightedCrossprod, linearPredictor } from './weightedCrossprod';
 
 export interface LogisticFit {
@@ -136,26 +136,13 @@ export function fitLogistic(
     }
   }
   const nan = () => new Float64Array(q).fill(NaN);
-  const se = nan();
-  const zs = nan();
-  const p = nan();
-  const lower = nan();
-  const upper = nan();
+  let wald: WaldSummary = { se: nan(), z: nan(), p: nan(), lower: nan(), upper: nan() };
   if (!opts.noSe) {
     for (let i = 0; i < n; i++) w[i] = mu[i] * (1 - mu[i]);
     const { xtwx } = weightedCrossprod(X, n, q, w, null);
     if (pen) for (let a = 0; a < q; a++) xtwx[a * q + a] += pen[a];
-    const inv = invertSpd(xtwx, q);
-    if (inv) {
-      const zq = normalQuantile(1 - (1 - (opts.level ?? 0.95)) / 2);
-      for (let a = 0; a < q; a++) {
-        se[a] = Math.sqrt(inv[a * q + a]);
-        zs[a] = beta[a] / se[a];
-        p[a] = normalTwoSidedP(zs[a]);
-        lower[a] = beta[a] - zq * se[a];
-        upper[a] = beta[a] + zq * se[a];
-      }
-    }
+    wald = waldSummary(beta, xtwx, q, opts.level ?? 0.95);
   }
+  const { se, z: zs, p, lower, upper } = wald;
   return { beta, se, z: zs, p, lower, upper, deviance: dev - penalty(beta), iterations: iter, converged, separated, n };
 }
