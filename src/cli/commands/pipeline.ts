@@ -16,9 +16,9 @@ import { InputError } from '../../lib/compute/errors';
 import { alignColumns } from '../../lib/assoc/alignColumns';
 import type { Table } from '../../lib/io/Table';
 import { normalizeChrom } from '../../lib/io/chrom';
-import { runSis, type NamedColumn, type SisRun } from '../../lib/select/runSis';
+import type { NamedColumn, SisRun } from '../../lib/select/runSis';
 import { combinedSelectedTsv } from '../../lib/select/selectionTables';
-import { envColumns, kernelPoolFromArgs, progressPrinter, selectionConfig, selectionOptions, sisData, sisLogLines, writeSisOutputs } from './sis';
+import { envColumns, screenAndSelect, selectionConfig, selectionOptions, sisLogLines, writeSisOutputs } from './sis';
 
 /** Runs another command of this CLI by its exported `command` with the given argv. */
 async function runCommand(name: string, argv: string[]): Promise<void> {
@@ -106,23 +106,7 @@ export const command: CliCommand = {
       if (names) covariates = alignColumns(covTable, iids, names, 'covariate').columns;
     } else if (arg.list(a, 'covar-name') || cfg.env.length) throw new UsageError('pipeline: --covar-name and --env need --covar FILE');
     const env = envColumns(cfg.env, iids, covTable, undefined);
-    const data = sisData(source, responses, covariates, env);
-    const lines = [
-      `genotypes: ${source.name}: ${iids.length} samples${source.nVariants !== null ? `, ${source.nVariants} variants` : ''}`,
-      `responses: ${responses.map((r) => r.name).join(', ')}; covariates: ${covariates.map((c) => c.name).join(', ') || 'none'}; E: ${env.map((e) => e.name).join(', ') || 'none'}; SNPxSNP: ${cfg.options.gxg}`,
-      ...data.lines,
-    ];
-    for (const l of lines) say(l);
-    const pool = await kernelPoolFromArgs(a);
-    let run: SisRun;
-    try {
-      run = await runSis(
-        { source, rowOf: data.rowOf, n: data.n, responses: data.responses, covariates: data.covariates, env: data.env },
-        { ...cfg.options, pool, onProgress: progressPrinter('pipeline: ') },
-      );
-    } finally {
-      await pool?.close();
-    }
+    const { run, lines } = await screenAndSelect(a, source, { responses, covariates, env }, cfg, 'pipeline', (ls) => ls.forEach(say));
     writeSisOutputs(join(dir, 'sis'), run, lines);
     for (const l of sisLogLines(run)) say(l);
 

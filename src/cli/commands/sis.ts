@@ -202,6 +202,40 @@ export function sisLogLines(run: SisRun): string[] {
   return lines;
 }
 
+/**
+ * SIS and penalized selection on aligned inputs, shared by `sis` and `pipeline`: the analysed sample set,
+ * the summary lines of the run (handed to `announce` before it starts), the kernel pool (closed afterwards).
+ */
+export async function screenAndSelect(
+  a: ParsedArgs,
+  source: GenotypeSource,
+  cols: { responses: NamedColumn[]; covariates: NamedColumn[]; env: NamedColumn[] },
+  cfg: SelectionConfig,
+  label: string,
+  announce?: (lines: string[]) => void,
+): Promise<{ run: SisRun; lines: string[] }> {
+  const { responses, covariates, env } = cols;
+  const iids = source.samples.iid;
+  const data = sisData(source, responses, covariates, env);
+  const gxg = cfg.options.gxg;
+  const lines = [
+    `genotypes: ${source.name}: ${iids.length} samples${source.nVariants !== null ? `, ${source.nVariants} variants` : ''}`,
+    `responses: ${responses.map((r) => r.name).join(', ')}; covariates: ${covariates.map((c) => c.name).join(', ') || 'none'}; E: ${env.map((e) => e.name).join(', ') || 'none'}; SNPxSNP: ${gxg}${gxg === 'top' || gxg === 'among' ? ` (M = ${cfg.options.gxgTop})` : ''}`,
+    ...data.lines,
+  ];
+  announce?.(lines);
+  const pool = await kernelPoolFromArgs(a);
+  try {
+    const run = await runSis(
+      { source, rowOf: data.rowOf, n: data.n, responses: data.responses, covariates: data.covariates, env: data.env },
+      { ...cfg.options, pool, onProgress: progressPrinter(`${label}: `) },
+    );
+    return { run, lines };
+  } finally {
+    await pool?.close();
+  }
+}
+
 export const command: CliCommand = {
   name: 'sis',
   summary: 'factor discovery: SIS over SNP, E, SNPxE, SNPxSNP terms, then penalized regression (lasso/enet/SCAD/MCP)',
@@ -251,22 +285,7 @@ export const command: CliCommand = {
     const overlap = covariates.filter((c) => envSet.has(c.name)).map((c) => c.name);
     if (overlap.length) throw new UsageError(`sis: ${overlap.join(', ')} given both as covariate and as --env; a term is either adjusted for or screened`);
     const env = envColumns(cfg.env, iids, covTable, phenoTable);
-    const data = sisData(source, responses, covariates, env);
-    const lines = [
-      `genotypes: ${source.name}: ${iids.length} samples${source.nVariants !== null ? `, ${source.nVariants} variants` : ''}`,
-      `responses: ${responses.map((r) => r.name).join(', ')}; covariates: ${covariates.map((c) => c.name).join(', ') || 'none'}; E: ${env.map((e) => e.name).join(', ') || 'none'}; SNPxSNP: ${cfg.options.gxg}${cfg.options.gxg === 'top' || cfg.options.gxg === 'among' ? ` (M = ${cfg.options.gxgTop})` : ''}`,
-      ...data.lines,
-    ];
-    const pool = await kernelPoolFromArgs(a);
-    let run: SisRun;
-    try {
-      run = await runSis(
-        { source, rowOf: data.rowOf, n: data.n, responses: data.responses, covariates: data.covariates, env: data.env },
-        { ...cfg.options, pool, onProgress: progressPrinter('sis: ') },
-      );
-    } finally {
-      await pool?.close();
-    }
+    const { run, lines } = await screenAndSelect(a, source, { responses, covariates, env }, cfg, 'sis');
     const written = writeSisOutputs(out, run, lines);
     console.log([...lines, ...sisLogLines(run)].join('\n'));
     console.log(`wrote ${written.length} files: ${written.slice(0, 4).join(', ')}${written.length > 4 ? ', ...' : ''}`);
