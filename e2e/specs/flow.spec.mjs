@@ -49,6 +49,15 @@ export const tests = [
       assert.match(p, /^\d\.\de-\d+$|^0\.\d+$/, `P value formatted for humans: ${p}`);
       assert.ok(await page.getByTestId('manhattan').locator('svg').count(), 'Manhattan plot drawn');
       assert.ok(await page.getByTestId('qq').locator('svg').count(), 'QQ plot drawn');
+      // HSV step: every HSV has a suggested name, and with varimax (the default) both loading heatmaps are drawn.
+      await page.getByTestId('step-hsv').click();
+      assert.equal(await page.getByTestId('rotation').inputValue(), 'varimax', 'varimax is the default rotation');
+      const names = await page.getByTestId('hsv-name').allTextContents();
+      assert.ok(names.length >= 2, `one suggested-name cell per HSV row (got ${names.length})`);
+      for (const [i, n] of names.entries()) assert.ok(n.trim().length > 0, `HSV${i + 1} has a suggested name`);
+      console.log(`    suggested HSV names: ${names.map((n) => n.trim()).join(' | ')}`);
+      assert.equal(await page.getByTestId('loadings-heatmaps').locator('svg').count(), 2, 'loadings before and after rotation');
+      await page.getByTestId('step-results').click();
       await page.getByTestId('show-heatmap').click();
       await waitFor(async () => (await page.getByTestId('heatmap').locator('svg').count()) > 0, 'heatmap drawn');
       // The factor-discovery step runs after the table appears; wait for its summary.
