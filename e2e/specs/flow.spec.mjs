@@ -176,12 +176,18 @@ export const tests = [
       await page.getByTestId('step-hsv').click();
       await page.getByTestId('max-epochs').fill('2000');
       await page.getByTestId('candidates').fill('8');
+      const section = page.locator('section[aria-labelledby="hsv-h"]');
+      const before = await section.boundingBox();
       await page.getByTestId('train').click();
       await waitFor(async () => {
         const t = await page.getByTestId('progress-train').textContent({ timeout: 500 }).catch(() => '');
         const m = t.match(/([\d,]+) \/ [\d,]+ epochs/);
         return m && Number(m[1].replace(/,/g, '')) >= 5;
       }, 'training to pass 5 epochs', 120_000);
+      // No layout jump: the progress panel floats in the dock, so the step's own box keeps its size and place.
+      const during = await section.boundingBox();
+      assert.deepEqual(during, before, 'the HSV step must not move or grow while the progress panel shows');
+      assert.ok(await page.getByTestId('progress-train').isVisible(), 'progress panel visible');
       const eta = await page.getByTestId('progress-eta').textContent();
       assert.match(eta, /^ETA /);
       assert.match(await page.getByTestId('progress-rate').textContent(), /epochs\/s/);
