@@ -47,8 +47,10 @@ export const tests = [
       await runDemo(page, 'demo');
       const p = await page.locator('[data-testid="results-table"] tbody tr').first().getByTestId('p-value').textContent();
       assert.match(p, /^\d\.\de-\d+$|^0\.\d+$/, `P value formatted for humans: ${p}`);
-      assert.ok(await page.getByTestId('manhattan').locator('svg').count(), 'Manhattan plot drawn');
-      assert.ok(await page.getByTestId('qq').locator('svg').count(), 'QQ plot drawn');
+      // The plots are drawn when scrolled near (LazyHtml), in their own main-thread task.
+      await page.getByTestId('manhattan').scrollIntoViewIfNeeded();
+      await waitFor(async () => (await page.getByTestId('manhattan').locator('svg').count()) > 0, 'Manhattan plot drawn');
+      await waitFor(async () => (await page.getByTestId('qq').locator('svg').count()) > 0, 'QQ plot drawn');
       // HSV step: every HSV has a suggested name, and with varimax (the default) both loading heatmaps are drawn.
       await page.getByTestId('step-hsv').click();
       assert.equal(await page.getByTestId('rotation').inputValue(), 'varimax', 'varimax is the default rotation');
@@ -56,7 +58,8 @@ export const tests = [
       assert.ok(names.length >= 2, `one suggested-name cell per HSV row (got ${names.length})`);
       for (const [i, n] of names.entries()) assert.ok(n.trim().length > 0, `HSV${i + 1} has a suggested name`);
       console.log(`    suggested HSV names: ${names.map((n) => n.trim()).join(' | ')}`);
-      assert.equal(await page.getByTestId('loadings-heatmaps').locator('svg').count(), 2, 'loadings before and after rotation');
+      await page.getByTestId('loadings-heatmaps').scrollIntoViewIfNeeded();
+      await waitFor(async () => (await page.getByTestId('loadings-heatmaps').locator('svg').count()) === 2, 'loadings before and after rotation (2 SVGs)');
       await page.getByTestId('step-results').click();
       await page.getByTestId('show-heatmap').click();
       await waitFor(async () => (await page.getByTestId('heatmap').locator('svg').count()) > 0, 'heatmap drawn');
@@ -79,6 +82,12 @@ export const tests = [
       assert.doesNotMatch(html, /<script[^>]+src=|<link[^>]+href="https?:/i, 'report is self-contained');
       const long = await page.evaluate(() => window.__longTasks);
       console.log(`    main-thread long tasks (> 50 ms): ${long.length ? long.join(', ') + ' ms' : 'none'}`);
+      // Issue 8: no main-thread work over 50 ms on the demo cohort. Measured on 2 shared cores: none in 7
+      // consecutive runs once plots and loading heatmaps were drawn lazily (LazyHtml). One task is allowed
+      // because the worker's wasm threads share the 2 cores with the page: a ~30-40 ms layout (the results
+      // step, the Load-demo click) can stretch past 50 ms when the machine is busy; two or more means a
+      // regression, not noise.
+      assert.ok(long.length <= 1, `at most 1 main-thread task over 50 ms during the demo run (got ${long.length}: ${long.join(', ')} ms)`);
     },
   },
   {
