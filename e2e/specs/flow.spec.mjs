@@ -91,7 +91,7 @@ export const tests = [
     },
   },
   {
-    name: 'an environment factor adds SNPxE scans (ADDx<E>) to the results',
+    name: 'adjusted steps: an environment factor adds SNPxE scans, and the factor-discovery settings are the ones run',
     timeoutMs: 600_000,
     async fn({ baseURL, open }) {
       const ctx = await open();
@@ -101,12 +101,44 @@ export const tests = [
       assert.equal(await page.getByTestId('covariate-age').isChecked(), true, 'age is a default covariate');
       assert.equal(await page.getByTestId('env-smoking').isChecked(), false, 'no E by default');
       await page.getByTestId('env-smoking').check();
+      await quickTraining(page);
+      // Association step: the SIS settings open, default to the CLI pipeline's, reject a bad value with its
+      // message (and block the run), then take the user's choices.
+      await page.getByTestId('step-assoc').click();
+      await page.locator('[data-testid="sis-settings"] summary').click();
+      assert.equal(await page.getByTestId('sis-method').textContent(), 'SIS (d = 144) + MCP (γ 3), EBIC; SNP×SNP: top 50 × every SNP');
+      await page.getByTestId('sis-gxg').selectOption('among');
+      await page.getByTestId('sis-gxg-top').fill('1');
+      assert.match(await page.getByTestId('sis-settings-error').textContent(), /top SNPs paired \(M\) must be a whole number ≥ 2, got 1/);
+      assert.equal(await page.getByTestId('sis-gxg-top').getAttribute('aria-invalid'), 'true');
+      await page.getByTestId('sis-gxg-top').fill('20');
+      assert.equal(await page.getByTestId('sis-settings-error').count(), 0, 'the message goes once the value is fixed');
+      assert.equal(await page.getByTestId('sis-pairs').textContent(), '190', 'C(20, 2) pairs among the top 20');
+      await page.getByTestId('sis-penalty').selectOption('lasso');
+      await page.getByTestId('sis-tune').selectOption('bic');
+      await page.getByTestId('sis-stability').fill('4');
+      const method = 'SIS (d = 144) + lasso, BIC; SNP×SNP: pairs among the top 20; stability over 4 half-samples';
+      assert.equal(await page.getByTestId('sis-method').textContent(), method);
+      await page.getByTestId('step-data').click();
       await page.getByTestId('run-pipeline').click();
       await waitFor(async () => (await resultRows(page)) > 0, 'results table rows', 540_000, 500);
       const options = await page.getByTestId('plot-select').locator('option').allTextContents();
       assert.ok(options.some((o) => /HSV1 ADDxsmoking/.test(o)), `plot options: ${options.join(' | ')}`);
+      await waitFor(async () => (await page.getByTestId('selected-method').count()) > 0, 'factor discovery done', 300_000, 500);
+      assert.equal(await page.getByTestId('selected-method').textContent(), method, 'the results name the method that ran');
+      if ((await page.getByTestId('selected-table').count()) > 0) {
+        const freq = await page.getByTestId('selected-stability').allTextContents();
+        assert.ok(freq.length > 0 && freq.every((f) => /^\d+(\.\d)?%$/.test(f)), `selection frequencies shown: ${freq.join(', ')}`);
+      }
       await page.getByTestId('step-assoc').click();
       assert.match(await page.getByTestId('scan-summary').textContent(), /variants × \d+ HSVs/);
+      const summary = await page.getByTestId('select-summary').textContent();
+      assert.ok(summary.includes(method), `select summary names the method: ${summary}`);
+      // Universe per HSV: nQc SNPs + 1 E + nQc SNPxE + C(20, 2) = 190 pairs, with nQc <= 2,000 SNPs after QC.
+      const universe = Number(summary.match(/from ([\d,]+) candidate/)[1].replace(/,/g, ''));
+      const nQc = (universe - 1 - 190) / 2;
+      assert.ok(Number.isInteger(nQc) && nQc > 1000 && nQc <= 2000, `candidate universe ${universe} = 2 x ${nQc} + 191`);
+      console.log(`    ${summary.replace(/\s+/g, ' ').trim()}`);
     },
   },
   {
@@ -204,6 +236,12 @@ export const tests = [
       await waitFor(async () => (await page.getByTestId('progress-train').count()) === 0, 'training to stop', 60_000);
       const summary = await page.getByTestId('train-summary').textContent();
       assert.match(summary, /cancelled/);
+      // The notice floats (fixed dock): the step does not move down when it appears; it can be dismissed.
+      assert.match(await page.getByTestId('notice').textContent(), /Training was cancelled/);
+      const after = await section.boundingBox();
+      assert.equal(after.y, before.y, 'the cancel notice must not push the step down');
+      await page.getByTestId('notice').getByRole('button', { name: 'Dismiss this notice' }).click();
+      assert.equal(await page.getByTestId('notice').count(), 0, 'notice dismissed');
       assert.equal(await page.getByTestId('train').isEnabled(), true);
       await page.getByTestId('step-data').click();
       assert.ok(await page.getByTestId('pheno-input-loaded').count(), 'phenotypes still loaded after cancel');
@@ -290,6 +328,8 @@ export const tests = [
       await page.getByTestId('step-data').click();
       await waitFor(async () => (await page.getByTestId('geno-input-loaded').count()) > 0, 'data re-read into the new worker', 120_000);
       await waitFor(async () => page.getByTestId('run-pipeline').isEnabled(), 'run enabled');
+      // The notice floats over the bottom of the window (where "Run all" sits on this viewport): dismiss it.
+      await page.getByTestId('worker-crash').getByRole('button', { name: 'Dismiss this notice' }).click();
       await page.getByTestId('run-pipeline').click();
       await waitFor(async () => (await page.getByTestId('step-results').getAttribute('aria-selected')) === 'true' && (await resultRows(page)) > 0, 'results after the rerun', 540_000, 500);
     },

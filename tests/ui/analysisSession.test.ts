@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { AnalysisSession, classifyGenotypeFiles } from '../../src/lib/compute/analysisSession';
 import { bytesSource } from '../../src/lib/io/ByteSource';
 import { InputError } from '../../src/lib/compute/errors';
+import { DEFAULT_SELECTION } from '../../src/lib/select/selectionSettings';
 
 describe('AnalysisSession (the worker-side analysis)', () => {
   it('classifies genotype files by role', () => {
@@ -58,5 +59,32 @@ describe('AnalysisSession (the worker-side analysis)', () => {
     );
     expect(s.trained).not.toBeNull();
     expect(s.results(5).rows.length).toBe(5);
+  }, 120_000);
+
+  it('factor discovery runs with the settings the user chose (and rejects invalid ones before running)', async () => {
+    await tf.setBackend('cpu');
+    const s = new AnalysisSession();
+    await s.loadDemo({ n: 300, snps: 200, phenos: 12, seed: 3 });
+    s.preparePhenotypes({});
+    await s.train({ latent: 2, candidates: 1, maxEpochs: 5 }, 'cpu');
+    const base = { covariates: ['age', 'sex'], env: ['smoking'] };
+    const a = await s.select({ ...base, selection: { ...DEFAULT_SELECTION, gxg: 'none', penalty: 'lasso', tune: 'bic', nsis: 20, stability: 4 } });
+    expect(a.method).toBe('SIS (d = 20) + lasso, BIC; SNP×SNP: none; stability over 4 half-samples');
+    const nQc = s.sis!.universe.snp;
+    expect(a.universe).toBe(nQc + 1 + nQc); // SNPs + E + SNPxE
+    for (const r of s.sis!.responses) {
+      expect(r.d).toBe(20);
+      for (const t of r.selected) expect(t.stability).not.toBeNull();
+    }
+    expect(s.sis!.penalty).toBe('lasso');
+    expect(s.sis!.tune).toBe('bic');
+    expect(s.analysis.parameters?.selection).toMatchObject({ penalty: 'lasso', tune: 'bic', nsis: 20, stability: 4, gxg: 'none', env: ['smoking'] });
+    const b = await s.select({ ...base, selection: { ...DEFAULT_SELECTION, gxg: 'among', gxgTop: 5 } });
+    expect(b.universe).toBe(nQc + 1 + nQc + 10); // + C(5, 2) pairs among the top 5
+    expect(b.method).toBe(`SIS (d = ${Math.floor(300 / Math.log(300))}) + MCP (γ 3), EBIC; SNP×SNP: pairs among the top 5`);
+    expect(s.sis!.penalty).toBe('mcp');
+    await expect(s.select({ ...base, selection: { ...DEFAULT_SELECTION, gxgTop: 1, maf: 0.7 } })).rejects.toThrow(
+      'top SNPs paired (M) must be a whole number ≥ 2, got 1; minimum MAF must be in [0, 0.5), got 0.7',
+    );
   }, 120_000);
 });

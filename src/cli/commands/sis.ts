@@ -20,24 +20,25 @@ import type { Table } from '../../lib/io/Table';
 import { runSis, type GxgMode, type NamedColumn, type SisOptions, type SisRun } from '../../lib/select/runSis';
 import type { PenaltyKind } from '../../lib/select/penalty';
 import type { TuneKind } from '../../lib/select/selectPenalized';
+import { DEFAULT_SELECTION, PENALTIES, TUNES } from '../../lib/select/selectionSettings';
 import { combinedSelectedTsv, screenedTsv, selectedTsv } from '../../lib/select/selectionTables';
 
 /** Options shared by `sis` and `pipeline` (the selection part). */
 export const selectionOptions: OptionSpec[] = [
   { name: 'env', type: 'list', meta: 'E1,E2', help: 'environment factors (columns of --covar): E main effects and SNPxE terms' },
   { name: 'gxg', type: 'optional', meta: 'top|among|all', choices: ['top', 'among', 'all', 'none'], implicit: 'top', help: 'SNPxSNP terms: top-M x every SNP (top), pairs among the top M (among), all pairs (all)' },
-  { name: 'gxg-top', type: 'int', meta: 'M', default: 50, help: 'top marginal SNPs paired' },
+  { name: 'gxg-top', type: 'int', meta: 'M', default: DEFAULT_SELECTION.gxgTop, help: 'top marginal SNPs paired' },
   { name: 'nsis', type: 'int', meta: 'D', help: 'terms kept by screening per response (default floor(n / log n))' },
-  { name: 'penalty', type: 'string', choices: ['lasso', 'enet', 'scad', 'mcp'], default: 'mcp', help: 'penalty (MCP gamma 3, SCAD a 3.7)' },
+  { name: 'penalty', type: 'string', choices: [...PENALTIES], default: DEFAULT_SELECTION.penalty, help: 'penalty (MCP gamma 3, SCAD a 3.7)' },
   { name: 'extra-paths', type: 'list', meta: 'P1,P2|none', default: ['lasso'], help: 'EBIC/BIC also score the active sets of these penalties\' paths' },
   { name: 'alpha', type: 'number', meta: 'A', help: 'elastic-net mixing (default 0.5)' },
-  { name: 'tune', type: 'string', choices: ['ebic', 'bic', 'cv'], default: 'ebic', help: 'tuning rule' },
+  { name: 'tune', type: 'string', choices: [...TUNES], default: DEFAULT_SELECTION.tune, help: 'tuning rule' },
   { name: 'ebic-gamma', type: 'string', meta: 'G|auto', default: '1', help: 'EBIC gamma in [0, 1] (auto: 1 - 1/(2 log p / log n))' },
   { name: 'ebic-heredity', type: 'flag', help: 'EBIC counts an interaction next to a selected parent against that parent\'s partners only' },
-  { name: 'folds', type: 'int', meta: 'K', default: 5, help: 'folds for --tune cv' },
+  { name: 'folds', type: 'int', meta: 'K', default: DEFAULT_SELECTION.folds, help: 'folds for --tune cv' },
   { name: 'iter', type: 'int', meta: 'N', default: 0, help: 'vanilla ISIS rounds after the first selection' },
   { name: 'stability', type: 'optional', meta: 'B', implicit: '50', help: 'selection frequency over B half-samples (default 50 when given)' },
-  { name: 'seed', type: 'int', meta: 'N', default: 1, help: 'random seed (CV folds, subsamples)' },
+  { name: 'seed', type: 'int', meta: 'N', default: DEFAULT_SELECTION.seed, help: 'random seed (CV folds, subsamples)' },
   { name: 'df-max', type: 'int', meta: 'K', help: 'stop the path past K terms (default min(d, 100))' },
   { name: 'threads', type: 'int', meta: 'N', help: 'CPU worker threads for the genotype passes (default: number of cores; 1 = none)' },
 ];
@@ -75,18 +76,18 @@ export function selectionConfig(a: ParsedArgs, log: (m: string) => void, default
     options: {
       nsis: arg.num(a, 'nsis'),
       gxg,
-      gxgTop: arg.num(a, 'gxg-top') ?? 50,
-      penalty: (arg.str(a, 'penalty') ?? 'mcp') as PenaltyKind,
+      gxgTop: arg.num(a, 'gxg-top') ?? DEFAULT_SELECTION.gxgTop,
+      penalty: (arg.str(a, 'penalty') ?? DEFAULT_SELECTION.penalty) as PenaltyKind,
       extraPaths: extra.filter((e) => e !== 'none') as PenaltyKind[],
       alpha: arg.num(a, 'alpha'),
-      tune: (arg.str(a, 'tune') ?? 'ebic') as TuneKind,
+      tune: (arg.str(a, 'tune') ?? DEFAULT_SELECTION.tune) as TuneKind,
       ebicGamma,
       ebicHeredity: arg.flag(a, 'ebic-heredity'),
       folds: arg.num(a, 'folds'),
       iter: arg.num(a, 'iter') ?? 0,
       stability,
-      seed: arg.num(a, 'seed') ?? 1,
-      qc: { maf: maf ?? 0.01, geno: geno ?? 0.1 },
+      seed: arg.num(a, 'seed') ?? DEFAULT_SELECTION.seed,
+      qc: { maf: maf ?? DEFAULT_SELECTION.maf, geno: geno ?? DEFAULT_SELECTION.geno },
       dfMax: arg.num(a, 'df-max'),
       log,
     },

@@ -36,6 +36,7 @@ import { runScan, type ScanBackend, type ScanOptions, type ScanResult as RunScan
 import { createGpuKernel, requestScanDevice } from '../assoc/gpu/gpuKernel';
 import type { NamedColumn } from '../assoc/design';
 import { runSis, defaultNsis, type SisRun } from '../select/runSis';
+import { describeSelection, sisOptionsFrom, type SelectionSettings } from '../select/selectionSettings';
 import { TopK } from '../select/TopK';
 import { manhattanSvg } from '../report/manhattanSvg';
 import { qqSvg } from '../report/qqSvg';
@@ -156,13 +157,18 @@ export interface ScanInfo {
 }
 
 export interface SelectSettings extends AssocSettings {
-  gxg: 'none' | 'top';
+  selection: SelectionSettings;
 }
 
 export interface SelectInfo {
   selected: SelectedTermSummary[];
   seconds: number;
   n: number;
+  /** The method in words (describeSelection), for headings and summaries. */
+  method: string;
+  /** Candidate terms per response (EBIC's universe) and variants dropped by the selection QC. */
+  universe: number;
+  qcDropped: ReasonCount[];
 }
 
 /** One row of the results table (top associations across responses and tests). */
@@ -639,30 +645,19 @@ export class AnalysisSession {
       });
     const run = await runSis(
       { source: this.geno, rowOf, n, responses: pick(hsv), covariates: pick(cov), env: pick(env) },
-      {
-        nsis: defaultNsis(n),
-        gxg: s.gxg,
-        gxgTop: 50,
-        penalty: 'lasso',
-        tune: 'ebic',
-        iter: 0,
-        stability: 0,
-        seed: 1,
-        qc: { maf: 0.01, geno: 0.1 },
-        signal,
-        onProgress,
-      },
+      { ...sisOptionsFrom(s.selection), signal, onProgress },
     );
     this.sis = run;
+    const method = describeSelection(s.selection, n);
     this.analysis.parameters = {
       ...this.analysis.parameters,
-      selection: { covariates: s.covariates, env: s.env, gxg: s.gxg, nsis: defaultNsis(n), penalty: 'lasso', tune: 'ebic', qc: { maf: 0.01, geno: 0.1 } },
+      selection: { covariates: s.covariates, env: s.env, ...s.selection, nsis: s.selection.nsis ?? defaultNsis(n), method },
     };
     const selected: SelectedTermSummary[] = run.responses.flatMap((r) =>
       r.selected.map((t) => ({ hsv: r.response, term: t.term, type: t.type, beta: t.beta, p: t.p, stability: t.stability ?? undefined })),
     );
     this.analysis.selected = selected;
-    return { selected, seconds: (performance.now() - t0) / 1000, n };
+    return { selected, seconds: (performance.now() - t0) / 1000, n, method, universe: run.responses[0]?.universe ?? 0, qcDropped: selectionQcReasons(run.qc, s.selection) };
   }
 
   /** Table rows, plots and heatmap for the Results step (built here: the page only inserts strings). */
@@ -796,4 +791,13 @@ function reportScan(response: string, t: TestArrays, v: RunScanResult['variants'
     obsCt: t.obs,
     lambdaGc: t.lambda,
   };
+}
+
+/** Variants the selection's QC left out, by reason (only reasons that removed something). */
+function selectionQcReasons(qc: SisRun['qc'], s: SelectionSettings): ReasonCount[] {
+  return [
+    { reason: `missing-call rate over ${s.geno}`, count: qc.lowCallRate },
+    { reason: `MAF under ${s.maf}`, count: qc.lowMaf },
+    { reason: 'no variation left after the covariates', count: qc.constant },
+  ].filter((r) => r.count > 0);
 }

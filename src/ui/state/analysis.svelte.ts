@@ -21,6 +21,7 @@ import { runJob } from './jobs.svelte';
 import type { UiError } from './workerError';
 import { readWorkerError } from './workerError';
 import { backendState } from './backend.svelte';
+import { DEFAULT_SELECTION, checkSelectionSettings, type SelectionSettings } from '../../lib/select/selectionSettings';
 
 export type StepId = 'data' | 'pheno' | 'hsv' | 'assoc' | 'results';
 export const STEPS: { id: StepId; title: string }[] = [
@@ -53,6 +54,8 @@ export const ui = $state<{
   activation: Activation;
   rotate: HsvRotation;
   maxEpochs: number;
+  /** Factor discovery (SIS + penalized regression) settings; the CLI pipeline's defaults. */
+  selection: SelectionSettings;
   pipelineRunning: boolean;
   notice: string | null;
 }>({
@@ -72,6 +75,7 @@ export const ui = $state<{
   activation: 'elu',
   rotate: 'varimax',
   maxEpochs: 150,
+  selection: { ...DEFAULT_SELECTION },
   pipelineRunning: false,
   notice: null,
 });
@@ -306,8 +310,14 @@ export async function scanGenome(): Promise<boolean> {
 
 export async function selectFactors(): Promise<boolean> {
   if (!results.train) return false;
-  const r = await runJob('select', 'Factor discovery (SIS + lasso)', (jobId, onProgress) =>
-    call((api) => api.select(jobId, { covariates: [...ui.covariates], env: [...ui.env], gxg: 'none' }, onProgress)),
+  const problems = checkSelectionSettings(ui.selection, ui.geno?.variants);
+  if (problems.length) {
+    setError('select', { kind: 'input', message: `Factor discovery settings: ${problems.map((p) => p.message).join('; ')}.` });
+    return false;
+  }
+  const selection = $state.snapshot(ui.selection);
+  const r = await runJob('select', 'Factor discovery (SIS)', (jobId, onProgress) =>
+    call((api) => api.select(jobId, { covariates: [...ui.covariates], env: [...ui.env], selection }, onProgress)),
   );
   if (!r.ok) {
     setError('select', r.error);

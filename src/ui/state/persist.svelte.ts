@@ -7,6 +7,7 @@ import type { Analysis } from '../../lib/report/Analysis';
 import { call } from './analysisWorker';
 import { readWorkerError } from './workerError';
 import { ui, results } from './analysis.svelte';
+import { DEFAULT_SELECTION, type SelectionSettings } from '../../lib/select/selectionSettings';
 
 const DB = 'latentscan';
 const STORE = 'analyses';
@@ -19,7 +20,7 @@ export interface SavedSummary {
 }
 
 interface SavedRecord extends SavedSummary {
-  ui: { pheno: unknown; covar: unknown; geno: unknown; covariates: string[]; env: string[]; latent: number };
+  ui: { pheno: unknown; covar: unknown; geno: unknown; covariates: string[]; env: string[]; latent: number; selection?: SelectionSettings };
   results: ReturnType<typeof results.toJSON>;
   analysis: Analysis;
 }
@@ -71,7 +72,7 @@ export async function saveCurrent(name: string): Promise<boolean> {
       name: name.trim() || `Analysis ${createdAt.slice(0, 16).replace('T', ' ')}`,
       createdAt,
       description: [ui.pheno?.name, ui.geno?.files.join(' + ')].filter(Boolean).join(', '),
-      ui: $state.snapshot({ pheno: ui.pheno, covar: ui.covar, geno: ui.geno, covariates: ui.covariates, env: ui.env, latent: ui.latent }),
+      ui: $state.snapshot({ pheno: ui.pheno, covar: ui.covar, geno: ui.geno, covariates: ui.covariates, env: ui.env, latent: ui.latent, selection: ui.selection }),
       results: results.toJSON(),
       analysis,
     };
@@ -90,7 +91,7 @@ export async function openSaved(id: string): Promise<boolean> {
     const rec = (await tx('readonly', (s) => s.get(id))) as SavedRecord | undefined;
     if (!rec) throw new Error('not found (deleted in another tab?)');
     await call((api) => api.restoreAnalysis(rec.analysis));
-    Object.assign(ui, rec.ui);
+    Object.assign(ui, { ...rec.ui, selection: { ...DEFAULT_SELECTION, ...rec.ui.selection } });
     results.prep = rec.results.prep;
     results.train = rec.results.train;
     results.scan = rec.results.scan;
