@@ -101,6 +101,18 @@ export const tests = [
       assert.equal(await page.getByTestId('covariate-age').isChecked(), true, 'age is a default covariate');
       assert.equal(await page.getByTestId('env-smoking').isChecked(), false, 'no E by default');
       await page.getByTestId('env-smoking').check();
+      // Phenotypes step: a transform the column cannot take is refused with the column named; a valid override
+      // marks the settings changed until the next preparation (Run all prepares again with it).
+      await page.getByTestId('step-pheno').click();
+      await page.getByTestId('prepare').click();
+      await waitFor(async () => (await page.getByTestId('prepared-summary').count()) > 0, 'prepared');
+      assert.match(await page.getByTestId('transform-ph002').locator('option').first().textContent(), /^auto: /);
+      await page.getByTestId('transform-ph002').selectOption('binary');
+      await page.getByTestId('prepare').click();
+      const perr = await waitFor(async () => (await page.getByTestId('prepare-error').count()) ? await page.getByTestId('prepare-error').textContent() : null, 'prepare error');
+      assert.match(perr, /ph002.*cannot apply transform binary.*expected a column with 2 distinct values/, perr);
+      await page.getByTestId('transform-ph002').selectOption('rank-int');
+      assert.equal(await page.getByTestId('prepare-changed').count(), 1, 'settings marked changed');
       await quickTraining(page);
       // Association step: the SIS settings open, default to the CLI pipeline's, reject a bad value with its
       // message (and block the run), then take the user's choices.
@@ -130,6 +142,10 @@ export const tests = [
         const freq = await page.getByTestId('selected-stability').allTextContents();
         assert.ok(freq.length > 0 && freq.every((f) => /^\d+(\.\d)?%$/.test(f)), `selection frequencies shown: ${freq.join(', ')}`);
       }
+      await page.getByTestId('step-pheno').click();
+      assert.equal(await page.getByTestId('prepare-changed').count(), 0, 'Run all prepared again with the override');
+      assert.equal(await page.getByTestId('prepare-error').count(), 0, 'the earlier error is gone');
+      assert.equal(await page.getByTestId('transform-ph002').inputValue(), 'rank-int');
       await page.getByTestId('step-assoc').click();
       assert.match(await page.getByTestId('scan-summary').textContent(), /variants × \d+ HSVs/);
       const summary = await page.getByTestId('select-summary').textContent();

@@ -35,6 +35,7 @@ import type {
 import { runScan, type ScanBackend, type ScanOptions, type ScanResult as RunScanResult, type TestArrays } from '../assoc/runScan';
 import { createGpuKernel, requestScanDevice } from '../assoc/gpu/gpuKernel';
 import type { NamedColumn } from '../assoc/design';
+import type { Transform } from '../pheno/Recipe';
 import { runSis, defaultNsis, type SisRun } from '../select/runSis';
 import { describeSelection, sisOptionsFrom, type SelectionSettings } from '../select/selectionSettings';
 import { TopK } from '../select/TopK';
@@ -98,6 +99,8 @@ export interface PrepareSettings {
   include?: string[];
   exclude?: string[];
   maxMissing?: number;
+  /** Per-column transform overrides (default: chosen from the column's type and skewness). */
+  transforms?: Record<string, Transform>;
 }
 
 export interface PrepareInfo {
@@ -351,7 +354,7 @@ export class AnalysisSession {
 
   preparePhenotypes(s: PrepareSettings, signal?: AbortSignal): PrepareInfo {
     if (!this.pheno) throw new Error('load a phenotype table first');
-    const p = prepare(this.pheno, { include: s.include, exclude: s.exclude, maxMissing: s.maxMissing, signal });
+    const p = prepare(this.pheno, { include: s.include, exclude: s.exclude, maxMissing: s.maxMissing, transforms: s.transforms, signal });
     this.prepared = p;
     this.trained = null;
     const r = p.report;

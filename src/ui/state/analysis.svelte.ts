@@ -21,6 +21,7 @@ import { runJob } from './jobs.svelte';
 import type { UiError } from './workerError';
 import { readWorkerError } from './workerError';
 import { backendState } from './backend.svelte';
+import type { Transform } from '../../lib/pheno/Recipe';
 import { DEFAULT_SELECTION, checkSelectionSettings, type SelectionSettings } from '../../lib/select/selectionSettings';
 
 export type StepId = 'data' | 'pheno' | 'hsv' | 'assoc' | 'results';
@@ -49,6 +50,10 @@ export const ui = $state<{
   env: string[];
   /** Phenotype columns left out by the user. */
   excluded: string[];
+  /** Transforms the user chose instead of the automatic one, by column. */
+  transforms: Record<string, Transform>;
+  /** Columns with more missing values than this fraction are left out (unless the user overrides). */
+  maxMissing: number;
   latent: number;
   candidates: number;
   activation: Activation;
@@ -70,6 +75,8 @@ export const ui = $state<{
   covariates: [],
   env: [],
   excluded: [],
+  transforms: {},
+  maxMissing: 0.2,
   latent: 5,
   candidates: 4,
   activation: 'elu',
@@ -165,6 +172,7 @@ export async function loadTable(kind: 'pheno' | 'covar', file: File, reload = fa
   if (kind === 'pheno') {
     ui.pheno = r.value;
     ui.excluded = [];
+    ui.transforms = {};
     ui.latent = defaultLatent(r.value.columns.length);
     clearFrom('prep');
   } else {
@@ -252,17 +260,27 @@ export async function loadDemo(): Promise<boolean> {
   ui.covariates = defaultCovariates(r.value.covar);
   ui.env = [];
   ui.excluded = [];
+  ui.transforms = {};
   ui.latent = defaultLatent(r.value.pheno.columns.length);
   clearFrom('prep');
   return true;
 }
 
+/** The phenotype settings as a key: training re-prepares when they changed since the last preparation. */
+export function prepareKey(): string {
+  return JSON.stringify({ exclude: [...ui.excluded].sort(), transforms: ui.transforms, maxMissing: ui.maxMissing });
+}
+export const prepared = $state<{ key: string | null }>({ key: null });
+
 export async function preparePhenotypes(): Promise<boolean> {
   try {
-    const prep = await call((api) => api.preparePhenotypes({ exclude: [...ui.excluded] }));
+    const key = prepareKey();
+    const settings = { exclude: [...ui.excluded], transforms: { ...ui.transforms }, maxMissing: ui.maxMissing };
+    const prep = await call((api) => api.preparePhenotypes(settings));
     setError('prepare', null);
     clearFrom('prep');
     results.prep = prep;
+    prepared.key = key;
     return true;
   } catch (e) {
     setError('prepare', readWorkerError(e));
@@ -271,7 +289,10 @@ export async function preparePhenotypes(): Promise<boolean> {
 }
 
 export async function trainHsv(): Promise<boolean> {
-  if (!results.prep && !(await preparePhenotypes())) return false;
+  if ((!results.prep || prepared.key !== prepareKey()) && !(await preparePhenotypes())) {
+    setError('train', { kind: 'input', message: `Preparing the phenotypes failed (see the Phenotypes step): ${ui.errors.prepare?.message ?? ''}` });
+    return false;
+  }
   const r = await runJob('train', 'Training autoencoders', (jobId, onProgress) =>
     call((api) =>
       api.train(
