@@ -38,7 +38,7 @@ describe('AnalysisSession (the worker-side analysis)', () => {
     const over = s.preparePhenotypes({ transforms: { ph002: 'rank-int' }, maxMissing: 0.018 });
     expect(over.columns.find((c) => c.name === 'ph002')!.transform).toBe('rank-int');
     expect(over.columns.find((c) => c.name === 'ph001')).toMatchObject({ included: false, reason: '2% missing > 1.8%' });
-    for (const c of over.columns) if (c.missingRate > 0.018) expect(c.included).toBe(false);
+    for (const c of over.columns) if ((c.missingRate ?? 0) > 0.018) expect(c.included).toBe(false);
     const cont = prep.columns.find((c) => c.included && (c.distinct ?? 0) > 2)!;
     expect(() => s.preparePhenotypes({ transforms: { [cont.name]: 'binary' } })).toThrow(
       `pheno.csv: column ${cont.name}: cannot apply transform binary; expected a column with 2 distinct values, found ${cont.distinct}`,
