@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { prepare } from '../../src/lib/pheno/prepare';
+import { prepare, prepareAsync } from '../../src/lib/pheno/prepare';
+import type { Progress } from '../../src/lib/compute/progress';
 import { normalQuantile } from '../../src/lib/math/dist';
 import { InputError } from '../../src/lib/compute/errors';
 import type { PreparedMatrix } from '../../src/lib/pheno/PreparedMatrix';
@@ -212,5 +213,40 @@ describe('prepare: selection and report', () => {
     expect(msg(() => prepare(t, { transforms: { g: 'zscore' } }))).toBe(
       'c.csv: column g: cannot apply transform zscore; expected a numeric column, found text levels (x, y, z)',
     );
+  });
+});
+
+describe('prepareAsync (the worker path): same result, progress, cancel', () => {
+  const n = 2000;
+  const rng = createRng(9);
+  const cols = Array.from({ length: 120 }, (_, j) => numCol(`c${j}`, normals(rng, n).map((v, i) => ((i + j) % 50 === 0 ? NaN : v))));
+  const table = makeTable('big.csv', idsOf(n), cols);
+
+  it('gives exactly what prepare gives, and reports both stages with totals', async () => {
+    const events: Progress[] = [];
+    const a = await prepareAsync(table, { onProgress: (p) => events.push(p) });
+    const b = prepare(table);
+    expect(a.matrix.columns).toEqual(b.matrix.columns);
+    expect(Array.from(a.matrix.values)).toEqual(Array.from(b.matrix.values));
+    expect(a.report.duplicates).toEqual(b.report.duplicates);
+    const stages = [...new Set(events.map((e) => e.stage))];
+    expect(stages).toEqual(['transforming columns', 'near-duplicate check']);
+    const last = events.filter((e) => e.stage === 'near-duplicate check').at(-1)!;
+    expect(last).toMatchObject({ done: (120 * 121) / 2, total: (120 * 121) / 2, unit: 'column pairs' });
+  });
+
+  it('stops soon after its signal is aborted, while it runs (the event loop gets turns)', async () => {
+    const c = new AbortController();
+    let ticks = 0;
+    const run = prepareAsync(table, {
+      signal: c.signal,
+      onProgress: (p) => {
+        if (p.stage === 'near-duplicate check') ticks++;
+      },
+    });
+    // Abort from a timer: it can only fire if prepareAsync yields.
+    setTimeout(() => c.abort(), 0);
+    await expect(run).rejects.toMatchObject({ kind: 'cancelled' });
+    expect(ticks).toBeLessThan(120);
   });
 });

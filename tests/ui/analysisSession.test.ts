@@ -30,20 +30,20 @@ describe('AnalysisSession (the worker-side analysis)', () => {
     const demo = await s.loadDemo({ n: 300, snps: 200, phenos: 12, seed: 3 });
     expect(demo.geno).toMatchObject({ format: 'bed', samples: 300, variants: 200 });
     expect(demo.pheno.rows).toBe(300);
-    const prep = s.preparePhenotypes({});
+    const prep = await s.preparePhenotypes({});
     expect(prep.outputColumns.length).toBeGreaterThan(0);
     // User overrides from the Phenotypes step reach prepare(): a transform per column, the missing threshold.
     const auto = prep.columns.find((c) => c.name === 'ph002')!;
     expect(auto.transform).not.toBe('rank-int');
-    const over = s.preparePhenotypes({ transforms: { ph002: 'rank-int' }, maxMissing: 0.018 });
+    const over = await s.preparePhenotypes({ transforms: { ph002: 'rank-int' }, maxMissing: 0.018 });
     expect(over.columns.find((c) => c.name === 'ph002')!.transform).toBe('rank-int');
     expect(over.columns.find((c) => c.name === 'ph001')).toMatchObject({ included: false, reason: '2% missing > 1.8%' });
     for (const c of over.columns) if ((c.missingRate ?? 0) > 0.018) expect(c.included).toBe(false);
     const cont = prep.columns.find((c) => c.included && (c.distinct ?? 0) > 2)!;
-    expect(() => s.preparePhenotypes({ transforms: { [cont.name]: 'binary' } })).toThrow(
+    await expect(s.preparePhenotypes({ transforms: { [cont.name]: 'binary' } })).rejects.toThrow(
       `pheno.csv: column ${cont.name}: cannot apply transform binary; expected a column with 2 distinct values, found ${cont.distinct}`,
     );
-    s.preparePhenotypes({});
+    await s.preparePhenotypes({});
     const before = tf.memory().numTensors;
     const tr = await s.train({ latent: 3, candidates: 1, maxEpochs: 5 }, 'cpu');
     expect(tf.memory().numTensors).toBe(before);
@@ -77,7 +77,7 @@ describe('AnalysisSession (the worker-side analysis)', () => {
     await tf.setBackend('cpu');
     const s = new AnalysisSession();
     await s.loadDemo({ n: 300, snps: 200, phenos: 12, seed: 3 });
-    s.preparePhenotypes({});
+    await s.preparePhenotypes({});
     await s.train({ latent: 2, candidates: 1, maxEpochs: 5 }, 'cpu');
     const base = { covariates: ['age', 'sex'], env: ['smoking'] };
     const a = await s.select({ ...base, selection: { ...DEFAULT_SELECTION, gxg: 'none', penalty: 'lasso', tune: 'bic', nsis: 20, stability: 4 } });

@@ -106,8 +106,8 @@ export function createAnalysisApi() {
     async loadDemo(jobId: string, opts: DemoOptions, onProgress?: ProgressCallback) {
       return await plain(() => jobs.run(jobId, (signal) => session.loadDemo(opts, onProgress, signal)));
     },
-    async preparePhenotypes(settings: PrepareSettings) {
-      return await plain(() => session.preparePhenotypes(settings));
+    async preparePhenotypes(jobId: string, settings: PrepareSettings, onProgress?: ProgressCallback) {
+      return await plain(() => jobs.run(jobId, (signal) => session.preparePhenotypes(settings, signal, onProgress)));
     },
     async train(jobId: string, settings: TrainSettings, onProgress?: ProgressCallback) {
       return await plain(() =>

@@ -18,7 +18,7 @@ import { createProgress, type ProgressCallback } from './progress';
 import { throwIfAborted } from './cancel';
 import { simulateCohort } from '../sim/simulateCohort';
 import { cohortFiles } from '../sim/cohortFiles';
-import { prepare, type Prepared } from '../pheno/prepare';
+import { prepareAsync, type Prepared } from '../pheno/prepare';
 import { summarizeColumn } from '../pheno/summarizeColumn';
 import { trainAutoencoder, type AeTrainResult } from '../ae/trainAutoencoder';
 import type { AeConfig } from '../ae/AeConfig';
@@ -352,9 +352,9 @@ export class AnalysisSession {
     return { pheno, covar, geno, planted: this.planted };
   }
 
-  preparePhenotypes(s: PrepareSettings, signal?: AbortSignal): PrepareInfo {
+  async preparePhenotypes(s: PrepareSettings, signal?: AbortSignal, onProgress?: ProgressCallback): Promise<PrepareInfo> {
     if (!this.pheno) throw new Error('load a phenotype table first');
-    const p = prepare(this.pheno, { include: s.include, exclude: s.exclude, maxMissing: s.maxMissing, transforms: s.transforms, signal });
+    const p = await prepareAsync(this.pheno, { include: s.include, exclude: s.exclude, maxMissing: s.maxMissing, transforms: s.transforms, signal, onProgress });
     this.prepared = p;
     this.trained = null;
     const r = p.report;
@@ -392,7 +392,7 @@ export class AnalysisSession {
   }
 
   async train(s: TrainSettings, backend: string, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<TrainInfo> {
-    if (!this.prepared) this.preparePhenotypes({}, signal);
+    if (!this.prepared) await this.preparePhenotypes({}, signal);
     const m = this.prepared!.matrix;
     const latent = Math.max(1, Math.min(s.latent, m.p));
     const r = await trainAutoencoder(

@@ -12,6 +12,7 @@
  */
 import type { PreparedMatrix } from './PreparedMatrix';
 import { throwIfAborted } from '../compute/cancel';
+import { runSync } from '../compute/steps';
 
 export interface CorrelationResult {
   /** p x p, row-major, symmetric, 1 on the diagonal of non-constant columns. */
@@ -21,7 +22,24 @@ export interface CorrelationResult {
 }
 
 /** Columns given as Float32Arrays of equal length, NaN = missing. */
-export function correlationOfColumns(cols: readonly Float32Array[], signal?: AbortSignal): CorrelationResult {
+export function correlationOfColumns(
+  cols: readonly Float32Array[],
+  signal?: AbortSignal,
+  /** Told before each row of the upper triangle: pairs done so far and in all (p(p+1)/2). */
+  onPairs?: (done: number, total: number) => void,
+): CorrelationResult {
+  return runSync(correlationSteps(cols, signal, onPairs));
+}
+
+/**
+ * The same computation as a generator that yields between rows of the upper triangle, so that an async
+ * driver (runYielding) can let a worker's message loop run (progress out, cancel in) during long matrices.
+ */
+export function* correlationSteps(
+  cols: readonly Float32Array[],
+  signal?: AbortSignal,
+  onPairs?: (done: number, total: number) => void,
+): Generator<void, CorrelationResult> {
   const p = cols.length;
   const n = p ? cols[0].length : 0;
   const x: Float64Array[] = [];
@@ -61,8 +79,15 @@ export function correlationOfColumns(cols: readonly Float32Array[], signal?: Abo
   const r = new Float64Array(p * p);
   const nPairs = new Int32Array(p * p);
   const dots = new Float64Array(4);
+  const totalPairs = (p * (p + 1)) / 2;
+  let donePairs = 0;
   for (let a = 0; a < p; a++) {
     if (a % 8 === 0) throwIfAborted(signal);
+    if (a > 0) yield;
+    if (onPairs) {
+      onPairs(donePairs, totalPairs);
+      donePairs += p - a;
+    }
     const xa = x[a];
     for (let b0 = a; b0 < p; b0 += 4) {
       const w = Math.min(4, p - b0);

@@ -20,12 +20,14 @@ import type { Recipe, RecipeColumn, Transform, TrainingStats } from './Recipe';
 import { TRANSFORMS } from './Recipe';
 import { InputError } from '../compute/errors';
 import { throwIfAborted } from '../compute/cancel';
+import { createProgress, type ProgressCallback } from '../compute/progress';
 import { listNames } from '../io/readTable';
 import { summarizeColumn, formatFloat32, type ColumnSummary } from './summarizeColumn';
 import { numericView } from './columnViews';
 import { intKnots, DEFAULT_MAX_KNOTS } from './rankInverseNormal';
 import { transformColumn } from './transformColumn';
-import { correlationOfColumns } from './correlation';
+import { correlationSteps } from './correlation';
+import { runSync, runYielding } from '../compute/steps';
 import { assembleMatrix, type OutputColumn } from './assembleMatrix';
 import { trainingStats } from './trainingStats';
 
@@ -48,6 +50,8 @@ export interface PrepareOptions {
   /** How messages name the include/exclude/transforms options (the CLI passes '--pheno-name' etc.). */
   optionLabels?: { include?: string; exclude?: string; transforms?: string };
   signal?: AbortSignal;
+  /** Progress: 'transforming columns' (columns), then 'near-duplicate check' (column pairs). */
+  onProgress?: ProgressCallback;
 }
 
 export interface DroppedColumn {
@@ -97,6 +101,15 @@ export const DEFAULT_DUPLICATE_R = 0.999;
 export const DEFAULT_SKEW_THRESHOLD = 1;
 
 export function prepare(table: Table, opts: PrepareOptions = {}): Prepared {
+  return runSync(prepareSteps(table, opts));
+}
+
+/** prepare() that yields to the event loop while it works (the worker's cancel and progress get through). */
+export async function prepareAsync(table: Table, opts: PrepareOptions = {}): Promise<Prepared> {
+  return await runYielding(prepareSteps(table, opts), opts.signal);
+}
+
+function* prepareSteps(table: Table, opts: PrepareOptions): Generator<void, Prepared> {
   const file = table.source;
   const maxMissing = opts.maxMissing ?? DEFAULT_MAX_MISSING;
   const duplicateR = opts.duplicateR ?? DEFAULT_DUPLICATE_R;
@@ -141,8 +154,11 @@ export function prepare(table: Table, opts: PrepareOptions = {}): Prepared {
   const recipeCols: RecipeColumn[] = [];
   const outputs: (OutputColumn & { source: string })[] = [];
   const invalidCells: InvalidCells[] = [];
-  for (const { col, s } of kept) {
+  const colProgress = createProgress('transforming columns', kept.length, opts.onProgress, { unit: 'columns' });
+  for (const [k, { col, s }] of kept.entries()) {
     throwIfAborted(opts.signal);
+    colProgress.tick(k);
+    if (k > 0) yield;
     const override = opts.transforms?.[col.name];
     for (const rc of buildRecipeColumns(file, col, s, override, skewThreshold, maxKnots)) {
       const t = transformColumn(rc, col);
@@ -157,10 +173,14 @@ export function prepare(table: Table, opts: PrepareOptions = {}): Prepared {
   const checkIdx = recipeCols.map((rc, i) => (rc.transform === 'one-hot' ? -1 : i)).filter((i) => i >= 0);
   const dropOut = new Set<number>();
   if (checkIdx.length > 1) {
-    const { r, nPairs } = correlationOfColumns(
+    const q0 = checkIdx.length;
+    const pairProgress = createProgress('near-duplicate check', (q0 * (q0 + 1)) / 2, opts.onProgress, { unit: 'column pairs' });
+    const { r, nPairs } = yield* correlationSteps(
       checkIdx.map((i) => outputs[i].values),
       opts.signal,
+      (done) => pairProgress.tick(done),
     );
+    pairProgress.finish();
     const q = checkIdx.length;
     for (let a = 0; a < q; a++) {
       for (let b = a + 1; b < q; b++) {

@@ -273,19 +273,20 @@ export function prepareKey(): string {
 export const prepared = $state<{ key: string | null }>({ key: null });
 
 export async function preparePhenotypes(): Promise<boolean> {
-  try {
-    const key = prepareKey();
-    const settings = { exclude: [...ui.excluded], transforms: { ...ui.transforms }, maxMissing: ui.maxMissing };
-    const prep = await call((api) => api.preparePhenotypes(settings));
-    setError('prepare', null);
-    clearFrom('prep');
-    results.prep = prep;
-    prepared.key = key;
-    return true;
-  } catch (e) {
-    setError('prepare', readWorkerError(e));
+  const key = prepareKey();
+  const settings = { exclude: [...ui.excluded], transforms: { ...ui.transforms }, maxMissing: ui.maxMissing };
+  const r = await runJob('prepare', 'Preparing phenotypes', (jobId, onProgress) =>
+    call((api) => api.preparePhenotypes(jobId, settings, onProgress)),
+  );
+  if (!r.ok) {
+    setError('prepare', r.error);
     return false;
   }
+  setError('prepare', null);
+  clearFrom('prep');
+  results.prep = r.value;
+  prepared.key = key;
+  return true;
 }
 
 export async function trainHsv(): Promise<boolean> {

@@ -1,0 +1,26 @@
+/**
+ * Drivers for long computations written once as generators that `yield` at safe points: runSync runs one to
+ * the end (CLI, tests); runYielding gives the event loop a turn about every `sliceMs`, so that in a worker
+ * the progress messages go out and a cancel message comes in while the computation runs.
+ */
+import { throwIfAborted } from './cancel';
+
+export function runSync<R>(g: Generator<void, R>): R {
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+  }
+}
+
+export async function runYielding<R>(g: Generator<void, R>, signal?: AbortSignal, sliceMs = 50): Promise<R> {
+  let t0 = performance.now();
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+    if (performance.now() - t0 >= sliceMs) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      throwIfAborted(signal);
+      t0 = performance.now();
+    }
+  }
+}
