@@ -12,13 +12,18 @@ export function runSync<R>(g: Generator<void, R>): R {
   }
 }
 
+/** One macrotask turn: lets a worker take in messages (a cancel) between long synchronous pieces. */
+export function yieldTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 export async function runYielding<R>(g: Generator<void, R>, signal?: AbortSignal, sliceMs = 50): Promise<R> {
   let t0 = performance.now();
   for (;;) {
     const r = g.next();
     if (r.done) return r.value;
     if (performance.now() - t0 >= sliceMs) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await yieldTurn();
       throwIfAborted(signal);
       t0 = performance.now();
     }

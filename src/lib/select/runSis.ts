@@ -9,7 +9,8 @@
  * genotype pass for SNP and SNPxE of all responses, one more (per batch of partners) for SNPxSNP.
  */
 import { throwIfAborted } from '../compute/cancel';
-import type { ProgressCallback } from '../compute/progress';
+import { createProgress, type ProgressCallback } from '../compute/progress';
+import { yieldTurn } from '../compute/steps';
 import type { GenotypeSource } from '../io/GenotypeSource';
 import { tTwoSidedP } from '../math/dist';
 import { createRng, permutation, type Rng } from '../math/rng';
@@ -261,7 +262,11 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
   const selectAll = async (which: number[]) => {
     const t = performance.now();
     const rows = await rowsFor(input.source, which.map((k) => candidates[k]), o);
-    for (const k of which) {
+    const progress = createProgress('penalized selection', which.length, o.onProgress, { unit: 'responses', intervalMs: 0 });
+    for (const [i, k] of which.entries()) {
+      progress.tick(i);
+      // A turn for the event loop between responses: in a worker, a cancel gets through here.
+      if (i > 0) await yieldTurn();
       throwIfAborted(o.signal);
       const zs = featureMatrix(candidates[k].map((c) => c.feature), rows, input.rowOf, vinfo, envRaw, basis);
       const std = standardizeColumns(zs, n, candidates[k].length);
@@ -280,6 +285,7 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
       // Described now (the last round's description stands), so the feature matrix is built once.
       results[k] = describe(k, zs, std, candidates[k], sel, null, rows);
     }
+    progress.finish();
     selectSeconds += (performance.now() - t) / 1000;
   };
 
@@ -323,7 +329,11 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
   // Stability: the selection (path + tuning) repeated on subsamples of the analysed rows, screening fixed.
   const tStab = performance.now();
   const rowsAll = o.stability > 0 ? await rowsFor(input.source, candidates, o) : new Map<number, VariantRow>();
+  const stabProgress = createProgress('stability subsamples', K * o.stability, o.onProgress, { unit: 'fits', intervalMs: 0 });
   for (let k = 0; k < K && o.stability > 0; k++) {
+    stabProgress.tick(k * o.stability);
+    if (k > 0) await yieldTurn();
+    throwIfAborted(o.signal);
     const cands = candidates[k];
     const d = cands.length;
     const z = featureMatrix(cands.map((c) => c.feature), rowsAll, input.rowOf, vinfo, envRaw, basis);
@@ -340,6 +350,7 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
     const sel = selections[k] as Selection;
     results[k].selected.forEach((t, a) => (t.stability = fr[sel.active[a]]));
   }
+  if (o.stability > 0) stabProgress.finish();
   const stabilitySeconds = o.stability > 0 ? (performance.now() - tStab) / 1000 : 0;
 
   function describe(k: number, z: Float64Array, std: Standardized, cands: Candidate[], sel: Selection, fr: Float64Array | null, rows: Map<number, VariantRow>): ResponseSelection {
