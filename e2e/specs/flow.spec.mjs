@@ -1,8 +1,20 @@
 // The guided flow driven through the real UI: demo cohort end to end, files through the inputs, cancel,
 // malformed input, offline after install. Every request of every test is checked by e2e/run.mjs.
 import { writeFileSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { assert, openApp, waitFor } from './assert.mjs';
 import { makeCohortFiles, writeVcfGz } from './cohort.mjs';
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Presses Tab until the element with this test id has focus (at most `max` presses). */
+async function tabTo(page, testid, max = 60) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    if ((await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))) === testid) return;
+  }
+  throw new Error(`${testid} not reached with ${max} Tab presses`);
+}
 
 async function resultRows(page) {
   return await page.locator('[data-testid="results-table"] tbody tr').count();
@@ -220,6 +232,51 @@ export const tests = [
       await waitFor(async () => (await resultRows(page)) > 0, 'results table rows', 540_000, 500);
       const text = await page.getByTestId('results-table').textContent();
       assert.match(text, /rs\d+/);
+    },
+  },
+  {
+    name: 'keyboard only: the flow runs from Tab and Enter, steps switch with the arrow keys; axe-core finds no WCAG 2.1 A/AA violation on any step, light or dark',
+    timeoutMs: 600_000,
+    async fn({ baseURL, open }) {
+      const ctx = await open();
+      const { page } = await openApp(ctx, baseURL);
+      await tabTo(page, 'load-demo');
+      await page.keyboard.press('Enter');
+      await waitFor(async () => (await page.getByTestId('geno-input-loaded').count()) > 0, 'demo cohort loaded', 120_000);
+      // Smaller training (typed, not clicked): the HSV tab reached with the arrow keys from the tab list.
+      await page.getByTestId('step-data').focus();
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowRight');
+      assert.equal(await page.getByTestId('step-hsv').getAttribute('aria-selected'), 'true', 'ArrowRight moves through the steps');
+      await tabTo(page, 'candidates');
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('1');
+      await tabTo(page, 'max-epochs');
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('30');
+      await page.getByTestId('step-hsv').focus();
+      await page.keyboard.press('Home');
+      assert.equal(await page.getByTestId('step-data').getAttribute('aria-selected'), 'true', 'Home goes to the first step');
+      await tabTo(page, 'run-pipeline');
+      await page.keyboard.press('Enter');
+      await waitFor(async () => (await resultRows(page)) > 0, 'results table rows', 540_000, 500);
+      await waitFor(async () => (await page.getByTestId('selected-method').count()) > 0, 'factor discovery done', 300_000, 500);
+      await page.evaluate(AXE_SOURCE); // page.evaluate runs outside the page's CSP
+      const found = [];
+      for (const scheme of ['light', 'dark']) {
+        await page.emulateMedia({ colorScheme: scheme });
+        for (const step of ['data', 'pheno', 'hsv', 'assoc', 'results']) {
+          await page.getByTestId(`step-${step}`).click();
+          if (step === 'assoc') await page.locator('[data-testid="sis-settings"] summary').click(); // open: check its fields too
+          const v = await page.evaluate(async () => {
+            const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+            return r.violations.map((x) => `${x.id} (${x.impact}): ${x.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+          });
+          if (step === 'assoc') await page.locator('[data-testid="sis-settings"] summary').click();
+          for (const x of v) found.push(`${scheme} ${step}: ${x}`);
+        }
+      }
+      assert.deepEqual(found, [], `axe-core violations:\n${found.join('\n')}`);
     },
   },
   {
