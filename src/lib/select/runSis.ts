@@ -4,7 +4,9 @@
  * rounds and selection stability by subsampling.
  *
  * Model: y = C a + sum_j f_j b_j + e, covariates C (with intercept) adjusted for by residualizing y and every
- * feature on C (never screened or penalized). Features (Feature.ts) are raw products of mean-imputed dosages.
+ * feature on C (never screened or penalized). Features (Feature.ts) are raw products of mean-imputed dosages;
+ * in the penalized fit an interaction's column is also residualized on both parents (featureMatrix), so it
+ * means "beyond its parents" there as in its screening score and P (docs/selection.md).
  * Screening keeps the top d by |corr(f_j, y)| (default d = floor(n / log n) as the SIS R package), one
  * genotype pass for SNP and SNPxE of all responses, one more (per batch of partners) for SNPxSNP.
  */
@@ -100,7 +102,7 @@ export interface SelectedTerm {
   type: FeatureType;
   chrom: string;
   pos: number;
-  /** Refitted (unpenalized) joint coefficient per unit of the raw feature (dosage, dosage x E, dosage x dosage, E). */
+  /** Refitted (unpenalized) joint coefficient per unit of the feature (dosage, E; an interaction: the product with its parents projected out). */
   beta: number;
   /** Penalized coefficient at the chosen lambda, same scale. */
   betaPenalized: number;
@@ -433,21 +435,9 @@ export function pairsInUniverse(mode: GxgMode, nQc: number, M: number): number {
 
 /** Correlation of f and y after removing their projections on `on` (all vectors already orthogonal to C). */
 function partialCorrelation(f: ArrayLike<number>, on: Float64Array[], y: Float64Array): number {
-  const basisVecs: Float64Array[] = [];
-  for (const c of on) {
-    const v = Float64Array.from(c);
-    for (let pass = 0; pass < 2; pass++) {
-      for (const q of basisVecs) {
-        const d = dot(q, v);
-        for (let i = 0; i < v.length; i++) v[i] -= d * q[i];
-      }
-    }
-    const nv = Math.sqrt(dot(v, v));
-    if (nv > 0) basisVecs.push(v.map((x) => x / nv));
-  }
   const fr = Float64Array.from(f);
   const yr = Float64Array.from(y);
-  for (const q of basisVecs) {
+  for (const q of orthonormal(on)) {
     const df = dot(q, fr);
     const dy = dot(q, yr);
     for (let i = 0; i < fr.length; i++) {
@@ -503,34 +493,67 @@ export function featureMatrix(
     if (!row) throw new Error(`featureMatrix: genotypes of variant ${v} were not collected`);
     return imputedDosage(row, rowOf, n, info.mean[v], scratch);
   };
+  // Parents residualized on C, computed once per SNP / E (an interaction is orthogonalized against them).
+  const snpRes = new Map<number, Float64Array>();
+  const envRes = new Map<number, Float64Array>();
+  const resSnp = (v: number) => snpRes.get(v) ?? snpRes.set(v, residualize(basis, g(v))).get(v)!;
+  const resEnv = (e: number) => envRes.get(e) ?? envRes.set(e, residualize(basis, env[e])).get(e)!;
   for (let j = 0; j < d; j++) {
     const f = features[j];
     let col: Float64Array;
     switch (f.type) {
       case 'SNP':
-        col = g(f.variant);
-        break;
+        z.set(resSnp(f.variant), j * n);
+        continue;
       case 'ENV':
-        col = env[f.aux];
-        break;
+        z.set(resEnv(f.aux), j * n);
+        continue;
       case 'GxE': {
         col = g(f.variant);
         const e = env[f.aux];
         for (let i = 0; i < n; i++) col[i] *= e[i];
-        break;
+        z.set(projectOut(residualize(basis, col), [resSnp(f.variant), resEnv(f.aux)]), j * n);
+        continue;
       }
       case 'GxG': {
         col = g(f.variant);
         const a = g(f.aux);
         for (let i = 0; i < n; i++) col[i] *= a[i];
-        break;
+        z.set(projectOut(residualize(basis, col), [resSnp(f.variant), resSnp(f.aux)]), j * n);
+        continue;
       }
       default:
         throw new Error(`unknown feature type '${String((f as Feature).type)}'`);
     }
-    z.set(residualize(basis, col), j * n);
   }
   return z;
+}
+
+/** Orthonormal basis of the span of `vs` (modified Gram-Schmidt, twice; null directions dropped). */
+function orthonormal(vs: readonly ArrayLike<number>[]): Float64Array[] {
+  const out: Float64Array[] = [];
+  for (const c of vs) {
+    const v = Float64Array.from(c);
+    const n0 = Math.sqrt(dot(v, v));
+    for (let pass = 0; pass < 2; pass++) {
+      for (const q of out) {
+        const t = dot(q, v);
+        for (let i = 0; i < v.length; i++) v[i] -= t * q[i];
+      }
+    }
+    const nv = Math.sqrt(dot(v, v));
+    if (nv > 1e-10 * n0 && nv > 0) out.push(v.map((x) => x / nv));
+  }
+  return out;
+}
+
+/** v minus its least-squares projection on the span of `on` (v is modified and returned). */
+function projectOut(v: Float64Array, on: readonly ArrayLike<number>[]): Float64Array {
+  for (const q of orthonormal(on)) {
+    const t = dot(q, v);
+    for (let i = 0; i < v.length; i++) v[i] -= t * q[i];
+  }
+  return v;
 }
 
 interface StabilityOptions {

@@ -5,7 +5,7 @@
  * - <response>.selected.tsv: TERM TYPE CHROM POS BETA BETA_PENALIZED R P STABILITY PARENTS PARENTS_SELECTED
  * - combined selected.tsv: HSV then the same columns, one row per selected term of every response.
  * TERM is the SNP ID, the E name, `SNPID:E` or `SNPID1:SNPID2`; TYPE is SNP, ENV, GxE or GxG; BETA the
- * refitted joint coefficient per unit of the raw feature; R/P the term's partial correlation with the
+ * refitted joint coefficient per unit of the feature (an interaction: with its parents projected out); R/P the term's partial correlation with the
  * response given the covariates (and an interaction's parents) and its t-test P; STABILITY the selection
  * frequency over subsamples (NA when not run); PARENTS the interaction's parent terms (comma-separated)
  * and whether each was selected too (1/0).
