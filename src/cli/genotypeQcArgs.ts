@@ -12,6 +12,7 @@ export const genotypeQcOptions: OptionSpec[] = [
   { name: 'hwe', type: 'number', help: 'remove variants with HWE exact test P below this (plink2 --hwe; autosomes)' },
   { name: 'hwe-midp', type: 'flag', help: 'use the mid-p HWE exact test (plink2 --hwe midp)' },
   { name: 'mind', type: 'number', help: 'remove samples with missing call rate above this (plink2 --mind)' },
+  { name: 'nonfounders', type: 'flag', help: '--maf and --hwe over every sample, not only founders (plink2 --nonfounders)' },
 ];
 
 /** The QC options given on the command line, or undefined when none is. */
@@ -23,5 +24,6 @@ export function qcFromArgs(a: ParsedArgs): VariantQcOptions | undefined {
   if (hwe !== undefined) q.hwe = hwe;
   if (mind !== undefined) q.mind = mind;
   if (arg.flag(a, 'hwe-midp')) q.hweMidp = true;
+  if (arg.flag(a, 'nonfounders')) q.nonfounders = true;
   return Object.keys(q).length ? q : undefined;
 }

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hweExactP } from '../../src/lib/io/hweExact';
 import { createQcSource, formatQcReport, runVariantQc } from '../../src/lib/io/variantQc';
@@ -103,6 +103,34 @@ describe('variant QC vs plink2', () => {
     let o = 0;
     for (const p of parts) (ours.set(p, o), (o += p.length));
     expect(ours).toEqual(ref);
+  });
+
+  it('--maf and --hwe over founders only, as plink2 (and over every sample with --nonfounders)', async () => {
+    // The same data with a father or mother named for every third sample (IDs in or out of the file:
+    // plink2 counts either as a non-founder).
+    const fdir = tempDir('qc-founders');
+    const fp = writeRandomBed(fdir, g, 'f');
+    const fam = readFileSync(`${fp}.fam`, 'utf8').trim().split('\n').map((l) => l.split(/\s+/));
+    fam.forEach((f, j) => {
+      if (j % 3 === 1) f[2] = j % 2 ? fam[0][1] : `absent${j}`;
+      if (j % 6 === 4) f[3] = `mother${j}`;
+    });
+    writeFileSync(`${fp}.fam`, fam.map((f) => f.join('\t')).join('\n') + '\n');
+    const flags = ['--mind', '0.1', '--geno', '0.05', '--hwe', '1e-3', '--maf', '0.1'];
+    const opts = { mind: 0.1, geno: 0.05, hwe: 1e-3, maf: 0.1 };
+    const src = await openGenotypes({ bfile: fp });
+    expect(Array.from(src.samples.founder!).filter((x) => x === 0).length).toBe(Math.floor((n + 1) / 3));
+    const kept: Record<string, string[]> = {};
+    for (const nonfounders of [false, true]) {
+      const out = join(fdir, nonfounders ? 'all' : 'fnd');
+      plink2(['--bfile', fp, ...flags, ...(nonfounders ? ['--nonfounders'] : []), '--write-snplist', '--out', out]);
+      const { report, keptIds } = await runVariantQc(src, { ...opts, nonfounders });
+      expect(keptIds).toEqual(readFileSync(`${out}.snplist`, 'utf8').trim().split('\n'));
+      expect(report.frequencySamples.who).toBe(nonfounders ? 'all' : 'founders');
+      kept[String(nonfounders)] = keptIds;
+    }
+    // The founder rule matters on this data (else this test could not tell the two apart).
+    expect(kept.false).not.toEqual(kept.true);
   });
 
   it('sample call rate equals plink2 --missing (.smiss)', async () => {

@@ -10,6 +10,11 @@
 export interface SampleIds {
   fid: string[];
   iid: string[];
+  /**
+   * 1 = founder, 0 = not (a .fam line with a father or mother ID; plink2 counts allele frequencies and HWE
+   * over founders only). Absent = every sample is a founder (VCF).
+   */
+  founder?: Uint8Array;
 }
 
 /** Variant metadata of one chunk (parallel arrays). */

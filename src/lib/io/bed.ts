@@ -79,7 +79,8 @@ export async function openBed(
   return {
     format: 'bed',
     name: bed.name,
-    samples: { fid: famData.fid, iid: famData.iid },
+    // Founder flags only when the .fam names a parent somewhere (otherwise every sample is a founder).
+    samples: { fid: famData.fid, iid: famData.iid, ...(famData.founder.includes(0) ? { founder: famData.founder } : {}) },
     sex: famData.sex,
     nVariants,
     bytesPerVariant: bpv,

@@ -11,6 +11,8 @@ import { lineBatches, sourceChunks } from './lineBatches';
 export interface FamData extends SampleIds {
   /** 1 = male, 2 = female, 0 = unknown. */
   sex: Uint8Array;
+  /** 1 when PAT and MAT are both '0' (plink2's founder definition, whether or not the parents are in the file). */
+  founder: Uint8Array;
 }
 
 const WS = /[ \t]+/;
@@ -40,6 +42,7 @@ export function parseFamText(lines: string[], file: string, firstLine = 1, into?
     acc.fid.push(f[0]);
     acc.iid.push(f[1]);
     acc.sex.push(f[4] === '1' ? 1 : f[4] === '2' ? 2 : 0);
+    acc.founder.push(f[2] === '0' && f[3] === '0' ? 1 : 0);
   }
   return acc;
 }
@@ -48,11 +51,12 @@ export interface FamAccumulator {
   fid: string[];
   iid: string[];
   sex: number[];
+  founder: number[];
   seen: Map<string, number>;
 }
 
 function newFamAccumulator(): FamAccumulator {
-  return { fid: [], iid: [], sex: [], seen: new Map() };
+  return { fid: [], iid: [], sex: [], founder: [], seen: new Map() };
 }
 
 export async function readFam(src: ByteSource, signal?: AbortSignal): Promise<FamData> {
@@ -61,5 +65,6 @@ export async function readFam(src: ByteSource, signal?: AbortSignal): Promise<Fa
   if (acc.iid.length === 0) {
     throw new InputError({ file: src.name, expected: 'at least one sample line', found: 'none' }, 'empty .fam file');
   }
-  return { fid: acc.fid, iid: acc.iid, sex: Uint8Array.from(acc.sex) };
+  const founder = Uint8Array.from(acc.founder);
+  return { fid: acc.fid, iid: acc.iid, sex: Uint8Array.from(acc.sex), founder };
 }

@@ -6,7 +6,9 @@
  *   --hwe P: remove variants whose Hardy-Weinberg exact test P is below P (autosomes only; see docs);
  *   --maf T: remove variants whose minor allele frequency is below T.
  * Every removal is counted per filter (a variant is counted under the first filter it fails, as plink2 logs).
- * All samples are treated as founders (parents in the .fam are not used).
+ * As in plink2, --hwe and --maf use founders only (samples whose .fam line names no father and no mother),
+ * unless `nonfounders` is set (plink2 --nonfounders); --geno and --mind use every sample. With no founder
+ * left, every sample is used (and the report says so).
  *
  * `createQcSource` makes the sample pass (only when --mind is set) and returns a GenotypeSource whose chunks
  * hold only the samples and variants that pass; the variant counts of `report` are complete after a full
@@ -32,6 +34,8 @@ export interface VariantQcOptions {
   hweMidp?: boolean;
   /** --mind: maximum missing call rate per sample. */
   mind?: number;
+  /** plink2 --nonfounders: --maf and --hwe over every sample instead of founders only. */
+  nonfounders?: boolean;
 }
 
 export interface QcReport {
@@ -43,6 +47,8 @@ export interface QcReport {
   variantsIn: number;
   removed: { geno: number; hwe: number; maf: number };
   variantsKept: number;
+  /** Samples (after --mind) over which --maf and --hwe were computed, and which ones. */
+  frequencySamples: { count: number; who: 'all' | 'founders' | 'all (no founders)' };
   /** False until a full pass over the variants completed. */
   complete: boolean;
 }
@@ -110,6 +116,7 @@ export async function createQcSource(source: GenotypeSource, opts: VariantQcOpti
     variantsIn: 0,
     removed: { geno: 0, hwe: 0, maf: 0 },
     variantsKept: 0,
+    frequencySamples: { count: n, who: 'all' },
     complete: false,
   };
   if (opts.mind !== undefined) {
@@ -133,9 +140,27 @@ export async function createQcSource(source: GenotypeSource, opts: VariantQcOpti
     keep = Int32Array.from(kept);
   }
   const allKept = keep.length === n;
-  const samples: SampleIds = allKept ? source.samples : { fid: Array.from(keep, (j) => source.samples.fid[j]), iid: Array.from(keep, (j) => source.samples.iid[j]) };
+  const founderIn = source.samples.founder;
+  const samples: SampleIds = allKept
+    ? source.samples
+    : {
+        fid: Array.from(keep, (j) => source.samples.fid[j]),
+        iid: Array.from(keep, (j) => source.samples.iid[j]),
+        ...(founderIn ? { founder: Uint8Array.from(keep, (j) => founderIn[j]) } : {}),
+      };
   const nOut = keep.length;
   const bpvOut = Math.ceil(nOut / 4);
+  // --maf / --hwe sample set: the founders among the kept samples (positions in the kept order).
+  let freqIdx: Int32Array | null = null;
+  if (samples.founder && !opts.nonfounders && (opts.maf !== undefined || opts.hwe !== undefined)) {
+    const f: number[] = [];
+    for (let j = 0; j < nOut; j++) if (samples.founder[j]) f.push(j);
+    if (f.length === 0) report.frequencySamples = { count: nOut, who: 'all (no founders)' };
+    else if (f.length < nOut) {
+      freqIdx = Int32Array.from(f);
+      report.frequencySamples = { count: f.length, who: 'founders' };
+    } else report.frequencySamples = { count: nOut, who: 'founders' };
+  } else report.frequencySamples = { count: nOut, who: 'all' };
 
   async function* chunks(o: ChunkOptions = {}): AsyncGenerator<GenotypeChunk> {
     report.variantsIn = 0;
@@ -155,6 +180,16 @@ export async function createQcSource(source: GenotypeSource, opts: VariantQcOpti
             dosage: c0.dosage ? subsetDosageSamples(c0.dosage, c0.nSamples, c0.count, keep) : undefined,
           };
       const s = chunkVariantStats(c);
+      // Founder-only counts for --hwe and --maf (plink2's default), when some kept samples are not founders.
+      const f = freqIdx
+        ? chunkVariantStats({
+            ...c,
+            nSamples: freqIdx.length,
+            bytesPerVariant: Math.ceil(freqIdx.length / 4),
+            packed: c.packed ? subsetPackedSamples(c.packed, c.nSamples, c.count, freqIdx) : undefined,
+            dosage: c.dosage ? subsetDosageSamples(c.dosage, c.nSamples, c.count, freqIdx) : undefined,
+          })
+        : s;
       const pass = new Uint8Array(c.count);
       let nPass = 0;
       for (let v = 0; v < c.count; v++) {
@@ -165,14 +200,15 @@ export async function createQcSource(source: GenotypeSource, opts: VariantQcOpti
           continue;
         }
         if (opts.hwe !== undefined && isAutosome(c.variants.chrom[v])) {
-          const p = hweExactP(s.het[v], s.hom1[v], s.hom2[v], !!opts.hweMidp);
+          const p = hweExactP(f.het[v], f.hom1[v], f.hom2[v], !!opts.hweMidp);
           if (p < opts.hwe * (1 - EPS)) {
             report.removed.hwe++;
             continue;
           }
         }
         if (opts.maf !== undefined) {
-          const af = obs > 0 ? s.a1[v] / (2 * obs) : 0;
+          const fo = f.obs[v];
+          const af = fo > 0 ? f.a1[v] / (2 * fo) : 0;
           const maf = Math.min(af, 1 - af);
           if (maf < opts.maf * (1 - EPS)) {
             report.removed.maf++;
@@ -255,6 +291,8 @@ export function formatQcReport(r: QcReport): string[] {
   if (o.geno !== undefined) lines.push(`--geno ${o.geno}: ${r.removed.geno} variants removed`);
   if (o.hwe !== undefined) lines.push(`--hwe ${o.hwe}${o.hweMidp ? ' midp' : ''}: ${r.removed.hwe} variants removed`);
   if (o.maf !== undefined) lines.push(`--maf ${o.maf}: ${r.removed.maf} variants removed`);
+  if ((o.maf !== undefined || o.hwe !== undefined) && r.frequencySamples.who !== 'all')
+    lines.push(`--maf/--hwe computed over ${r.frequencySamples.count} ${r.frequencySamples.who} (plink2 default; --nonfounders: every sample)`);
   lines.push(`${r.variantsKept} of ${r.variantsIn} variants and ${r.samplesIn - r.samplesRemovedMind} of ${r.samplesIn} samples pass QC`);
   return lines;
 }
