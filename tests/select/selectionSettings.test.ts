@@ -40,6 +40,9 @@ describe('selection settings (browser Association step, shared with the CLI defa
     expect(msgs({ tune: 'ebic', folds: 1 })).toEqual([]);
     expect(msgs({ stability: 1 })).toEqual(['stability: stability subsamples must be 0 (off) or a whole number from 2 to 1000, got 1']);
     expect(msgs({ iter: -1 })).toEqual(['iter: ISIS rounds must be a whole number from 0 to 10, got -1']);
+    expect(msgs({ iter: 1, tune: 'cv' })).toEqual([
+      'iter: ISIS rounds cannot be combined with cross-validation (it redoes the screening in each fold): use EBIC or BIC, or 0 rounds',
+    ]);
     expect(msgs({ maf: 0.5 })).toEqual(['maf: minimum MAF must be in [0, 0.5), got 0.5']);
     // An emptied number field arrives as null from the page.
     expect(msgs({ geno: null as unknown as number })).toEqual(['geno: maximum missing-call rate must be in [0, 1], got null']);

@@ -21,7 +21,8 @@ import { imputedDosage, collectVariants, type VariantRow } from './collectVarian
 import { featureKey, featureName, parentNames, type Feature, type FeatureType } from './Feature';
 import { penaltySpec, type PenaltyKind, type PenaltySpec } from './penalty';
 import { marginalPass, offerFeature, pairPass, type PairMode, type QcCounts, type QcOptions, type ScreenData, type VariantInfo } from './screenGenotypes';
-import { selectPenalized, type Selection, type TuneKind } from './selectPenalized';
+import { addFoldSse, foldOf, selectPenalized, type Selection, type TuneKind } from './selectPenalized';
+import { lambdaMax, lambdaPath } from './coordinateDescentPath';
 import { standardizeColumns, type Standardized } from './standardizeColumns';
 import { TopK } from './TopK';
 import { heredityModelCount } from './heredityModelCount';
@@ -178,11 +179,41 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
   let partners: number[][] = [];
   let partnerDosage = new Map<number, Float64Array>();
 
-  /** One screening round over every feature kind; returns the kept candidates per response, best first. */
-  const screen = async (targets: Float64Array[], keep: number[], exclude: Set<string>[] | undefined): Promise<Feature[][]> => {
+  /** The rows a screening pass runs on: all analysed rows, or a CV fold's training rows. */
+  interface View {
+    data: ScreenData;
+    /** E centered and residualized on the view's covariate basis. */
+    envRes: Float64Array[];
+    n: number;
+  }
+  const fullView: View = { data, envRes, n };
+
+  /** Mean-imputed dosages of the partner SNPs on a view's rows (one genotype pass). */
+  const partnerDosages = async (parts: number[][], view: View): Promise<Map<number, Float64Array>> => {
+    const want = new Set<number>();
+    for (const p of parts) for (const v of p) want.add(v);
+    const rows = await collectVariants(input.source, want, { signal: o.signal, chunkVariants: o.chunkVariants });
+    const out = new Map<number, Float64Array>();
+    const scratch = new Float32Array(input.rowOf.length);
+    for (const [v, row] of rows) out.set(v, imputedDosage(row, view.data.rowOf, view.n, (info as VariantInfo).mean[v], scratch));
+    return out;
+  };
+
+  /**
+   * One screening round over every feature kind on a view; returns the kept candidates per response, best
+   * first, and the SNPxSNP partners used: `fixed` ones (ISIS rounds keep the first round's), else this pass's
+   * top marginal SNPs. The first call (full data) also records the variants' QC and means.
+   */
+  const screenView = async (
+    view: View,
+    targets: Float64Array[],
+    keep: number[],
+    exclude: Set<string>[] | undefined,
+    fixed?: { partners: number[][]; dosage: Map<number, Float64Array> },
+  ) => {
     const first = !info;
-    log(`screening: ${first ? 'SNP' : 'residual SNP'}${envC.length ? ', SNPxE' : ''} pass`);
-    const mp = await marginalPass(data, targets, {
+    log(`screening: ${first ? 'SNP' : view === fullView ? 'residual SNP' : 'fold SNP'}${envC.length ? ', SNPxE' : ''} pass`);
+    const mp = await marginalPass(view.data, targets, {
       qc: o.qc,
       keep,
       exclude,
@@ -198,28 +229,25 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
     if (first) {
       info = mp.info;
       qc = mp.qc;
-      // SNPxSNP partners are the top marginal SNPs of the first (SIS) round, kept in later rounds.
-      if (o.gxg === 'all') {
-        const allQc: number[] = [];
-        for (let v = 0; v < info.qc.length; v++) if (info.qc[v] === 1) allQc.push(v);
-        partners = Array.from({ length: K }, () => allQc);
-      } else if (o.gxg !== 'none') partners = mp.topSnps;
-      if (o.gxg !== 'none') {
-        const want = new Set<number>();
-        for (const p of partners) for (const v of p) want.add(v);
-        const rows = await collectVariants(input.source, want, { signal: o.signal, chunkVariants: o.chunkVariants });
-        partnerDosage = new Map();
-        const scratch = new Float32Array(input.rowOf.length);
-        for (const [v, row] of rows) partnerDosage.set(v, imputedDosage(row, input.rowOf, n, info.mean[v], scratch));
-      }
     }
     const vi = info as VariantInfo;
+    let parts: number[][] = [];
+    let dosage = new Map<number, Float64Array>();
     if (o.gxg !== 'none') {
+      if (fixed) ({ partners: parts, dosage } = fixed);
+      else {
+        if (o.gxg === 'all') {
+          const allQc: number[] = [];
+          for (let v = 0; v < vi.qc.length; v++) if (vi.qc[v] === 1) allQc.push(v);
+          parts = Array.from({ length: K }, () => allQc);
+        } else parts = mp.topSnps;
+        dosage = await partnerDosages(parts, view);
+      }
       log(`screening: SNPxSNP (${o.gxg}) pass`);
-      const pp = await pairPass(data, targets, mp.heaps, {
+      const pp = await pairPass(view.data, targets, mp.heaps, {
         mode: o.gxg,
-        partners,
-        partnerDosage,
+        partners: parts,
+        partnerDosage: dosage,
         info: vi,
         exclude,
         maxCells: o.maxPairCells,
@@ -235,18 +263,27 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
     // Environment main effects: direct correlations.
     for (let k = 0; k < K; k++) {
       const yy = dot(targets[k], targets[k]);
-      for (let e = 0; e < envRes.length; e++) {
-        const ee = dot(envRes[e], envRes[e]);
+      for (let e = 0; e < view.envRes.length; e++) {
+        const ee = dot(view.envRes[e], view.envRes[e]);
         if (!(ee > 0) || !(yy > 0)) continue;
-        offerFeature(mp.heaps[k], exclude?.[k], 'ENV', -1, e, dot(envRes[e], targets[k]) / Math.sqrt(ee * yy));
+        offerFeature(mp.heaps[k], exclude?.[k], 'ENV', -1, e, dot(view.envRes[e], targets[k]) / Math.sqrt(ee * yy));
       }
     }
-    return mp.heaps.map((h) => h.sorted().map((x) => x.item));
+    return { features: mp.heaps.map((h) => h.sorted().map((x) => x.item)), partners: parts, dosage };
   };
+  /** A screening round on all analysed rows with the first round's SNPxSNP partners (ISIS). */
+  const screen = async (targets: Float64Array[], keep: number[], exclude: Set<string>[] | undefined): Promise<Feature[][]> =>
+    (await screenView(fullView, targets, keep, exclude, { partners, dosage: partnerDosage })).features;
 
   const iter = Math.max(0, o.iter);
+  if (iter > 0 && o.tune === 'cv') {
+    throw new Error('ISIS rounds with tune = cv are not supported (honest CV redoes the screening in each fold; ISIS would have to be redone there too): use EBIC or BIC with ISIS');
+  }
   const keep0 = iter > 0 ? Math.max(1, Math.floor((2 * d0) / 3)) : d0;
-  const first = await screen(y, new Array<number>(K).fill(keep0), undefined);
+  const s0 = await screenView(fullView, y, new Array<number>(K).fill(keep0), undefined);
+  const first = s0.features;
+  partners = s0.partners;
+  partnerDosage = s0.dosage;
   const vinfo = info as VariantInfo;
   const qcCounts = qc as QcCounts;
   const nQc = qcCounts.passed;
@@ -260,10 +297,68 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
   const tSel = performance.now();
   let selectSeconds = 0;
 
+  /**
+   * Honest K-fold CV (tune = cv): each fold's training rows are screened again from scratch (SNP, E, SNPxE,
+   * SNPxSNP with that fold's own top SNPs as partners), the fold's d terms are fitted at the full-data path's
+   * lambdas and scored on the held-out rows. Screening once on every row and then splitting only the
+   * screened columns lets each held-out part vote for the terms it helped choose (about 100 of 144 kept on
+   * pure-noise terms; docs/selection.md). Covariates, the variants' QC and imputation means come from all
+   * rows (they do not use the response). Returns the mean held-out squared error per lambda per response.
+   */
+  const screenedCvErrors = async (lambdas: Float64Array[]): Promise<Float64Array[]> => {
+    const F = Math.max(2, Math.min(o.folds ?? 5, n));
+    const fold = foldOf(n, F, rng.fork());
+    const sse = lambdas.map((l) => new Float64Array(l.length));
+    const progress = createProgress('cross-validation folds', F, o.onProgress, { unit: 'folds', intervalMs: 0 });
+    for (let f = 0; f < F; f++) {
+      progress.tick(f);
+      const tr: number[] = [];
+      const te: number[] = [];
+      for (let i = 0; i < n; i++) (fold[i] === f ? te : tr).push(i);
+      const nt = tr.length;
+      const pos = new Int32Array(n).fill(-1);
+      tr.forEach((i, a) => (pos[i] = a));
+      const sub = (v: ArrayLike<number>) => Float64Array.from(tr, (i) => v[i]);
+      const basisF = covariateBasis(nt, input.covariates.map((c) => ({ name: c.name, values: sub(c.values) })));
+      const envF = envRaw.map(sub);
+      const view: View = {
+        data: { source: input.source, rowOf: Int32Array.from(input.rowOf, (r) => (r >= 0 ? pos[r] : -1)), basis: basisF, env: envF },
+        envRes: envF.map((e) => residualize(basisF, center(e, nt))),
+        n: nt,
+      };
+      const targets = input.responses.map((r) => residualize(basisF, sub(r.values)));
+      const sf = await screenView(view, targets, new Array<number>(K).fill(d0), undefined);
+      const rows = await rowsFor(input.source, sf.features.map((fs) => fs.map((feature) => ({ feature, round: 0 }))), o);
+      for (let k = 0; k < K; k++) {
+        await yieldTurn();
+        throwIfAborted(o.signal);
+        const z = featureMatrix(sf.features[k], rows, input.rowOf, vinfo, envRaw, basis);
+        addFoldSse(z, y[k], n, sf.features[k].length, tr, te, lambdas[k], { penalty: spec, dfMax: o.dfMax, signal: o.signal }, sse[k]);
+      }
+    }
+    progress.finish();
+    return sse.map((e) => e.map((v) => v / n));
+  };
+
   const results: ResponseSelection[] = new Array(K);
   const selectAll = async (which: number[]) => {
     const t = performance.now();
     const rows = await rowsFor(input.source, which.map((k) => candidates[k]), o);
+    // Honest CV: the full-data path's lambdas first (the folds are fitted at them), then the fold errors.
+    let cv: { lambdas: Float64Array[]; errors: Float64Array[] } | null = null;
+    if (o.tune === 'cv') {
+      const lambdas = which.map((k) => {
+        const d = candidates[k].length;
+        const std = standardizeColumns(featureMatrix(candidates[k].map((c) => c.feature), rows, input.rowOf, vinfo, envRaw, basis), n, d);
+        const lmax = lambdaMax(std.x, y[k], n, d, spec);
+        return lambdaPath(lmax > 0 ? lmax : 1e-300, 100, n > d ? 1e-4 : 0.01);
+      });
+      const all: Float64Array[] = new Array(K);
+      which.forEach((k, i) => (all[k] = lambdas[i]));
+      log(`cross-validation: screening redone in each of ${Math.max(2, Math.min(o.folds ?? 5, n))} folds`);
+      const errors = await screenedCvErrors(Array.from({ length: K }, (_, k) => all[k] ?? new Float64Array(0)));
+      cv = { lambdas: all, errors };
+    }
     const progress = createProgress('penalized selection', which.length, o.onProgress, { unit: 'responses', intervalMs: 0 });
     for (const [i, k] of which.entries()) {
       progress.tick(i);
@@ -281,6 +376,8 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
         ebicGamma: o.ebicGamma,
         folds: o.folds,
         rng: rng.fork(),
+        lambdas: cv?.lambdas[k],
+        cvErrors: cv?.errors[k],
         dfMax: o.dfMax,
         signal: o.signal,
       }));

@@ -49,8 +49,16 @@ export interface SelectOptions {
   patienceTerms?: number;
   /** Folds for 'cv' (default 5). */
   folds?: number;
-  /** Needed for 'cv' (fold assignment). */
+  /** Needed for 'cv' without `cvErrors` (fold assignment). */
   rng?: Rng;
+  /** The main path's lambdas (default: nLambda values from lambdaMax down to lambdaMax * minRatio). */
+  lambdas?: Float64Array;
+  /**
+   * 'cv': mean held-out squared error at each of `lambdas`, computed by the caller. runSis computes it with
+   * the screening redone inside each fold (honest CV). Without it, the folds split these d columns only,
+   * which after a screening on the same rows keeps far too many terms (docs/selection.md).
+   */
+  cvErrors?: Float64Array;
   tol?: number;
   signal?: AbortSignal;
 }
@@ -92,7 +100,7 @@ export function selectPenalized(x: Float64Array, y: Float64Array, n: number, d: 
   const cache = new Map<string, number>();
   const fitPath = (penalty: PenaltySpec) => {
     const lmax = lambdaMax(x, y, n, d, penalty);
-    const lambdas = lambdaPath(lmax > 0 ? lmax : 1e-300, nLambda, minRatio);
+    const lambdas = o.lambdas && penalty === o.penalty ? o.lambdas : lambdaPath(lmax > 0 ? lmax : 1e-300, nLambda, minRatio);
     // Early end (EBIC/BIC): track the criterion of each new active set (direct refit) along the path.
     let bestScore = Infinity;
     let bestDf = 0;
@@ -161,8 +169,9 @@ export function selectPenalized(x: Float64Array, y: Float64Array, n: number, d: 
       break;
     }
     case 'cv': {
-      if (!o.rng) throw new Error('selectPenalized: tune = cv needs an rng');
-      const err = cvErrors(x, y, n, d, path.lambdas, o);
+      if (!o.cvErrors && !o.rng) throw new Error('selectPenalized: tune = cv needs an rng or cvErrors');
+      if (o.cvErrors && o.cvErrors.length < path.nFit) throw new Error(`selectPenalized: cvErrors has ${o.cvErrors.length} values for ${path.nFit} lambdas`);
+      const err = o.cvErrors ?? cvErrors(x, y, n, d, path.lambdas, o);
       let bestScore = Infinity;
       for (let l = 0; l < path.nFit; l++) {
         scores.push({ lambda: path.lambdas[l], df: path.df[l], score: err[l] });
@@ -265,42 +274,64 @@ function activeOf(betas: Float64Array, l: number, d: number): number[] {
 /** Mean held-out squared error per lambda over K folds (standardization redone on each training part). */
 function cvErrors(x: Float64Array, y: Float64Array, n: number, d: number, lambdas: Float64Array, o: SelectOptions): Float64Array {
   const K = Math.max(2, Math.min(o.folds ?? 5, n));
-  const perm = permutation(n, o.rng as Rng);
-  const fold = new Int32Array(n);
-  for (let i = 0; i < n; i++) fold[perm[i]] = i % K;
-  const L = lambdas.length;
-  const sse = new Float64Array(L);
-  const counted = new Float64Array(L);
+  const fold = foldOf(n, K, o.rng as Rng);
+  const sse = new Float64Array(lambdas.length);
   for (let k = 0; k < K; k++) {
     const tr: number[] = [];
     const te: number[] = [];
     for (let i = 0; i < n; i++) (fold[i] === k ? te : tr).push(i);
-    const nt = tr.length;
-    const xt = new Float64Array(nt * d);
-    for (let j = 0; j < d; j++) for (let a = 0; a < nt; a++) xt[j * nt + a] = x[j * n + tr[a]];
-    const std = standardizeColumns(xt, nt, d);
-    let ym = 0;
-    for (const i of tr) ym += y[i];
-    ym /= nt;
-    const yt = new Float64Array(nt);
-    for (let a = 0; a < nt; a++) yt[a] = y[tr[a]] - ym;
-    const path = coordinateDescentPath(std.x, yt, nt, d, { penalty: o.penalty, lambdas, tol: o.tol ?? 1e-10, dfMax: 2 * (o.dfMax ?? Math.min(d, 100)), signal: o.signal });
-    for (let l = 0; l < L; l++) {
-      // Past the fold's early stop, reuse its last fit.
-      const lf = Math.min(l, path.nFit - 1);
-      let s = 0;
-      for (const i of te) {
-        let pred = ym;
-        for (let j = 0; j < d; j++) {
-          const b = path.betas[lf * d + j];
-          if (b !== 0 && std.scale[j] > 0) pred += (b * (x[j * n + i] - std.mean[j])) / std.scale[j];
-        }
-        s += (y[i] - pred) ** 2;
-      }
-      sse[l] += s;
-      counted[l] += te.length;
-    }
+    addFoldSse(x, y, n, d, tr, te, lambdas, o, sse);
   }
-  for (let l = 0; l < L; l++) sse[l] /= counted[l];
+  for (let l = 0; l < lambdas.length; l++) sse[l] /= n;
   return sse;
+}
+
+/** Fold of each of n rows: a seeded permutation dealt round-robin into K folds. */
+export function foldOf(n: number, K: number, rng: Rng): Int32Array {
+  const perm = permutation(n, rng);
+  const fold = new Int32Array(n);
+  for (let i = 0; i < n; i++) fold[perm[i]] = i % K;
+  return fold;
+}
+
+/**
+ * One fold: fits the path at `lambdas` on the training rows `tr` of x (column-major n x d; columns
+ * standardized again on tr, y centered on tr) and adds each lambda's squared error on the test rows `te`
+ * to `sse`.
+ */
+export function addFoldSse(
+  x: Float64Array,
+  y: Float64Array,
+  n: number,
+  d: number,
+  tr: readonly number[],
+  te: readonly number[],
+  lambdas: Float64Array,
+  o: Pick<SelectOptions, 'penalty' | 'tol' | 'dfMax' | 'signal'>,
+  sse: Float64Array,
+): void {
+  const nt = tr.length;
+  const xt = new Float64Array(nt * d);
+  for (let j = 0; j < d; j++) for (let a = 0; a < nt; a++) xt[j * nt + a] = x[j * n + tr[a]];
+  const std = standardizeColumns(xt, nt, d);
+  let ym = 0;
+  for (const i of tr) ym += y[i];
+  ym /= nt;
+  const yt = new Float64Array(nt);
+  for (let a = 0; a < nt; a++) yt[a] = y[tr[a]] - ym;
+  const path = coordinateDescentPath(std.x, yt, nt, d, { penalty: o.penalty, lambdas, tol: o.tol ?? 1e-10, dfMax: 2 * (o.dfMax ?? Math.min(d, 100)), signal: o.signal });
+  for (let l = 0; l < lambdas.length; l++) {
+    // Past the fold's early stop, reuse its last fit.
+    const lf = Math.min(l, path.nFit - 1);
+    let s = 0;
+    for (const i of te) {
+      let pred = ym;
+      for (let j = 0; j < d; j++) {
+        const b = path.betas[lf * d + j];
+        if (b !== 0 && std.scale[j] > 0) pred += (b * (x[j * n + i] - std.mean[j])) / std.scale[j];
+      }
+      s += (y[i] - pred) ** 2;
+    }
+    sse[l] += s;
+  }
 }

@@ -79,6 +79,7 @@ export function checkSelectionSettings(s: SelectionSettings, nSnps?: number | nu
   if (!TUNES.includes(s.tune)) bad('tune', `tuning must be one of ${TUNES.join(', ')}, got '${String(s.tune)}'`);
   if (s.tune === 'cv' && (!isInt(s.folds) || s.folds < 2 || s.folds > 20)) bad('folds', `folds must be a whole number from 2 to 20, got ${String(s.folds)}`);
   if (!isInt(s.iter) || s.iter < 0 || s.iter > 10) bad('iter', `ISIS rounds must be a whole number from 0 to 10, got ${String(s.iter)}`);
+  else if (s.iter > 0 && s.tune === 'cv') bad('iter', 'ISIS rounds cannot be combined with cross-validation (it redoes the screening in each fold): use EBIC or BIC, or 0 rounds');
   if (!isInt(s.stability) || s.stability < 0 || s.stability > 1000 || s.stability === 1)
     bad('stability', `stability subsamples must be 0 (off) or a whole number from 2 to 1000, got ${String(s.stability)}`);
   if (typeof s.maf !== 'number' || !(s.maf >= 0 && s.maf < 0.5)) bad('maf', `minimum MAF must be in [0, 0.5), got ${String(s.maf)}`);
