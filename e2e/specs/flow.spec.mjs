@@ -150,6 +150,26 @@ export const tests = [
       assert.ok(options.some((o) => /HSV1 ADDxsmoking/.test(o)), `plot options: ${options.join(' | ')}`);
       await waitFor(async () => (await page.getByTestId('selected-method').count()) > 0, 'factor discovery done', 300_000, 500);
       assert.equal(await page.getByTestId('selected-method').textContent(), method, 'the results name the method that ran');
+      // Search over every tested variant (in the worker): an ID, then one HSV, then a region; Clear restores.
+      const ids = async () => page.locator('[data-testid="results-table"] tbody tr td:nth-child(5)').allTextContents();
+      await page.getByTestId('hit-search').fill('rs1696');
+      await waitFor(async () => /containing 'rs1696'/.test(await page.getByTestId('hit-summary').textContent()), 'ID search summary');
+      const found = await ids();
+      assert.ok(found.length > 0 && found.every((x) => x.includes('rs1696')), `rows of the ID search: ${found.join(' ')}`);
+      await page.getByTestId('hit-response').selectOption('HSV2');
+      await waitFor(async () => /, HSV2\)/.test(await page.getByTestId('hit-summary').textContent()), 'HSV filter applied');
+      const hsvs = await page.locator('[data-testid="results-table"] tbody tr td:nth-child(1)').allTextContents();
+      assert.ok(hsvs.every((h) => h === 'HSV2'), `HSV filter: ${hsvs.join(' ')}`);
+      await page.getByRole('button', { name: 'Clear' }).click();
+      await page.getByTestId('hit-search').fill('chr1:1-1000000');
+      await waitFor(async () => /region chr1:1-1,000,000/.test(await page.getByTestId('hit-summary').textContent()), 'region search');
+      const chroms = await page.locator('[data-testid="results-table"] tbody tr td:nth-child(3)').allTextContents();
+      assert.ok(chroms.length > 0 && chroms.every((c) => c === '1'), `region rows on chr1: ${chroms.join(' ')}`);
+      await page.getByTestId('hit-search').fill('1:9-2');
+      await waitFor(async () => (await page.getByTestId('hit-error').count()) > 0, 'bad region message');
+      assert.match(await page.getByTestId('hit-error').textContent(), /region 1:9-2: the start must not be after the end/);
+      await page.getByRole('button', { name: 'Clear' }).click();
+      await waitFor(async () => /strongest of/.test(await page.getByTestId('hit-summary').textContent()), 'search cleared');
       if ((await page.getByTestId('selected-table').count()) > 0) {
         const freq = await page.getByTestId('selected-stability').allTextContents();
         assert.ok(freq.length > 0 && freq.every((f) => /^\d+(\.\d)?%$/.test(f)), `selection frequencies shown: ${freq.join(', ')}`);

@@ -61,6 +61,26 @@ describe('AnalysisSession (the worker-side analysis)', () => {
     expect(view.rows[0].mlog10p).toBe(max);
     expect(view.plots.map((p) => p.response)).toEqual(['HSV1', 'HSV2', 'HSV3']);
     expect(view.plots[0].manhattan.startsWith('<svg')).toBe(true);
+    // Search over every tested variant: an ID fragment, one HSV, a region, a gene from a gene file.
+    const all = s.hits({}, 10_000);
+    expect(all.matchedTests).toBe(view.totalTests);
+    const byId = s.hits({ text: 'RS12' }, 10_000);
+    expect(byId.rows.length).toBe(byId.matchedTests);
+    expect(byId.rows.every((r) => r.id.toLowerCase().includes('rs12'))).toBe(true);
+    expect(byId.matchedTests).toBe(all.rows.filter((r) => r.id.toLowerCase().includes('rs12')).length);
+    const one = s.hits({ response: 'HSV2' }, 5);
+    expect(one.rows.map((r) => r.response)).toEqual(new Array(5).fill('HSV2'));
+    expect(one.rows[0].mlog10p).toBe(Math.max(...all.rows.filter((r) => r.response === 'HSV2').map((r) => r.mlog10p)));
+    const r0 = all.rows[0];
+    const region = s.hits({ text: `${r0.chrom}:${r0.pos}-${r0.pos}` }, 100);
+    expect(region.rows.every((r) => r.chrom === r0.chrom && r.pos === r0.pos)).toBe(true);
+    expect(region.rows.map((r) => r.response)).toContain(r0.response);
+    await s.loadGeneFile(bytesSource(new TextEncoder().encode(`${r0.chrom}\t${r0.pos - 1}\t${r0.pos}\tMYGENE\n`), 'g.bed'));
+    const g = s.hits({ text: 'mygene' }, 10_000);
+    expect(g.description).toMatch(/^gene MYGENE ± 100 kb/);
+    expect(g.rows.every((r) => r.chrom === r0.chrom && Math.abs(r.pos - r0.pos) <= 100_000)).toBe(true);
+    expect(g.rows.every((r) => r.gene === 'MYGENE')).toBe(true);
+    expect(s.hits({ text: 'no-such-variant' }).matchedTests).toBe(0);
     const sum = s.exportText('sumstats');
     expect(sum.text.split('\n')[0]).toMatch(/^#CHROM\tPOS\tID\tREF\tALT\tA1\tTEST\tOBS_CT\tBETA\tSE\tT_STAT\tP/);
     const hsv = s.exportText('hsv-plink2');

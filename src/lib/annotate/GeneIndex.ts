@@ -50,6 +50,24 @@ export class GeneIndex {
     }
   }
 
+  private bySymbol: Map<string, Gene[]> | null = null;
+
+  /** Loci of a gene symbol (case-insensitive; a gene may have several), built on first use. */
+  lociOf(symbol: string): Gene[] {
+    if (!this.bySymbol) {
+      this.bySymbol = new Map();
+      for (const ci of this.byChrom.values()) {
+        for (const g of ci.genes) {
+          const k = g.symbol.toUpperCase();
+          const l = this.bySymbol.get(k);
+          if (l) l.push(g);
+          else this.bySymbol.set(k, [g]);
+        }
+      }
+    }
+    return this.bySymbol.get(symbol.trim().toUpperCase()) ?? [];
+  }
+
   /** Chromosomes present (normalized). */
   chromosomes(): string[] {
     return [...this.byChrom.keys()];

@@ -12,6 +12,7 @@ import { toPlainError } from './errors';
 import type { ProgressCallback } from './progress';
 import { blobSource } from '../io/ByteSource';
 import type { Analysis } from '../report/Analysis';
+import type { HitFilter } from '../report/hitFilter';
 import {
   AnalysisSession,
   type AssocSettings,
@@ -133,6 +134,13 @@ export function createAnalysisApi() {
       return await plain(async () => {
         if (appBase) await session.ensureGenes(appBase);
         return session.results(topN);
+      });
+    },
+    /** Search and filter over every tested variant (Results step). */
+    async hits(filter: HitFilter, topN?: number, appBase?: string) {
+      return await plain(async () => {
+        if (appBase) await session.ensureGenes(appBase);
+        return session.hits(filter, topN);
       });
     },
     async loadGenes(jobId: string, file: Blob, name: string) {

@@ -39,6 +39,7 @@ import type { Transform } from '../pheno/Recipe';
 import { runSis, defaultNsis, type SisRun } from '../select/runSis';
 import { describeSelection, sisOptionsFrom, type SelectionSettings } from '../select/selectionSettings';
 import { TopK } from '../select/TopK';
+import { describeHitText, parseHitText, variantMask, type HitFilter } from '../report/hitFilter';
 import { manhattanSvg } from '../report/manhattanSvg';
 import { qqSvg } from '../report/qqSvg';
 import { heatmapOrder, heatmapSvg } from '../report/heatmapSvg';
@@ -205,6 +206,16 @@ export interface ResultsView {
   heatmap: string | null;
   lossCurves: string | null;
   selected: SelectedTermSummary[];
+}
+
+export interface HitsView {
+  rows: HitRow[];
+  /** Tests (response x test x variant with a P) that the filter kept, before the top-N cut. */
+  matchedTests: number;
+  /** False for a reopened analysis (its scan results are not in memory): nothing to search. */
+  searched: boolean;
+  /** What the search text was taken to mean. */
+  description: string;
 }
 
 export type ExportKind = 'hsv-plink2' | 'hsv-regenie' | 'sumstats' | 'selected' | 'analysis-json';
@@ -666,20 +677,50 @@ export class AnalysisSession {
   /** Table rows, plots and heatmap for the Results step (built here: the page only inserts strings). */
   results(topN = 500): ResultsView {
     const scans = this.analysis.scans ?? [];
-    // Bounded heap over every tested (response, test, variant): no per-test object unless it enters the top N
-    // (a 100,000-variant x 10-HSV scan would otherwise build a million row objects here).
+    const { rows, matchedTests: totalTests } = this.hits({}, topN);
+    const highlight = new Set((this.analysis.selected ?? []).flatMap((x) => x.term.split(':')));
+    const plots = scans.map((sc) => ({
+      response: sc.response,
+      test: sc.test ?? 'ADD',
+      manhattan: manhattanSvg(sc, { highlight, title: `Manhattan plot: ${sc.response}${sc.test && sc.test !== 'ADD' ? ` ${sc.test}` : ''}` }),
+      qq: qqSvg(sc, { title: `QQ plot: ${sc.response}${sc.test && sc.test !== 'ADD' ? ` ${sc.test}` : ''}` }),
+      lambda: sc.lambdaGc ?? NaN,
+    }));
+    const hc = this.analysis.hsvCorrelation;
+    const heatmap = hc ? heatmapSvg(hc, { title: 'HSV × phenotype correlation', cluster: 'cols' }) : null;
+    const tr = this.trained;
+    const lossCurves = tr
+      ? lossCurvesSvg(
+          tr.candidates.map((c) => ({ name: `candidate ${c.index + 1} (${c.hidden.join('-')})`, train: c.history.trainLoss, val: c.history.valLoss })),
+          { title: 'Autoencoder loss per epoch' },
+        )
+      : null;
+    return { rows, totalTests, plots, heatmap, lossCurves, selected: this.analysis.selected ?? [] };
+  }
+
+  /**
+   * The strongest tests among those the filter keeps (response, test, and a variant ID, gene or region
+   * search over every tested variant), with genes. A bounded heap over every tested (response, test,
+   * variant): no per-test object unless it enters the top N (a 100,000-variant x 10-HSV scan would
+   * otherwise build a million row objects here).
+   */
+  hits(filter: HitFilter, topN = 500): HitsView {
+    const text = parseHitText(filter.text, this.genes, DEFAULT_GENE_WINDOW);
     const heap = new TopK<HitRow>(topN);
-    let totalTests = 0;
+    let matchedTests = 0;
     for (const run of this.scanned) {
       const v = run.result.variants;
+      const mask = variantMask(text, v);
       for (const r of run.result.responses) {
+        if (filter.response && r.name !== filter.response) continue;
         for (const t of r.tests) {
           if (run.env && !t.test.startsWith('ADDx')) continue;
+          if (filter.test && t.test !== filter.test) continue;
           const lp = t.log10p;
           for (let i = 0; i < lp.length; i++) {
             const m = lp[i];
-            if (!Number.isFinite(m)) continue;
-            totalTests++;
+            if (!Number.isFinite(m) || (mask && !mask[i])) continue;
+            matchedTests++;
             if (m <= heap.floor) continue;
             heap.offer(m, () => ({
               response: r.name,
@@ -705,24 +746,7 @@ export class AnalysisSession {
         r.gene = a.nearest.map((h) => h.symbol).join(', ');
       }
     }
-    const highlight = new Set((this.analysis.selected ?? []).flatMap((x) => x.term.split(':')));
-    const plots = scans.map((sc) => ({
-      response: sc.response,
-      test: sc.test ?? 'ADD',
-      manhattan: manhattanSvg(sc, { highlight, title: `Manhattan plot: ${sc.response}${sc.test && sc.test !== 'ADD' ? ` ${sc.test}` : ''}` }),
-      qq: qqSvg(sc, { title: `QQ plot: ${sc.response}${sc.test && sc.test !== 'ADD' ? ` ${sc.test}` : ''}` }),
-      lambda: sc.lambdaGc ?? NaN,
-    }));
-    const hc = this.analysis.hsvCorrelation;
-    const heatmap = hc ? heatmapSvg(hc, { title: 'HSV × phenotype correlation', cluster: 'cols' }) : null;
-    const tr = this.trained;
-    const lossCurves = tr
-      ? lossCurvesSvg(
-          tr.candidates.map((c) => ({ name: `candidate ${c.index + 1} (${c.hidden.join('-')})`, train: c.history.trainLoss, val: c.history.valLoss })),
-          { title: 'Autoencoder loss per epoch' },
-        )
-      : null;
-    return { rows, totalTests, plots, heatmap, lossCurves, selected: this.analysis.selected ?? [] };
+    return { rows, matchedTests, searched: this.scanned.length > 0, description: describeHitText(text, DEFAULT_GENE_WINDOW) };
   }
 
   /** Text of an export file, built here from the full results. */

@@ -8,6 +8,7 @@ import type {
   ExportKind,
   GenesInfo,
   GenoInfo,
+  HitsView,
   PrepareInfo,
   ResultsView,
   ScanInfo,
@@ -22,6 +23,7 @@ import type { UiError } from './workerError';
 import { readWorkerError } from './workerError';
 import { backendState } from './backend.svelte';
 import type { Transform } from '../../lib/pheno/Recipe';
+import type { HitFilter } from '../../lib/report/hitFilter';
 import { DEFAULT_SELECTION, checkSelectionSettings, type SelectionSettings } from '../../lib/select/selectionSettings';
 
 export type StepId = 'data' | 'pheno' | 'hsv' | 'assoc' | 'results';
@@ -357,6 +359,15 @@ export async function refreshView(): Promise<void> {
     setError('report', null);
   } catch (e) {
     setError('report', readWorkerError(e));
+  }
+}
+
+/** Search and filter over every tested variant (Results step), in the worker. */
+export async function searchHits(filter: HitFilter): Promise<{ ok: true; value: HitsView } | { ok: false; error: UiError }> {
+  try {
+    return { ok: true, value: await call((api) => api.hits(filter, 500, new URL('./', document.baseURI).href)) };
+  } catch (e) {
+    return { ok: false, error: readWorkerError(e) };
   }
 }
 
