@@ -275,6 +275,10 @@ export function prepareKey(): string {
 export const prepared = $state<{ key: string | null }>({ key: null });
 
 export async function preparePhenotypes(): Promise<boolean> {
+  if (!(ui.maxMissing >= 0 && ui.maxMissing <= 1)) {
+    setError('prepare', { kind: 'input', message: 'The missing-value threshold must be a number from 0 to 100 (%).' });
+    return false;
+  }
   const key = prepareKey();
   const settings = { exclude: [...ui.excluded], transforms: { ...ui.transforms }, maxMissing: ui.maxMissing };
   const r = await runJob('prepare', 'Preparing phenotypes', (jobId, onProgress) =>
