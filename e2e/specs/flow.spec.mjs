@@ -170,6 +170,16 @@ export const tests = [
       assert.match(await page.getByTestId('hit-error').textContent(), /region 1:9-2: the start must not be after the end/);
       await page.getByRole('button', { name: 'Clear' }).click();
       await waitFor(async () => /strongest of/.test(await page.getByTestId('hit-summary').textContent()), 'search cleared');
+      // A click on one of the strongest Manhattan points lists the tests within 100 kb of it.
+      await page.getByTestId('manhattan').scrollIntoViewIfNeeded();
+      const point = page.locator('[data-testid="manhattan"] circle[data-pos]').last();
+      await waitFor(async () => (await point.count()) > 0, 'Manhattan points drawn');
+      const [pc, pp] = [await point.getAttribute('data-chrom'), Number(await point.getAttribute('data-pos'))];
+      await point.dispatchEvent('click');
+      await waitFor(async () => /region chr/.test(await page.getByTestId('hit-summary').textContent()), 'region from the clicked point');
+      assert.equal(await page.getByTestId('hit-search').inputValue(), `${pc}:${Math.max(1, pp - 100_000)}-${pp + 100_000}`);
+      const near = await page.locator('[data-testid="results-table"] tbody tr td:nth-child(4)').allTextContents();
+      assert.ok(near.length > 0 && near.every((x) => Math.abs(Number(x.replace(/,/g, '')) - pp) <= 100_000), `rows near ${pc}:${pp}: ${near.join(' ')}`);
       if ((await page.getByTestId('selected-table').count()) > 0) {
         const freq = await page.getByTestId('selected-stability').allTextContents();
         assert.ok(freq.length > 0 && freq.every((f) => /^\d+(\.\d)?%$/.test(f)), `selection frequencies shown: ${freq.join(', ')}`);

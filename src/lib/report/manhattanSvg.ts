@@ -6,7 +6,8 @@
  * and each occupied cell is drawn once, as a round-capped zero-length segment in one <path> per colour. The
  * output therefore has a bounded number of elements and a path whose length is bounded by the plot area
  * (at most (plot width / cell) x (plot height / cell) cells), whatever the number of variants. The `top`
- * strongest variants are drawn individually as <circle>s with a <title> (ID, position, P) for tooltips.
+ * strongest variants are drawn individually as <circle>s with a <title> (ID, position, P) for tooltips and
+ * data-chrom / data-pos attributes (the app opens the region around a clicked point).
  */
 import { escapeXml, fmtPFromMlog10, fx, niceTicks, slug, svgOpen, yAxis } from './svgText';
 import { mlog10pOf, lambdaOf } from './pValues';
@@ -193,7 +194,7 @@ export function manhattanSvg(scan: ScanResult, opts: ManhattanOptions = {}): str
       const isHl = hl.includes(i);
       const fill = isHl ? HIGHLIGHT_COLOR : colors[parity[ci]];
       s +=
-        `<circle cx="${fx(x(ci, scan.pos[i]))}" cy="${fx(y(mlp[i]))}" r="${fx(isHl ? point * 0.8 : point * 0.6)}" fill="${fill}">` +
+        `<circle cx="${fx(x(ci, scan.pos[i]))}" cy="${fx(y(mlp[i]))}" r="${fx(isHl ? point * 0.8 : point * 0.6)}" fill="${fill}" data-chrom="${escapeXml(chromNames[ci])}" data-pos="${scan.pos[i]}">` +
         `<title>${escapeXml(`${scan.id[i]} ${chromNames[ci]}:${scan.pos[i]} P = ${fmtPFromMlog10(mlp[i])}`)}</title></circle>`;
     }
     s += '</g>';
