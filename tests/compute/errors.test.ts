@@ -17,6 +17,10 @@ describe('errors', () => {
     const oom = fromPlainError(toPlainError(new RangeError('Array buffer allocation failed')));
     expect(oom).toBeInstanceOf(LatentScanError);
     expect(oom.kind).toBe('out-of-memory');
+    expect(oom.message).toBe(
+      'Out of memory (Array buffer allocation failed). Results already shown are kept. Try fewer HSVs, SNPxSNP candidates or variants at a time, close other tabs, or run this size with the command-line tool (npm run cli).',
+    );
+    expect(toPlainError(new RangeError('Invalid typed array length: 4294967296')).kind).toBe('out-of-memory');
   });
 });
 

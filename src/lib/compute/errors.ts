@@ -76,8 +76,16 @@ export function toPlainError(e: unknown): PlainError {
   if (e instanceof LatentScanError) return { kind: e.kind, name: e.name, message: e.message };
   if (e instanceof Error) {
     if (e.name === 'AbortError') return { kind: 'cancelled', name: 'CancelledError', message: 'cancelled' };
-    const oom = /out of memory|allocation failed|Array buffer allocation/i.test(e.message);
-    return { kind: oom ? 'out-of-memory' : 'internal', name: e.name, message: e.message };
+    const oom = /out of memory|allocation failed|Array buffer allocation|Invalid typed array length/i.test(e.message);
+    return oom
+      ? {
+          kind: 'out-of-memory',
+          name: e.name,
+          message:
+            `Out of memory (${e.message}). Results already shown are kept. Try fewer HSVs, SNPxSNP candidates or ` +
+            'variants at a time, close other tabs, or run this size with the command-line tool (npm run cli).',
+        }
+      : { kind: 'internal', name: e.name, message: e.message };
   }
   return { kind: 'internal', name: 'Error', message: String(e) };
 }
