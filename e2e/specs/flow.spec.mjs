@@ -458,6 +458,10 @@ export const tests = [
       await page.getByTestId('open-saved').first().click();
       await waitFor(async () => (await resultRows(page)) > 0, 'reopened results table');
       assert.equal(await page.locator('[data-testid="results-table"] tbody tr').first().getByTestId('p-value').textContent(), firstP);
+      // The reopened analysis can be searched (its scans are in the saved record, the data is not).
+      await page.getByTestId('hit-search').fill('rs1');
+      await waitFor(async () => /tests match \(variant IDs containing 'rs1'\)/.test(await page.getByTestId('hit-summary').textContent()), 'search in a reopened analysis');
+      await page.getByRole('button', { name: 'Clear' }).click();
       const dl = page.waitForEvent('download');
       await page.getByTestId('export-report').click();
       assert.equal((await dl).suggestedFilename(), 'latentscan-report.html');

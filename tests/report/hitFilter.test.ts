@@ -4,7 +4,12 @@ import { GeneIndex } from '../../src/lib/annotate/GeneIndex';
 import type { Gene } from '../../src/lib/annotate/Gene';
 
 const gene = (chrom: string, start: number, end: number, symbol: string): Gene => ({ chrom, start, end, symbol, strand: '+', id: '', type: '' });
-const genes = new GeneIndex([gene('19', 44_905_795, 44_909_393, 'APOE'), gene('chr1', 1000, 2000, 'TWO'), gene('2', 5000, 6000, 'TWO')]);
+const genes = new GeneIndex([
+  gene('19', 44_905_795, 44_909_393, 'APOE'),
+  gene('chr1', 1000, 2000, 'TWO'),
+  gene('2', 5000, 6000, 'TWO'),
+  gene('X', 18_639_688, 18_672_108, 'RS1'),
+]);
 const W = 100_000;
 
 describe('Results search text', () => {
@@ -17,6 +22,8 @@ describe('Results search text', () => {
       { chrom: '2', from: 4991, to: 6010 },
     ]);
     expect(parseHitText('RS12', genes, W)).toEqual({ kind: 'id', needle: 'rs12' });
+    // RS1 is also a gene symbol (chrX): rs<digits> is always a variant ID.
+    expect(parseHitText('rs1', genes, W)).toEqual({ kind: 'id', needle: 'rs1' });
     expect(parseHitText('APOE', null, W)).toEqual({ kind: 'id', needle: 'apoe' }); // no gene table: an ID fragment
     expect(parseHitText('   ', genes, W)).toEqual({ kind: 'none' });
     expect(() => parseHitText('1:200-100', genes, W)).toThrow('region 1:200-100: the start must not be after the end');

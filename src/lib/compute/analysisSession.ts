@@ -212,7 +212,7 @@ export interface HitsView {
   rows: HitRow[];
   /** Tests (response x test x variant with a P) that the filter kept, before the top-N cut. */
   matchedTests: number;
-  /** False for a reopened analysis (its scan results are not in memory): nothing to search. */
+  /** False when no scan results exist (nothing was searched). */
   searched: boolean;
   /** What the search text was taken to mean. */
   description: string;
@@ -708,35 +708,35 @@ export class AnalysisSession {
     const text = parseHitText(filter.text, this.genes, DEFAULT_GENE_WINDOW);
     const heap = new TopK<HitRow>(topN);
     let matchedTests = 0;
-    for (const run of this.scanned) {
-      const v = run.result.variants;
-      const mask = variantMask(text, v);
-      for (const r of run.result.responses) {
-        if (filter.response && r.name !== filter.response) continue;
-        for (const t of r.tests) {
-          if (run.env && !t.test.startsWith('ADDx')) continue;
-          if (filter.test && t.test !== filter.test) continue;
-          const lp = t.log10p;
-          for (let i = 0; i < lp.length; i++) {
-            const m = lp[i];
-            if (!Number.isFinite(m) || (mask && !mask[i])) continue;
-            matchedTests++;
-            if (m <= heap.floor) continue;
-            heap.offer(m, () => ({
-              response: r.name,
-              test: t.test,
-              chrom: v.chrom[i],
-              pos: v.pos[i],
-              id: v.id[i],
-              a1: v.alt[i],
-              obs: t.obs[i],
-              beta: t.beta[i],
-              se: t.se[i],
-              mlog10p: m,
-              gene: '',
-            }));
-          }
-        }
+    // Over the Analysis record's scans (the tests the results show: ADD, and ADDx<E> of each SNPxE model), so
+    // a reopened analysis can be searched too. Scans of one run share their variant arrays: one mask each.
+    const scans = this.analysis.scans ?? [];
+    const masks = new Map<unknown, Uint8Array | null>();
+    for (const sc of scans) {
+      if (filter.response && sc.response !== filter.response) continue;
+      const test = sc.test ?? 'ADD';
+      if (filter.test && test !== filter.test) continue;
+      let mask = masks.get(sc.id);
+      if (mask === undefined) masks.set(sc.id, (mask = variantMask(text, { chrom: Array.from(sc.chrom), pos: sc.pos, id: Array.from(sc.id) })));
+      const lp = sc.mlog10p ?? Float64Array.from(sc.p ?? [], (p) => -Math.log10(p));
+      for (let i = 0; i < lp.length; i++) {
+        const m = lp[i];
+        if (!Number.isFinite(m) || (mask && !mask[i])) continue;
+        matchedTests++;
+        if (m <= heap.floor) continue;
+        heap.offer(m, () => ({
+          response: sc.response,
+          test,
+          chrom: sc.chrom[i],
+          pos: sc.pos[i],
+          id: sc.id[i],
+          a1: sc.a1?.[i] ?? '',
+          obs: sc.obsCt?.[i] ?? NaN,
+          beta: sc.beta?.[i] ?? NaN,
+          se: sc.se?.[i] ?? NaN,
+          mlog10p: m,
+          gene: '',
+        }));
       }
     }
     const rows = heap.sorted().map((x) => x.item);
@@ -746,7 +746,7 @@ export class AnalysisSession {
         r.gene = a.nearest.map((h) => h.symbol).join(', ');
       }
     }
-    return { rows, matchedTests, searched: this.scanned.length > 0, description: describeHitText(text, DEFAULT_GENE_WINDOW) };
+    return { rows, matchedTests, searched: scans.length > 0, description: describeHitText(text, DEFAULT_GENE_WINDOW) };
   }
 
   /** Text of an export file, built here from the full results. */

@@ -23,7 +23,10 @@ export type HitText =
 
 const REGION = /^(?:chr)?([0-9]{1,2}|X|Y|MT|M|XY)\s*:\s*([\d,]+)\s*-\s*([\d,]+)$/i;
 
-/** What the search text means. A gene symbol wins over an ID fragment when the gene table knows it. */
+/**
+ * What the search text means: a region; else a gene symbol the gene table knows (not for rs<digits>, which
+ * is always a variant ID); else a fragment of variant IDs.
+ */
 export function parseHitText(text: string | undefined, genes: GeneIndex | null, window: number): HitText {
   const t = (text ?? '').trim();
   if (!t) return { kind: 'none' };
@@ -34,7 +37,8 @@ export function parseHitText(text: string | undefined, genes: GeneIndex | null, 
     if (!(from <= to)) throw new RangeError(`region ${t}: the start must not be after the end`);
     return { kind: 'region', chrom: normalizeChrom(m[1]), from, to };
   }
-  const loci = genes?.lociOf(t) ?? [];
+  // dbSNP-style IDs are variant IDs even where a gene has that symbol (RS1 is a gene on chrX).
+  const loci = /^rs\d+$/i.test(t) ? [] : (genes?.lociOf(t) ?? []);
   if (loci.length) {
     return {
       kind: 'gene',
