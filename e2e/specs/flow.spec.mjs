@@ -247,6 +247,37 @@ export const tests = [
     },
   },
   {
+    name: 'a phenotype table whose ID column is neither IID nor first: the user picks it, the table is read again, the flow runs',
+    timeoutMs: 600_000,
+    async fn({ baseURL, open }) {
+      const c = makeCohortFiles({ n: 300, snps: 300, phenos: 12, seed: 4 });
+      const lines = readFileSync(c.path('pheno.csv'), 'utf8').trim().split('\n');
+      const moved = lines.map((l, i) => (i === 0 ? `row,${l.replace(/^IID/, 'eid')}` : `${i},${l}`));
+      writeFileSync(c.path('pheno-eid.csv'), moved.join('\n') + '\n');
+      const ctx = await open();
+      const { page } = await openApp(ctx, baseURL);
+      await page.getByTestId('pheno-input').setInputFiles(c.path('pheno-eid.csv'));
+      await page.getByTestId('geno-input').setInputFiles([c.path('geno.bed'), c.path('geno.bim'), c.path('geno.fam')]);
+      await waitFor(async () => (await page.getByTestId('geno-input-loaded').count()) > 0, 'genotypes loaded');
+      assert.equal(await page.getByTestId('pheno-id-column').inputValue(), 'row', 'default: the first column');
+      // Nothing matches on 'row': said at once, with the genotype IDs to look for.
+      await waitFor(async () => /0 have phenotypes/.test((await page.getByTestId('sample-overlap').textContent().catch(() => '')) ?? ''), 'no-match notice');
+      assert.match(await page.getByTestId('sample-overlap').textContent(), /choose the ID column above/);
+      await page.getByTestId('pheno-id-column').selectOption('eid');
+      await waitFor(async () => (await page.getByTestId('pheno-id-column').inputValue()) === 'eid' && !(await page.getByTestId('pheno-id-column').isDisabled()), 'table read again with eid');
+      await waitFor(async () => /Of 300 genotyped participants,\s*300 have phenotypes/.test(await page.getByTestId('sample-overlap').textContent()), 'all 300 matched');
+      const opts = await page.getByTestId('pheno-id-column').locator('option').allTextContents();
+      assert.ok(opts.includes('row') && opts.includes('ph001'), `the old ID column is now a column: ${opts.slice(0, 4).join(', ')}`);
+      await page.getByTestId('step-pheno').click();
+      await page.locator('input[aria-label="Include row"]').uncheck(); // the row number is not a phenotype
+      await quickTraining(page);
+      await page.getByTestId('run-pipeline').click();
+      await waitFor(async () => (await resultRows(page)) > 0, 'results table rows', 540_000, 500);
+      await page.getByTestId('step-assoc').click();
+      assert.match(await page.getByTestId('scan-summary').textContent(), /on 300 participants/);
+    },
+  },
+  {
     name: 'a VCF.gz through the genotype input runs end to end',
     timeoutMs: 600_000,
     async fn({ baseURL, open }) {

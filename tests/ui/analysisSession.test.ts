@@ -119,4 +119,23 @@ describe('AnalysisSession (the worker-side analysis)', () => {
       'top SNPs paired (M) must be a whole number ≥ 2, got 1; minimum MAF must be in [0, 0.5), got 0.7',
     );
   }, 120_000);
+
+  it('says when no participant matches the genotypes (wrong ID column), and counts the overlap', async () => {
+    await tf.setBackend('cpu');
+    const s = new AnalysisSession();
+    const demo = await s.loadDemo({ n: 120, snps: 50, phenos: 8, seed: 2 });
+    expect(s.overlap()).toEqual({ genotyped: 120, withPhenotypes: 120, withCovariates: 120, genoExamples: ['P00001', 'P00002', 'P00003'] });
+    // The same phenotypes with a row number first: read by default on the row number, nothing matches.
+    const csv = ['row,eid,a,b,c', ...Array.from({ length: 120 }, (_, i) => `${i + 1},P${String(i + 1).padStart(5, '0')},${Math.sin(i)},${Math.cos(i)},${Math.sin(3 * i)}`)].join('\n');
+    await s.loadTable('pheno', bytesSource(new TextEncoder().encode(csv), 'p.csv'));
+    expect(s.overlap()?.withPhenotypes).toBe(0);
+    await s.preparePhenotypes({ exclude: ['eid'] });
+    await s.train({ latent: 1, candidates: 1, maxEpochs: 2 }, 'cpu');
+    await expect(s.scan({ covariates: [], env: [] })).rejects.toThrow(
+      "p.csv: column row: no participant matches the genotypes; expected participant IDs that match the genotype sample IDs (IID), e.g. 'P00001', 'P00002', 'P00003', found none of 120 matches (e.g. '1', '2', '3'); choose the ID column in the Data step",
+    );
+    await s.loadTable('pheno', bytesSource(new TextEncoder().encode(csv), 'p.csv'), undefined, undefined, 'eid');
+    expect(s.overlap()?.withPhenotypes).toBe(120);
+    expect(demo.geno.samples).toBe(120);
+  }, 60_000);
 });

@@ -94,8 +94,8 @@ export function createAnalysisApi() {
       session = new AnalysisSession();
     },
 
-    async loadTable(jobId: string, kind: TableKind, file: Blob, name: string, onProgress?: ProgressCallback) {
-      return await plain(() => jobs.run(jobId, (signal) => session.loadTableFile(kind, file, name, onProgress, signal)));
+    async loadTable(jobId: string, kind: TableKind, file: Blob, name: string, onProgress?: ProgressCallback, idCol?: string) {
+      return await plain(() => jobs.run(jobId, (signal) => session.loadTableFile(kind, file, name, onProgress, signal, idCol)));
     },
     async loadGenotypes(jobId: string, files: { name: string; blob: Blob }[], onProgress?: ProgressCallback) {
       return await plain(() =>
@@ -106,6 +106,9 @@ export function createAnalysisApi() {
     },
     async loadDemo(jobId: string, opts: DemoOptions, onProgress?: ProgressCallback) {
       return await plain(() => jobs.run(jobId, (signal) => session.loadDemo(opts, onProgress, signal)));
+    },
+    async overlap() {
+      return await plain(() => session.overlap());
     },
     async preparePhenotypes(jobId: string, settings: PrepareSettings, onProgress?: ProgressCallback) {
       return await plain(() => jobs.run(jobId, (signal) => session.preparePhenotypes(settings, signal, onProgress)));

@@ -72,6 +72,14 @@ export interface TableInfo {
   warnings: string[];
 }
 
+export interface SampleOverlap {
+  genotyped: number;
+  /** Genotyped samples whose IID is in the phenotype / covariate table (null: no such table). */
+  withPhenotypes: number | null;
+  withCovariates: number | null;
+  genoExamples: string[];
+}
+
 export interface GenoInfo {
   name: string;
   format: 'bed' | 'vcf';
@@ -288,8 +296,9 @@ export class AnalysisSession {
     return this.genes;
   }
 
-  async loadTable(kind: TableKind, src: ByteSource, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<TableInfo> {
-    const t = await readTable(src, { onProgress, signal });
+  /** `idCol`: the participant ID column (default IID, else the first column). */
+  async loadTable(kind: TableKind, src: ByteSource, onProgress?: ProgressCallback, signal?: AbortSignal, idCol?: string): Promise<TableInfo> {
+    const t = await readTable(src, { onProgress, signal, idCol });
     if (t.ids.length === 0) throw new InputError({ file: src.name, expected: 'a header line and at least one row', found: 'no rows' }, 'empty table');
     this.setSource({
       name: src.name,
@@ -307,8 +316,8 @@ export class AnalysisSession {
     return tableInfo(t);
   }
 
-  async loadTableFile(kind: TableKind, file: Blob, name: string, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<TableInfo> {
-    return await this.loadTable(kind, blobSource(file, name), onProgress, signal);
+  async loadTableFile(kind: TableKind, file: Blob, name: string, onProgress?: ProgressCallback, signal?: AbortSignal, idCol?: string): Promise<TableInfo> {
+    return await this.loadTable(kind, blobSource(file, name), onProgress, signal, idCol);
   }
 
   /** PLINK trio (any order) or one VCF/VCF.gz. */
@@ -520,14 +529,45 @@ export class AnalysisSession {
     const rowOfId = new Map<string, number>();
     t.rows.forEach((row, j) => rowOfId.set(m.ids[row], j));
     const g = this.geno!.samples.iid;
-    return t.hsvNames.map((name, h) => {
+    let matched = 0;
+    const cols = t.hsvNames.map((name, h) => {
       const v = new Float64Array(g.length).fill(NaN);
       for (let i = 0; i < g.length; i++) {
         const j = rowOfId.get(g[i]);
-        if (j !== undefined) v[i] = t.hsv[j * k + h];
+        if (j !== undefined) {
+          v[i] = t.hsv[j * k + h];
+          if (h === 0) matched++;
+        }
       }
       return { name, values: v };
     });
+    if (matched === 0) {
+      const ex = (ids: readonly string[]) => ids.slice(0, 3).map((x) => `'${x}'`).join(', ');
+      throw new InputError(
+        {
+          file: this.pheno?.source ?? 'phenotype table',
+          column: this.pheno?.idColumn,
+          expected: `participant IDs that match the genotype sample IDs (IID), e.g. ${ex(g)}`,
+          found: `none of ${m.ids.length} matches (e.g. ${ex(m.ids)}); choose the ID column in the Data step`,
+        },
+        'no participant matches the genotypes',
+      );
+    }
+    return cols;
+  }
+
+  /** How many genotyped samples the loaded tables cover (matched on IID), for the Data step. */
+  overlap(): SampleOverlap | null {
+    if (!this.geno || (!this.pheno && !this.covar)) return null;
+    const g = this.geno.samples.iid;
+    const count = (ids: readonly string[] | undefined) => {
+      if (!ids) return null;
+      const set = new Set(ids);
+      let n = 0;
+      for (const id of g) if (set.has(id)) n++;
+      return n;
+    };
+    return { genotyped: g.length, withPhenotypes: count(this.pheno?.ids), withCovariates: count(this.covar?.ids), genoExamples: g.slice(0, 3) };
   }
 
   /** Covariate-table columns per genotype sample (NaN where missing or absent). */

@@ -11,6 +11,7 @@ import type {
   HitsView,
   PrepareInfo,
   ResultsView,
+  SampleOverlap,
   ScanInfo,
   SelectInfo,
   TableInfo,
@@ -119,7 +120,14 @@ function clearFrom(step: 'prep' | 'train' | 'scan') {
  * What was loaded, kept on the page (File objects are references, not copies) so that a crashed worker can be
  * given the same data again. Results already shown are kept as they are.
  */
-const sources: { pheno?: File; covar?: File; geno?: File[]; demo?: boolean } = {};
+const sources: { pheno?: File; covar?: File; geno?: File[]; demo?: boolean; idCol?: { pheno?: string; covar?: string } } = {};
+
+/** Reads a loaded table again with another column as the participant ID. */
+export async function changeIdColumn(kind: 'pheno' | 'covar', idCol: string): Promise<boolean> {
+  const file = sources[kind];
+  if (!file) return false;
+  return await loadTable(kind, file, false, idCol);
+}
 
 onWorkerCrash((message) => {
   ui.notice = `${message} Results already shown are kept; the loaded data is being read again into a fresh worker. Steps after the crash need to be run again.`;
@@ -159,9 +167,11 @@ function defaultLatent(p: number): number {
   return Math.max(2, Math.min(10, Math.round(p / 8)));
 }
 
-export async function loadTable(kind: 'pheno' | 'covar', file: File, reload = false): Promise<boolean> {
+/** `idCol`: the participant ID column chosen by the user (default: IID, else the first column). */
+export async function loadTable(kind: 'pheno' | 'covar', file: File, reload = false, idCol?: string): Promise<boolean> {
+  const id = idCol ?? (reload ? sources.idCol?.[kind] : undefined);
   const r = await runJob(kind, `Reading ${file.name}`, (jobId, onProgress) =>
-    call((api) => api.loadTable(jobId, kind, file, file.name, onProgress)),
+    call((api) => api.loadTable(jobId, kind, file, file.name, onProgress, id)),
   );
   if (!r.ok) {
     setError(kind, r.error);
@@ -169,8 +179,10 @@ export async function loadTable(kind: 'pheno' | 'covar', file: File, reload = fa
   }
   setError(kind, null);
   sources[kind] = file;
+  sources.idCol = { ...sources.idCol, [kind]: id };
   sources.demo = false;
   if (reload) return true;
+  ui.demo = null; // the demo's planted terms no longer describe the data
   if (kind === 'pheno') {
     ui.pheno = r.value;
     ui.excluded = [];
@@ -182,7 +194,14 @@ export async function loadTable(kind: 'pheno' | 'covar', file: File, reload = fa
     ui.covariates = defaultCovariates(r.value);
     ui.env = [];
   }
+  await refreshOverlap();
   return true;
+}
+
+/** Genotyped samples covered by the loaded tables (shown in the Data step; 0 means wrong ID column). */
+export const overlap = $state<{ value: SampleOverlap | null }>({ value: null });
+async function refreshOverlap(): Promise<void> {
+  overlap.value = await call((api) => api.overlap()).catch(() => null);
 }
 
 /** PLINK files picked so far when they come one or two at a time (by role: bed, bim, fam). */
@@ -228,6 +247,8 @@ async function loadGenotypeFiles(files: File[]): Promise<boolean> {
   sources.geno = files;
   sources.demo = false;
   ui.geno = r.value;
+  ui.demo = null;
+  await refreshOverlap();
   return true;
 }
 
@@ -265,6 +286,7 @@ export async function loadDemo(): Promise<boolean> {
   ui.transforms = {};
   ui.latent = defaultLatent(r.value.pheno.columns.length);
   clearFrom('prep');
+  await refreshOverlap();
   return true;
 }
 
