@@ -590,33 +590,45 @@ export function featureMatrix(
     if (!row) throw new Error(`featureMatrix: genotypes of variant ${v} were not collected`);
     return imputedDosage(row, rowOf, n, info.mean[v], scratch);
   };
-  // Parents residualized on C, computed once per SNP / E (an interaction is orthogonalized against them).
-  const snpRes = new Map<number, Float64Array>();
-  const envRes = new Map<number, Float64Array>();
-  const resSnp = (v: number) => snpRes.get(v) ?? snpRes.set(v, residualize(basis, g(v))).get(v)!;
-  const resEnv = (e: number) => envRes.get(e) ?? envRes.set(e, residualize(basis, env[e])).get(e)!;
+  // Parents residualized on C with their squared norms, computed once per SNP / E (an interaction is
+  // orthogonalized against them).
+  const snpRes = new Map<number, Parent>();
+  const envRes = new Map<number, Parent>();
+  const parent = (r: Float64Array): Parent => ({ r, nn: dot(r, r) });
+  const resSnp = (v: number, raw?: Float64Array): Parent => {
+    let p = snpRes.get(v);
+    if (!p) snpRes.set(v, (p = parent(residualize(basis, raw ?? g(v)))));
+    return p;
+  };
+  const resEnv = (e: number): Parent => {
+    let p = envRes.get(e);
+    if (!p) envRes.set(e, (p = parent(residualize(basis, env[e]))));
+    return p;
+  };
   for (let j = 0; j < d; j++) {
     const f = features[j];
-    let col: Float64Array;
     switch (f.type) {
       case 'SNP':
-        z.set(resSnp(f.variant), j * n);
+        z.set(resSnp(f.variant).r, j * n);
         continue;
       case 'ENV':
-        z.set(resEnv(f.aux), j * n);
+        z.set(resEnv(f.aux).r, j * n);
         continue;
       case 'GxE': {
-        col = g(f.variant);
+        const col = g(f.variant);
+        const pg = resSnp(f.variant, col); // residualize copies: col can be reused for the product
         const e = env[f.aux];
         for (let i = 0; i < n; i++) col[i] *= e[i];
-        z.set(projectOut(residualize(basis, col), [resSnp(f.variant), resEnv(f.aux)]), j * n);
+        z.set(projectOutPair(residualize(basis, col), pg, resEnv(f.aux)), j * n);
         continue;
       }
       case 'GxG': {
-        col = g(f.variant);
-        const a = g(f.aux);
-        for (let i = 0; i < n; i++) col[i] *= a[i];
-        z.set(projectOut(residualize(basis, col), [resSnp(f.variant), resSnp(f.aux)]), j * n);
+        const col = g(f.variant);
+        const pa = resSnp(f.variant, col);
+        const b = g(f.aux);
+        const pb = resSnp(f.aux, b);
+        for (let i = 0; i < n; i++) col[i] *= b[i];
+        z.set(projectOutPair(residualize(basis, col), pa, pb), j * n);
         continue;
       }
       default:
@@ -624,6 +636,30 @@ export function featureMatrix(
     }
   }
   return z;
+}
+
+interface Parent {
+  r: Float64Array;
+  /** r . r */
+  nn: number;
+}
+
+/**
+ * v minus its least-squares projection on the span of two parents, from the 2 x 2 normal equations (three
+ * dot products, no allocation); nearly collinear or null parents go through Gram-Schmidt instead.
+ */
+function projectOutPair(v: Float64Array, a: Parent, b: Parent): Float64Array {
+  const ab = dot(a.r, b.r);
+  const det = a.nn * b.nn - ab * ab;
+  if (!(a.nn > 0) || !(b.nn > 0) || !(det > 1e-10 * a.nn * b.nn)) return projectOut(v, [a.r, b.r]);
+  const va = dot(a.r, v);
+  const vb = dot(b.r, v);
+  const ca = (b.nn * va - ab * vb) / det;
+  const cb = (a.nn * vb - ab * va) / det;
+  const ar = a.r;
+  const br = b.r;
+  for (let i = 0; i < v.length; i++) v[i] -= ca * ar[i] + cb * br[i];
+  return v;
 }
 
 /** Orthonormal basis of the span of `vs` (modified Gram-Schmidt, twice; null directions dropped). */
