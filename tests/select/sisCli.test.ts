@@ -56,6 +56,15 @@ describe('cli sis', () => {
     expect(log).toMatch(/SNPxSNP: \d+ pair scores in 1 pass\(es\), \d+ pairs\/s/);
   });
 
+  it('--threads 2 (worker pools for the genotype passes and the per-factor selection) writes the same selection as --threads 1', async () => {
+    const common = ['--bfile', join(dir, 'geno'), '--pheno', join(dir, 'factors.csv'), '--covar', join(dir, 'covar.csv'), '--covar-name', 'age,sex', '--env', 'smoking'];
+    await runSisCli([...common, '--threads', '1', '--out', join(dir, 't1', 'f')]);
+    await runSisCli([...common, '--threads', '2', '--out', join(dir, 't2', 'f')]);
+    const one = readFileSync(join(dir, 't1', 'f.selected.tsv'), 'utf8');
+    expect(one.trim().split('\n').length).toBeGreaterThan(3);
+    expect(readFileSync(join(dir, 't2', 'f.selected.tsv'), 'utf8')).toBe(one);
+  }, 120_000);
+
   it('names the file and column of a missing --env factor', async () => {
     await expect(
       runSisCli(['--bfile', join(dir, 'geno'), '--pheno', join(dir, 'factors.csv'), '--covar', join(dir, 'covar.csv'), '--env', 'coffee', '--out', join(dir, 'x')]),

@@ -21,6 +21,7 @@ import { runSis, type GxgMode, type NamedColumn, type SisOptions, type SisRun } 
 import type { PenaltyKind } from '../../lib/select/penalty';
 import type { TuneKind } from '../../lib/select/selectPenalized';
 import { DEFAULT_SELECTION, PENALTIES, TUNES } from '../../lib/select/selectionSettings';
+import type { SelectPool } from '../../lib/select/selectPool';
 import { combinedSelectedTsv, screenedTsv, selectedTsv } from '../../lib/select/selectionTables';
 
 /** Options shared by `sis` and `pipeline` (the selection part). */
@@ -40,7 +41,7 @@ export const selectionOptions: OptionSpec[] = [
   { name: 'stability', type: 'optional', meta: 'B', implicit: '50', help: 'selection frequency over B half-samples (default 50 when given)' },
   { name: 'seed', type: 'int', meta: 'N', default: DEFAULT_SELECTION.seed, help: 'random seed (CV folds, subsamples)' },
   { name: 'df-max', type: 'int', meta: 'K', help: 'stop the path past K terms (default min(d, 100))' },
-  { name: 'threads', type: 'int', meta: 'N', help: 'CPU worker threads for the genotype passes (default: number of cores; 1 = none)' },
+  { name: 'threads', type: 'int', meta: 'N', help: 'CPU worker threads for the genotype passes and the per-HSV selection (default: number of cores; 1 = none)' },
 ];
 
 /** The scan engine's worker pool for the genotype passes, unless --threads 1. */
@@ -49,6 +50,15 @@ export async function kernelPoolFromArgs(a: ParsedArgs): Promise<(KernelPool & {
   if (threads === 1) return undefined;
   const { createNodeKernelPool } = await import('../../lib/assoc/nodeKernelPool');
   return createNodeKernelPool(threads);
+}
+
+/** Worker threads for the penalized selection (one response each), unless --threads 1 or one response. */
+export async function selectPoolFromArgs(a: ParsedArgs, responses: number): Promise<SelectPool | undefined> {
+  const threads = arg.num(a, 'threads');
+  if (threads === 1 || responses < 2) return undefined;
+  const { createNodeSelectPool } = await import('../../lib/select/nodeSelectPool');
+  const { availableParallelism } = await import('node:os');
+  return createNodeSelectPool(Math.min(threads ?? availableParallelism(), responses));
 }
 
 export interface SelectionConfig {
@@ -226,14 +236,16 @@ export async function screenAndSelect(
   ];
   announce?.(lines);
   const pool = await kernelPoolFromArgs(a);
+  const selectPool = await selectPoolFromArgs(a, data.responses.length);
   try {
     const run = await runSis(
       { source, rowOf: data.rowOf, n: data.n, responses: data.responses, covariates: data.covariates, env: data.env },
-      { ...cfg.options, pool, onProgress: progressPrinter(`${label}: `) },
+      { ...cfg.options, pool, selectPool, onProgress: progressPrinter(`${label}: `) },
     );
     return { run, lines };
   } finally {
     await pool?.close();
+    await selectPool?.close();
   }
 }
 

@@ -25,6 +25,7 @@ import { addFoldSse, foldOf, selectPenalized, type Selection, type TuneKind } fr
 import { lambdaMax, lambdaPath } from './coordinateDescentPath';
 import { standardizeColumns, type Standardized } from './standardizeColumns';
 import { TopK } from './TopK';
+import type { PlainSelectOptions, SelectPool } from './selectPool';
 import { heredityModelCount } from './heredityModelCount';
 import type { KernelPool } from '../assoc/runScan';
 
@@ -76,6 +77,8 @@ export interface SisOptions {
   maxPairCells?: number;
   /** CPU worker pool for the kernel passes (assoc/nodeKernelPool in Node); in-thread when absent. */
   pool?: KernelPool;
+  /** Worker pool for the penalized selection, one response per worker (select/nodeSelectPool in Node). */
+  selectPool?: SelectPool;
   chunkVariants?: number;
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
@@ -360,30 +363,46 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
       cv = { lambdas: all, errors };
     }
     const progress = createProgress('penalized selection', which.length, o.onProgress, { unit: 'responses', intervalMs: 0 });
-    for (const [i, k] of which.entries()) {
-      progress.tick(i);
-      // A turn for the event loop between responses: in a worker, a cancel gets through here.
-      if (i > 0) await yieldTurn();
-      throwIfAborted(o.signal);
+    // One rng per response, forked in response order before any runs (deterministic with a pool too).
+    const rngs = which.map(() => rng.fork());
+    const one = async (i: number) => {
+      const k = which[i];
       const zs = featureMatrix(candidates[k].map((c) => c.feature), rows, input.rowOf, vinfo, envRaw, basis);
-      const std = standardizeColumns(zs, n, candidates[k].length);
-      const sel = (selections[k] = selectPenalized(std.x, y[k], n, candidates[k].length, {
+      const d = candidates[k].length;
+      const std = standardizeColumns(zs, n, d);
+      const plain: PlainSelectOptions = {
         penalty: spec,
         extraPaths,
         tune: o.tune,
         universe: universe(k),
-        logModelCount: o.ebicHeredity ? heredityModelCount(candidates[k].map((c) => c.feature), universe(k), nQc + E) : undefined,
         ebicGamma: o.ebicGamma,
         folds: o.folds,
-        rng: rng.fork(),
         lambdas: cv?.lambdas[k],
         cvErrors: cv?.errors[k],
         dfMax: o.dfMax,
-        signal: o.signal,
-      }));
+      };
+      const logModelCount = o.ebicHeredity ? heredityModelCount(candidates[k].map((c) => c.feature), universe(k), nQc + E) : undefined;
+      // The pool takes plain options only: the heredity count (a function) and fold-split CV (an rng) stay here.
+      const pooled = o.selectPool && !logModelCount && !(o.tune === 'cv' && !cv);
+      const sel = (selections[k] = pooled
+        ? await (o.selectPool as SelectPool).select({ x: std.x, y: y[k], n, d, options: plain })
+        : selectPenalized(std.x, y[k], n, d, { ...plain, logModelCount, rng: rngs[i], signal: o.signal }));
       // Described now (the last round's description stands), so the feature matrix is built once.
       results[k] = describe(k, zs, std, candidates[k], sel, null, rows);
-    }
+    };
+    // Lanes: as many responses in flight as the pool has workers (1 without a pool). Between responses the
+    // event loop gets a turn: in a worker, a cancel gets through there.
+    let next = 0;
+    const lane = async () => {
+      while (next < which.length) {
+        const i = next++;
+        progress.tick(i);
+        if (i > 0) await yieldTurn();
+        throwIfAborted(o.signal);
+        await one(i);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(o.selectPool?.size ?? 1, which.length)) }, lane));
     progress.finish();
     selectSeconds += (performance.now() - t) / 1000;
   };
