@@ -1,0 +1,40 @@
+/**
+ * Node-only helper for the CLI's worker_threads pools (scan kernel, selection): starts a worker on a .ts
+ * module (under tsx a worker must register tsx's loader before importing it) and matches replies to
+ * requests by id. A reply is `{ id, error }` or `{ id, [field]: value }`.
+ */
+import { Worker } from 'node:worker_threads';
+
+export interface RpcWorker<T> {
+  worker: Worker;
+  /** Posts `msg` with a fresh id and resolves with the reply's `field`. */
+  call(msg: Record<string, unknown>, transfer: ArrayBuffer[]): Promise<T>;
+}
+
+export function startRpcWorker<T>(module: URL, field: string): RpcWorker<T> {
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(module.href)}); });`;
+  const worker = new Worker(boot, { eval: true });
+  const pending = new Map<number, { resolve: (v: T) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  worker.on('message', (msg: { id: number; error?: string } & Record<string, unknown>) => {
+    const p = pending.get(msg.id);
+    if (!p) return;
+    pending.delete(msg.id);
+    if (msg.error) p.reject(new Error(msg.error));
+    else p.resolve(msg[field] as T);
+  });
+  worker.on('error', (e) => {
+    for (const p of pending.values()) p.reject(e);
+    pending.clear();
+  });
+  return {
+    worker,
+    call: (msg, transfer) =>
+      new Promise<T>((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ ...msg, id }, transfer);
+      }),
+  };
+}
