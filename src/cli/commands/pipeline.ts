@@ -14,11 +14,10 @@ import { loadTable } from '../loadTable';
 import { genotypeQcOptions, qcFromArgs } from '../genotypeQcArgs';
 import { InputError } from '../../lib/compute/errors';
 import { alignColumns } from '../../lib/assoc/alignColumns';
-import type { Table } from '../../lib/io/Table';
 import { normalizeChrom } from '../../lib/io/chrom';
-import type { NamedColumn, SisRun } from '../../lib/select/runSis';
+import type { SisRun } from '../../lib/select/runSis';
 import { combinedSelectedTsv } from '../../lib/select/selectionTables';
-import { envColumns, screenAndSelect, selectionConfig, selectionOptions, sisLogLines, writeSisOutputs } from './sis';
+import { envColumns, screenAndSelect, selectionConfig, selectionCovariates, selectionOptions, sisLogLines, writeSisOutputs } from './sis';
 
 /** Runs another command of this CLI by its exported `command` with the given argv. */
 async function runCommand(name: string, argv: string[]): Promise<void> {
@@ -97,14 +96,8 @@ export const command: CliCommand = {
     const hsvTable = await loadTable(join(dir, 'hsv.tsv'), { precision: 'f64' });
     const responses = alignColumns(hsvTable, iids, undefined, 'response').columns;
     if (responses.length === 0) throw new InputError({ file: join(dir, 'hsv.tsv'), expected: 'HSV columns', found: 'none' }, 'no HSVs');
-    const covarPath = arg.str(a, 'covar');
-    let covTable: Table | undefined;
-    let covariates: NamedColumn[] = [];
-    if (covarPath) {
-      covTable = await loadTable(covarPath, { idCol, precision: 'f64' });
-      const names = arg.list(a, 'covar-name');
-      if (names) covariates = alignColumns(covTable, iids, names, 'covariate').columns;
-    } else if (arg.list(a, 'covar-name') || cfg.env.length) throw new UsageError('pipeline: --covar-name and --env need --covar FILE');
+    if (!arg.str(a, 'covar') && (arg.list(a, 'covar-name') || cfg.env.length)) throw new UsageError('pipeline: --covar-name and --env need --covar FILE');
+    const { covTable, covariates } = await selectionCovariates(a, iids, idCol, 'pipeline');
     const env = envColumns(cfg.env, iids, covTable, undefined);
     const { run, lines } = await screenAndSelect(a, source, { responses, covariates, env }, cfg, 'pipeline', (ls) => ls.forEach(say));
     writeSisOutputs(join(dir, 'sis'), run, lines);

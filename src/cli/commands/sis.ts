@@ -52,6 +52,26 @@ export async function kernelPoolFromArgs(a: ParsedArgs): Promise<(KernelPool & {
   return createNodeKernelPool(threads);
 }
 
+/**
+ * The covariate table (`--covar`, read as doubles) and the `--covar-name` columns aligned to the genotype
+ * samples (none named = none adjusted for, unlike `scan`). `sis` and `pipeline`.
+ */
+export async function selectionCovariates(
+  a: ParsedArgs,
+  iids: readonly string[],
+  idCol: string | undefined,
+  command: string,
+): Promise<{ covTable: Table | undefined; covariates: NamedColumn[] }> {
+  const covarPath = arg.str(a, 'covar');
+  const names = arg.list(a, 'covar-name');
+  if (!covarPath) {
+    if (names) throw new UsageError(`${command}: --covar-name needs --covar FILE`);
+    return { covTable: undefined, covariates: [] };
+  }
+  const covTable = await loadTable(covarPath, { idCol, precision: 'f64' });
+  return { covTable, covariates: names ? alignColumns(covTable, iids, names, 'covariate').columns : [] };
+}
+
 /** Worker threads for the penalized selection (one response each), unless --threads 1 or one response. */
 export async function selectPoolFromArgs(a: ParsedArgs, responses: number): Promise<SelectPool | undefined> {
   const threads = arg.num(a, 'threads');
@@ -287,14 +307,7 @@ export const command: CliCommand = {
     const envSet = new Set(cfg.env);
     const responses = alignColumns(phenoTable, iids, arg.list(a, 'pheno-name'), 'response').columns.filter((c) => !envSet.has(c.name));
     if (responses.length === 0) throw new InputError({ file: phenoPath, expected: 'at least one numeric response column', found: 'none' }, 'nothing to select for');
-    const covarPath = arg.str(a, 'covar');
-    let covTable: Table | undefined;
-    let covariates: NamedColumn[] = [];
-    if (covarPath) {
-      covTable = await loadTable(covarPath, { idCol, precision: 'f64' });
-      const names = arg.list(a, 'covar-name');
-      if (names) covariates = alignColumns(covTable, iids, names, 'covariate').columns;
-    } else if (arg.list(a, 'covar-name')) throw new UsageError('sis: --covar-name needs --covar FILE');
+    const { covTable, covariates } = await selectionCovariates(a, iids, idCol, 'sis');
     const overlap = covariates.filter((c) => envSet.has(c.name)).map((c) => c.name);
     if (overlap.length) throw new UsageError(`sis: ${overlap.join(', ')} given both as covariate and as --env; a term is either adjusted for or screened`);
     const env = envColumns(cfg.env, iids, covTable, phenoTable);
