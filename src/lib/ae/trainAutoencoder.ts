@@ -24,23 +24,12 @@ import { hsvTransform } from './hsvTransform';
 import { interpretHsv, type HsvInterpretation } from './interpretHsv';
 import { pcaBaseline, pcaScores, type PcaModel } from './pcaBaseline';
 import { splitRows } from './splitRows';
-import { trainCandidate, type EpochReport, type RowSplit } from './trainCandidate';
+import { trainCandidate, type CandidateResult, type EpochReport, type RowSplit } from './trainCandidate';
 import { CancelledError } from '../compute/errors';
 import { createProgress, type ProgressCallback } from '../compute/progress';
 
-export interface CandidateSummary {
-  index: number;
-  hidden: number[];
-  seed: number;
-  epochs: number;
-  bestEpoch: number;
-  trainLoss: number;
-  valLoss: number;
-  seconds: number;
-  stoppedEarly: boolean;
-  cancelled: boolean;
-  history: { trainLoss: number[]; valLoss: number[] };
-}
+/** A trained candidate without its weights (only the best network's weights are kept). */
+export type CandidateSummary = Omit<CandidateResult, 'weights'>;
 
 export interface TrainAutoencoderOptions {
   /** After every epoch of every candidate (leaderboard, live loss curves). */
