@@ -33,18 +33,8 @@ export function fitRidge(
   warm?: RidgeModel,
 ): RidgeModel {
   switch (kind) {
-    case 'quantitative': {
-      // centered here (inner-fold rows are not exactly centered by the outer standardization), so the
-      // intercept stays unpenalized
-      const { Xc, yc, mx, my } = centered(X, n, p, t.y as Float64Array);
-      const { xtwx, xtwz } = weightedCrossprod(Xc, n, p, null, yc);
-      for (let a = 0; a < p; a++) xtwx[a * p + a] += n * lambda;
-      const L = cholesky(xtwx, p);
-      const beta = L ? choleskySolve(L, p, xtwz) : new Float64Array(p);
-      let intercept = my;
-      for (let a = 0; a < p; a++) intercept -= mx[a] * beta[a];
-      return { kind, intercept, beta };
-    }
+    case 'quantitative':
+      return fitRidgePath(kind, X, n, p, t, [lambda])[0];
     case 'binary': {
       const q = p + 1;
       const D = withIntercept(X, n, p);
@@ -95,6 +85,8 @@ export function fitRidgePath(
     }
     return models;
   }
+  // Centered here (inner-fold rows are not exactly centered by the outer standardization), so the intercept
+  // stays unpenalized.
   const y = t.y as Float64Array;
   const { Xc, yc, mx, my } = centered(X, n, p, y);
   const { xtwx, xtwz } = weightedCrossprod(Xc, n, p, null, yc);
