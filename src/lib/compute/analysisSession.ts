@@ -262,7 +262,6 @@ export class AnalysisSession {
   prepared: Prepared | null = null;
   trained: AeTrainResult | null = null;
   planted: DemoInfo['planted'] | null = null;
-  scanned: { env: string | null; result: RunScanResult }[] = [];
   sis: SisRun | null = null;
   genes: GeneIndex | null = null;
   genesLabel = '';
@@ -636,7 +635,6 @@ export class AnalysisSession {
     } finally {
       device?.destroy();
     }
-    this.scanned = runs;
     this.analysis.parameters = { ...this.analysis.parameters, scan: { covariates: s.covariates, env: s.env, test: 'plink2 --glm (ADD; ADDx<E> per E)' } };
     const scans: ReportScan[] = [];
     const lambda: ScanInfo['lambda'] = [];
