@@ -755,7 +755,7 @@ export class AnalysisSession {
       const test = sc.test ?? 'ADD';
       if (filter.test && test !== filter.test) continue;
       let mask = masks.get(sc.id);
-      if (mask === undefined) masks.set(sc.id, (mask = variantMask(text, { chrom: Array.from(sc.chrom), pos: sc.pos, id: Array.from(sc.id) })));
+      if (mask === undefined) masks.set(sc.id, (mask = variantMask(text, sc)));
       const lp = sc.mlog10p ?? Float64Array.from(sc.p ?? [], (p) => -Math.log10(p));
       for (let i = 0; i < lp.length; i++) {
         const m = lp[i];

@@ -66,7 +66,7 @@ export function describeHitText(h: HitText, window: number): string {
 }
 
 /** 1 for the variants the text selects (null = all). Chromosomes compared after normalization. */
-export function variantMask(h: HitText, v: { chrom: readonly string[]; pos: ArrayLike<number>; id: readonly string[] }): Uint8Array | null {
+export function variantMask(h: HitText, v: { chrom: ArrayLike<string>; pos: ArrayLike<number>; id: ArrayLike<string> }): Uint8Array | null {
   if (h.kind === 'none') return null;
   const n = v.id.length;
   const mask = new Uint8Array(n);
