@@ -13,7 +13,7 @@ import { createRng } from '../src/lib/math/rng';
 import { simulateGenotypeMatrix, simulateVariantInfo } from '../src/lib/sim/simulateGenotypes';
 import { bedBytes, bedHeader, formatBim, formatFam } from '../src/lib/io/writeBed';
 import { openVcf } from '../src/lib/io/vcf';
-import { nodeFileSource } from '../src/lib/io/nodeFileSource';
+import { nodeFileSource } from '../src/platform/node/nodeFileSource';
 
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 const N = 10_000;

@@ -1,6 +1,6 @@
-// Analysis worker: a thin comlink shell over src/lib (see src/lib/compute/analysisApi.ts).
+// Analysis worker: a thin comlink shell over src/lib (see src/app/analysisApi.ts).
 import { expose } from 'comlink';
-import { createAnalysisApi } from '../src/lib/compute/analysisApi';
+import { createAnalysisApi } from '../src/app/analysisApi';
 
 const api = createAnalysisApi();
 expose(api);

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { LatentScanError } from '../lib/compute/errors';
+import { LatentScanError } from '../lib/base/errors';
 
 export type TfBackendName = 'cpu' | 'wasm' | 'webgpu';
 export const TF_BACKENDS: readonly TfBackendName[] = ['cpu', 'wasm', 'webgpu'];

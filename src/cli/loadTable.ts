@@ -11,7 +11,7 @@ import { basename } from 'node:path';
 import type { ByteSource } from '../lib/io/ByteSource';
 import { readTable, type ReadTableOptions } from '../lib/io/readTable';
 import type { Table } from '../lib/io/Table';
-import { InputError } from '../lib/compute/errors';
+import { InputError } from '../lib/base/errors';
 
 export async function loadTable(path: string, opts: ReadTableOptions = {}): Promise<Table> {
   let st;

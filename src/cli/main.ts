@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatHelp, parseArgs, UsageError, type CliCommand } from './args';
-import { LatentScanError } from '../lib/compute/errors';
+import { LatentScanError } from '../lib/base/errors';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const commandDir = join(here, 'commands');

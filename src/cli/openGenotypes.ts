@@ -3,11 +3,11 @@
  * Files are opened read-only through nodeFileSource.
  */
 import { existsSync } from 'node:fs';
-import { LatentScanError } from '../lib/compute/errors';
+import { LatentScanError } from '../lib/base/errors';
 import type { GenotypeSource } from '../lib/io/GenotypeSource';
 import { openBed } from '../lib/io/bed';
 import { openVcf } from '../lib/io/vcf';
-import { nodeFileSource } from '../lib/io/nodeFileSource';
+import { nodeFileSource } from '../platform/node/nodeFileSource';
 import { createQcSource, type VariantQcOptions } from '../lib/io/variantQc';
 
 export interface OpenGenotypesOptions {

@@ -8,7 +8,7 @@ import { normalizeChrom, compareChrom } from '../../src/lib/annotate/normalizeCh
 import { GeneIndex } from '../../src/lib/annotate/GeneIndex';
 import { annotatePosition } from '../../src/lib/annotate/annotatePosition';
 import { parseGeneText, readGeneFile } from '../../src/lib/annotate/readGeneFile';
-import { readBuiltinGenesNode, builtinGenesPath } from '../../src/lib/annotate/nodeBuiltinGenes';
+import { readBuiltinGenesNode, builtinGenesPath } from '../../src/platform/node/nodeBuiltinGenes';
 import { fetchBuiltinGenes } from '../../src/lib/annotate/loadBuiltinGenes';
 import { annotateTable, splitTerm } from '../../src/lib/annotate/annotateTable';
 import { readBimPositions } from '../../src/lib/annotate/readBimPositions';

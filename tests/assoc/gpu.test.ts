@@ -10,7 +10,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { existsSync } from 'node:fs';
 import { chunkStats } from '../../src/lib/assoc/kernel';
 import { createGpuKernel } from '../../src/lib/assoc/gpu/gpuKernel';
-import { nodeGpuDevice } from '../../src/lib/assoc/gpu/nodeWebGpu';
+import { nodeGpuDevice } from '../../src/platform/node/nodeWebGpu';
 import { runScan } from '../../src/lib/assoc/runScan';
 import type { GenotypeSource } from '../../src/lib/io/GenotypeSource';
 import { randomChunk, randomMatrix } from './helpers';

@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { openBed } from '../../src/lib/io/bed';
-import { nodeFileSource } from '../../src/lib/io/nodeFileSource';
+import { nodeFileSource } from '../../src/platform/node/nodeFileSource';
 import { runScan, type ScanResult } from '../../src/lib/assoc/runScan';
 import { ERRCODES } from '../../src/lib/assoc/regress';
 import { makeCohort, readGlm, requirePlink2, runPlink2, type GlmRow, type OracleCohort } from './oracleData';

@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import { runScan, type KernelPool, type ScanChunkResult } from '../../src/lib/assoc/runScan';
 import { chunkStats, type SampleMatrix } from '../../src/lib/assoc/kernel';
-import { CancelledError } from '../../src/lib/compute/errors';
+import { CancelledError } from '../../src/lib/base/errors';
 import { createRng } from '../../src/lib/math/rng';
 import { randomChunk } from './helpers';
 import { memSource } from './memSource';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { openBed } from '../../src/lib/io/bed';
 import { bytesSource } from '../../src/lib/io/ByteSource';
-import { nodeFileSource } from '../../src/lib/io/nodeFileSource';
+import { nodeFileSource } from '../../src/platform/node/nodeFileSource';
 import { decodeDosages, genotypeCounts } from '../../src/lib/io/bedDecode';
 import { bedBytes, formatBim, formatFam } from '../../src/lib/io/writeBed';
 import { openGenotypes } from '../../src/cli/openGenotypes';

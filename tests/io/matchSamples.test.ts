@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { matchSamples, formatMatchReport } from '../../src/lib/io/matchSamples';
-import { InputError } from '../../src/lib/compute/errors';
+import { InputError } from '../../src/lib/base/errors';
 
 describe('matchSamples', () => {
   const pheno = { name: 'phenotypes', ids: ['a', 'b', 'c', 'd', 'e'] };

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { readTable, type ReadTableOptions } from '../../src/lib/io/readTable';
 import { bytesSource } from '../../src/lib/io/ByteSource';
 import { loadTable } from '../../src/cli/loadTable';
-import { InputError } from '../../src/lib/compute/errors';
+import { InputError } from '../../src/lib/base/errors';
 import type { Table } from '../../src/lib/io/Table';
 
 const enc = (s: string) => new TextEncoder().encode(s);

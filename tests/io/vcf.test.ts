@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'fflate';
 import { openVcf, type VcfSource } from '../../src/lib/io/vcf';
 import { bytesSource } from '../../src/lib/io/ByteSource';
-import { nodeFileSource } from '../../src/lib/io/nodeFileSource';
+import { nodeFileSource } from '../../src/platform/node/nodeFileSource';
 import { openGenotypes } from '../../src/cli/openGenotypes';
 import type { GenotypeChunk, GenotypeSource } from '../../src/lib/io/GenotypeSource';
 import { plink2, randomGeno, readTsv, requireTool, tempDir, writeRandomBed } from './genoFixtures';

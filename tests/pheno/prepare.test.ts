@@ -1,9 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { prepare, prepareAsync } from '../../src/lib/pheno/prepare';
-import type { Progress } from '../../src/lib/compute/progress';
-import { runSync, runYielding } from '../../src/lib/compute/steps';
+import type { Progress } from '../../src/lib/base/progress';
+import { runSync, runYielding } from '../../src/lib/base/steps';
 import { normalQuantile } from '../../src/lib/math/dist';
-import { InputError } from '../../src/lib/compute/errors';
+import { InputError } from '../../src/lib/base/errors';
 import type { PreparedMatrix } from '../../src/lib/pheno/PreparedMatrix';
 import { numCol, catCol, makeTable, idsOf, createRng, normals } from './makeTable';
 

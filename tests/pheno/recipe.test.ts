@@ -4,7 +4,7 @@ import { applyRecipe } from '../../src/lib/pheno/applyRecipe';
 import { parseRecipe } from '../../src/lib/pheno/parseRecipe';
 import { readTable } from '../../src/lib/io/readTable';
 import { bytesSource } from '../../src/lib/io/ByteSource';
-import { InputError } from '../../src/lib/compute/errors';
+import { InputError } from '../../src/lib/base/errors';
 import type { Table } from '../../src/lib/io/Table';
 import { createRng } from './makeTable';
 

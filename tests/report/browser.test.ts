@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
-import { builtinGenesPath } from '../../src/lib/annotate/nodeBuiltinGenes';
+import { builtinGenesPath } from '../../src/platform/node/nodeBuiltinGenes';
 
 const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter((x): x is string => !!x);
 

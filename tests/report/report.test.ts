@@ -8,7 +8,7 @@ import { chromium } from 'playwright-core';
 import { buildReport } from '../../src/lib/report/buildReport';
 import type { Analysis, ScanResult } from '../../src/lib/report/Analysis';
 import { formatSumstats, formatSelected, formatHsvPhenotype } from '../../src/lib/report/exportFormats';
-import { readBuiltinGenesNode } from '../../src/lib/annotate/nodeBuiltinGenes';
+import { readBuiltinGenesNode } from '../../src/platform/node/nodeBuiltinGenes';
 import { GeneIndex } from '../../src/lib/annotate/GeneIndex';
 import { createRng } from '../../src/lib/math/rng';
 import { parseAnalysis, serializeAnalysis } from '../../src/lib/report/analysisJson';

@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { AnalysisSession, classifyGenotypeFiles } from '../../src/lib/compute/analysisSession';
+import { AnalysisSession, classifyGenotypeFiles } from '../../src/app/analysisSession';
 import { bytesSource } from '../../src/lib/io/ByteSource';
-import { InputError } from '../../src/lib/compute/errors';
+import { InputError } from '../../src/lib/base/errors';
 import { DEFAULT_SELECTION } from '../../src/lib/select/selectionSettings';
 
 describe('AnalysisSession (the worker-side analysis)', () => {

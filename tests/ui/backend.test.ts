@@ -7,9 +7,9 @@ import {
   summarizeAdapter,
   type BackendEnvironment,
 } from '../../src/lib/compute/backend';
-import { JobRegistry } from '../../src/lib/compute/jobs';
-import { CancelledError } from '../../src/lib/compute/errors';
-import { throwIfAborted } from '../../src/lib/compute/cancel';
+import { JobRegistry } from '../../src/app/jobs';
+import { CancelledError } from '../../src/lib/base/errors';
+import { throwIfAborted } from '../../src/lib/base/cancel';
 
 const swiftshader = summarizeAdapter({ vendor: 'google', architecture: 'swiftshader', device: '', description: '' }, false);
 const nvidia = summarizeAdapter({ vendor: 'nvidia', architecture: 'hopper', device: '', description: 'NVIDIA H100' }, false);

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { scanBackend } from '../../src/lib/compute/analysisApi';
+import { scanBackend } from '../../src/app/analysisApi';
 import { summarizeAdapter, planBackends, backendLabel, type BackendEnvironment, type BackendRequest } from '../../src/lib/compute/backend';
-import type { BackendStatus } from '../../src/lib/compute/tfBackend';
+import type { BackendStatus } from '../../src/platform/browser/tfBackend';
 
 const sw = summarizeAdapter({ vendor: 'google', architecture: 'swiftshader' }, false);
 const hw = summarizeAdapter({ vendor: 'nvidia', description: 'NVIDIA H100' }, false);

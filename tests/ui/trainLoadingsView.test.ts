@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { AnalysisSession } from '../../src/lib/compute/analysisSession';
+import { AnalysisSession } from '../../src/app/analysisSession';
 import { suggestHsvName } from '../../src/lib/ae/suggestHsvName';
 
 describe('AnalysisSession.train: suggested HSV names and loadings heatmaps for the HSV step', () => {

@@ -5,14 +5,14 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { arg, type CliCommand } from '../args';
-import { nodeFileSource } from '../../lib/io/nodeFileSource';
+import { nodeFileSource } from '../../platform/node/nodeFileSource';
 import { readGeneFile } from '../../lib/annotate/readGeneFile';
 import { readBimPositions } from '../../lib/annotate/readBimPositions';
-import { readBuiltinGenesNode } from '../../lib/annotate/nodeBuiltinGenes';
+import { readBuiltinGenesNode } from '../../platform/node/nodeBuiltinGenes';
 import { GeneIndex } from '../../lib/annotate/GeneIndex';
 import { annotateTable, cellAt, headerNames, termCandidates } from '../../lib/annotate/annotateTable';
 import { DEFAULT_GENE_WINDOW } from '../../lib/annotate/annotatePosition';
-import { InputError } from '../../lib/compute/errors';
+import { InputError } from '../../lib/base/errors';
 
 export const command: CliCommand = {
   name: 'annotate',

@@ -17,7 +17,7 @@ import { loadAeModel, type ModelFiles } from '../../lib/ae/modelArtifacts';
 import { encodeRows } from '../../lib/ae/AeWeights';
 import { gatherRows } from '../../lib/ae/trainAutoencoder';
 import { formatHsvTsv } from '../../lib/ae/hsvTsv';
-import { InputError } from '../../lib/compute/errors';
+import { InputError } from '../../lib/base/errors';
 
 /** |mean shift| in training SDs, or SD ratio outside [1/1.5, 1.5], or missing rate up by 0.1: flagged. */
 const SHIFT_SD = 0.5;

@@ -12,7 +12,7 @@ import { arg, parseArgs, UsageError, type CliCommand, type ParsedArgs } from '..
 import { openGenotypes } from '../openGenotypes';
 import { loadTable } from '../loadTable';
 import { genotypeQcOptions, qcFromArgs } from '../genotypeQcArgs';
-import { InputError } from '../../lib/compute/errors';
+import { InputError } from '../../lib/base/errors';
 import { alignColumns } from '../../lib/assoc/alignColumns';
 import { normalizeChrom } from '../../lib/io/chrom';
 import type { SisRun } from '../../lib/select/runSis';
@@ -122,7 +122,7 @@ export const command: CliCommand = {
 
 /** Adds NEAREST_GENE, GENE_DIST, GENES_IN_WINDOW (built-in GRCh38 genes) to the combined selected table. */
 async function annotateSelected(text: string, run: SisRun): Promise<string> {
-  const { readBuiltinGenesNode } = await import('../../lib/annotate/nodeBuiltinGenes');
+  const { readBuiltinGenesNode } = await import('../../platform/node/nodeBuiltinGenes');
   const { GeneIndex } = await import('../../lib/annotate/GeneIndex');
   const { annotateTable } = await import('../../lib/annotate/annotateTable');
   const v = run.variants;

@@ -8,8 +8,8 @@ import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { arg, UsageError, type CliCommand } from '../args';
 import { openGenotypes } from '../openGenotypes';
 import { loadTable } from '../loadTable';
-import { InputError } from '../../lib/compute/errors';
-import { formatEta } from '../../lib/compute/progress';
+import { InputError } from '../../lib/base/errors';
+import { formatEta } from '../../lib/base/progress';
 import { alignColumns } from '../../lib/assoc/alignColumns';
 import { runScan, type ScanBackend, type ScanChunkResult, type KernelPool } from '../../lib/assoc/runScan';
 import { glmLinearHeader, glmLinearRows, OMNIBUS_HEADER, omnibusRows } from '../../lib/assoc/glmLinearRows';
@@ -127,10 +127,10 @@ export const command: CliCommand = {
     // Workers pay off beyond ~5e7 calls (each starts in ~0.6 CPU s); smaller jobs run in this thread.
     const calls = source.nVariants === null ? Infinity : source.nVariants * iids.length;
     if ((backend === 'cpu' || backend === 'wasm') && threads !== 1 && (threads !== undefined || calls > 5e7)) {
-      const { createNodeKernelPool } = await import('../../lib/assoc/nodeKernelPool');
+      const { createNodeKernelPool } = await import('../../platform/node/nodeKernelPool');
       pool = await createNodeKernelPool(threads);
     }
-    const createGpuKernel = backend === 'webgpu' ? (await import('../../lib/assoc/gpu/nodeWebGpu')).nodeGpuKernelFactory() : undefined;
+    const createGpuKernel = backend === 'webgpu' ? (await import('../../platform/node/nodeWebGpu')).nodeGpuKernelFactory() : undefined;
     const t0 = performance.now();
     let lastLine = 0;
     try {

@@ -11,8 +11,8 @@ import { arg, UsageError, type CliCommand, type OptionSpec, type ParsedArgs } fr
 import { openGenotypes } from '../openGenotypes';
 import { loadTable } from '../loadTable';
 import { genotypeQcOptions, qcFromArgs } from '../genotypeQcArgs';
-import { InputError } from '../../lib/compute/errors';
-import { formatEta } from '../../lib/compute/progress';
+import { InputError } from '../../lib/base/errors';
+import { formatEta } from '../../lib/base/progress';
 import { alignColumns } from '../../lib/assoc/alignColumns';
 import type { GenotypeSource } from '../../lib/io/GenotypeSource';
 import type { KernelPool } from '../../lib/assoc/runScan';
@@ -48,7 +48,7 @@ export const selectionOptions: OptionSpec[] = [
 export async function kernelPoolFromArgs(a: ParsedArgs): Promise<(KernelPool & { close(): Promise<void> }) | undefined> {
   const threads = arg.num(a, 'threads');
   if (threads === 1) return undefined;
-  const { createNodeKernelPool } = await import('../../lib/assoc/nodeKernelPool');
+  const { createNodeKernelPool } = await import('../../platform/node/nodeKernelPool');
   return createNodeKernelPool(threads);
 }
 
@@ -76,7 +76,7 @@ export async function selectionCovariates(
 export async function selectPoolFromArgs(a: ParsedArgs, responses: number): Promise<SelectPool | undefined> {
   const threads = arg.num(a, 'threads');
   if (threads === 1 || responses < 2) return undefined;
-  const { createNodeSelectPool } = await import('../../lib/select/nodeSelectPool');
+  const { createNodeSelectPool } = await import('../../platform/node/nodeSelectPool');
   const { availableParallelism } = await import('node:os');
   return createNodeSelectPool(Math.min(threads ?? availableParallelism(), responses));
 }

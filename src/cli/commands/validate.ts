@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { arg, UsageError, type CliCommand, type ParsedArgs } from '../args';
 import { loadTable } from '../loadTable';
 import type { Table } from '../../lib/io/Table';
-import { InputError } from '../../lib/compute/errors';
+import { InputError } from '../../lib/base/errors';
 import type { AssocRow, Matrix } from '../../lib/validate/associateOutcomes';
 import { validateHsvs } from '../../lib/validate/validateHsvs';
 import { associateChange } from '../../lib/validate/associateChange';

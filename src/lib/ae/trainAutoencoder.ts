@@ -25,8 +25,8 @@ import { interpretHsv, type HsvInterpretation } from './interpretHsv';
 import { pcaBaseline, pcaScores, type PcaModel } from './pcaBaseline';
 import { splitRows } from './splitRows';
 import { trainCandidate, type CandidateResult, type EpochReport, type RowSplit } from './trainCandidate';
-import { CancelledError } from '../compute/errors';
-import { createProgress, type ProgressCallback } from '../compute/progress';
+import { CancelledError } from '../base/errors';
+import { createProgress, type ProgressCallback } from '../base/progress';
 
 /** A trained candidate without its weights (only the best network's weights are kept). */
 export type CandidateSummary = Omit<CandidateResult, 'weights'>;

@@ -7,7 +7,7 @@
  * Positions come from the .bim; a row whose ID is not there but whose table has CHROM/#CHROM and POS
  * columns uses those.
  */
-import { InputError } from '../compute/errors';
+import { InputError } from '../base/errors';
 import type { GeneIndex } from './GeneIndex';
 import type { VariantPosition } from './readBimPositions';
 import { annotatePosition, DEFAULT_GENE_WINDOW, type PositionAnnotation } from './annotatePosition';

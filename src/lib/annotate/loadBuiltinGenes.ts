@@ -5,7 +5,7 @@
  * pure over bytes: a body that is not gzip (a server that already decoded it) is read as plain text.
  */
 import { bytesSource } from '../io/ByteSource';
-import { LatentScanError } from '../compute/errors';
+import { LatentScanError } from '../base/errors';
 import type { GeneSet } from './Gene';
 import { readGeneFile } from './readGeneFile';
 

@@ -13,7 +13,7 @@
  * Rows of other feature types are counted (skippedFeatures), never errors. Malformed rows are errors with
  * file, line and column.
  */
-import { InputError } from '../compute/errors';
+import { InputError } from '../base/errors';
 import type { Gene, GeneSet } from './Gene';
 import { parseStrand } from './Gene';
 import { normalizeChrom } from './normalizeChrom';

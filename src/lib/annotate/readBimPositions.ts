@@ -4,8 +4,8 @@
  */
 import type { ByteSource } from '../io/ByteSource';
 import { readChunks } from '../io/ByteSource';
-import { InputError } from '../compute/errors';
-import { throwIfAborted } from '../compute/cancel';
+import { InputError } from '../base/errors';
+import { throwIfAborted } from '../base/cancel';
 import { normalizeChrom } from './normalizeChrom';
 
 export interface VariantPosition {

@@ -8,8 +8,8 @@
 import { Gunzip, DecodeUTF8 } from 'fflate';
 import type { ByteSource } from '../io/ByteSource';
 import { readChunks } from '../io/ByteSource';
-import { InputError } from '../compute/errors';
-import { throwIfAborted } from '../compute/cancel';
+import { InputError } from '../base/errors';
+import { throwIfAborted } from '../base/cancel';
 import type { GeneSet } from './Gene';
 import { createGeneLineParser, type GeneFileFormat } from './parseGeneLine';
 

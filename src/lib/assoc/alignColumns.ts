@@ -3,7 +3,7 @@
  * sample is not in the table or the cell is missing). Categorical covariates become 0/1 indicator columns
  * named NAME=LEVEL, the most common level omitted (plink2's handling of categorical covariates).
  */
-import { InputError } from '../compute/errors';
+import { InputError } from '../base/errors';
 import type { Table, TableColumn } from '../io/Table';
 import type { NamedColumn } from './design';
 

@@ -18,7 +18,7 @@
  *   BB' upper triangle * w (p1(p1+1)/2), then per response: y_k * B_c (p1) and y_k^2.
  */
 
-import { InputError } from '../compute/errors';
+import { InputError } from '../base/errors';
 import type { SampleMatrix } from './kernel';
 
 export interface NamedColumn {

@@ -5,8 +5,8 @@
  * The next chunk is read while the current one is computed (one chunk of read-ahead).
  * Pure core: no DOM, no Node; callable from the main thread, a worker, or the CLI.
  */
-import { createProgress, type ProgressCallback } from '../compute/progress';
-import { throwIfAborted } from '../compute/cancel';
+import { createProgress, type ProgressCallback } from '../base/progress';
+import { throwIfAborted } from '../base/cancel';
 import type { GenotypeChunk, GenotypeSource, VariantFilter } from '../io/GenotypeSource';
 import { buildDesign, type DesignInput, type NamedColumn, type ScanDesign } from './design';
 import { chunkStats, columnTotals, missingSums, statsFromClassSums, type ChunkStats, type SampleMatrix } from './kernel';

@@ -5,9 +5,9 @@
  * produced, so memory does not grow with the number of variants. Variants removed by a VariantFilter are
  * decided from the .bim line and their .bed bytes are never read.
  */
-import { InputError } from '../compute/errors';
-import { throwIfAborted } from '../compute/cancel';
-import { createProgress, type ProgressCallback } from '../compute/progress';
+import { InputError } from '../base/errors';
+import { throwIfAborted } from '../base/cancel';
+import { createProgress, type ProgressCallback } from '../base/progress';
 import type { ByteSource } from './ByteSource';
 import type { ChunkOptions, GenotypeChunk, GenotypeSource, VariantBlock, VariantFilter } from './GenotypeSource';
 import { isBlankLine, parseBimLine } from './bim';

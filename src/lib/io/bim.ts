@@ -2,7 +2,7 @@
  * PLINK .bim lines: CHR ID CM POS A1 A2 (whitespace-separated). A1 (column 5) is the counted allele (ALT),
  * A2 (column 6) the reference. Malformed lines are InputErrors naming the file and line.
  */
-import { InputError } from '../compute/errors';
+import { InputError } from '../base/errors';
 
 export interface BimRecord {
   chrom: string;

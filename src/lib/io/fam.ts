@@ -2,7 +2,7 @@
  * PLINK .fam: FID IID PAT MAT SEX PHENO (whitespace-separated), one sample per line. Malformed lines and
  * duplicate FID+IID pairs are InputErrors naming the file and line.
  */
-import { InputError } from '../compute/errors';
+import { InputError } from '../base/errors';
 import type { ByteSource } from './ByteSource';
 import type { SampleIds } from './GenotypeSource';
 import { isBlankLine } from './bim';

@@ -6,8 +6,8 @@
  */
 import { Gunzip } from 'fflate';
 import type { ByteSource } from './ByteSource';
-import { InputError } from '../compute/errors';
-import { throwIfAborted } from '../compute/cancel';
+import { InputError } from '../base/errors';
+import { throwIfAborted } from '../base/cancel';
 
 export function isGzip(head: Uint8Array): boolean {
   return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;

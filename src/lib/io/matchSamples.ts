@@ -3,7 +3,7 @@
  * order of the first source (or of the source named by `orderBy`), with each source's row index of every
  * matched ID, per-source counts, and every dropped ID with the reason ("not in genotypes, covariates").
  */
-import { InputError } from '../compute/errors';
+import { InputError } from '../base/errors';
 
 export interface SampleSource {
   /** Shown in reasons: 'phenotypes', 'covariates', 'genotypes' (or a file name). */

@@ -23,9 +23,9 @@
 import Papa from 'papaparse';
 import type { ByteSource } from './ByteSource';
 import type { Precision, Table, TableColumn } from './Table';
-import { InputError } from '../compute/errors';
-import { throwIfAborted } from '../compute/cancel';
-import { createProgress, type ProgressCallback } from '../compute/progress';
+import { InputError } from '../base/errors';
+import { throwIfAborted } from '../base/cancel';
+import { createProgress, type ProgressCallback } from '../base/progress';
 import { gunzipSource } from './gunzipSource';
 import { missingTokenSet, DEFAULT_MISSING_TOKENS } from './missingTokens';
 import { sniffDelimiter, type Delimiter, type DelimiterOption } from './sniffDelimiter';

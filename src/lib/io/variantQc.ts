@@ -14,8 +14,8 @@
  * hold only the samples and variants that pass; the variant counts of `report` are complete after a full
  * pass over its chunks (`runVariantQc` does one and returns the report).
  */
-import { throwIfAborted } from '../compute/cancel';
-import { createProgress, type ProgressCallback } from '../compute/progress';
+import { throwIfAborted } from '../base/cancel';
+import { createProgress, type ProgressCallback } from '../base/progress';
 import type { ChunkOptions, GenotypeChunk, GenotypeSource, SampleIds, VariantFilter } from './GenotypeSource';
 import { genotypeCounts } from './bedDecode';
 import { hweExactP } from './hweExact';

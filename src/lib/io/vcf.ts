@@ -5,8 +5,8 @@
  * with the first few examples (`skipped`), never silently dropped. Variant ID: the ID column, or
  * chr:pos:ref:alt when it is '.'. Sample IDs come from the #CHROM header line (FID = IID).
  */
-import { InputError } from '../compute/errors';
-import { throwIfAborted } from '../compute/cancel';
+import { InputError } from '../base/errors';
+import { throwIfAborted } from '../base/cancel';
 import type { ByteSource } from './ByteSource';
 import type { ChunkOptions, GenotypeChunk, GenotypeSource, SampleIds } from './GenotypeSource';
 import { normalizeChrom } from './chrom';

@@ -7,8 +7,8 @@
 import type { Table } from '../io/Table';
 import type { PreparedMatrix } from './PreparedMatrix';
 import type { Recipe } from './Recipe';
-import { InputError } from '../compute/errors';
-import { throwIfAborted } from '../compute/cancel';
+import { InputError } from '../base/errors';
+import { throwIfAborted } from '../base/cancel';
 import { transformColumn } from './transformColumn';
 import { assembleMatrix, type OutputColumn } from './assembleMatrix';
 import { summarizeColumn } from './summarizeColumn';

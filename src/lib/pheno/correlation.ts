@@ -11,8 +11,8 @@
  * r is NaN for a pair with fewer than 3 shared rows or no variance on them.
  */
 import type { PreparedMatrix } from './PreparedMatrix';
-import { throwIfAborted } from '../compute/cancel';
-import { runSync } from '../compute/steps';
+import { throwIfAborted } from '../base/cancel';
+import { runSync } from '../base/steps';
 
 export interface CorrelationResult {
   /** p x p, row-major, symmetric, 1 on the diagonal of non-constant columns. */

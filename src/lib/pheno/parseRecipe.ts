@@ -1,5 +1,5 @@
 /** Reads a recipe from JSON text (or a parsed object) and checks it, with messages naming the file. */
-import { InputError } from '../compute/errors';
+import { InputError } from '../base/errors';
 import type { Recipe, RecipeColumn } from './Recipe';
 import { TRANSFORMS } from './Recipe';
 

@@ -2,7 +2,7 @@
  * Readers for the result files the CLI writes, back into Analysis pieces (pure over text):
  * plink2-style PREFIX.<response>.glm.linear, PREFIX.omnibus.glm.tsv, selected.tsv, and train.json.
  */
-import { InputError } from '../compute/errors';
+import { InputError } from '../base/errors';
 import type { Analysis, CandidateSummary, HsvInterpretation, LabelledMatrix, OmnibusResult, PreparedColumnSummary, ScanResult, SelectedTermSummary } from './Analysis';
 
 interface Columns {

@@ -3,7 +3,7 @@
  * residualize(v) = v - C (C^T C)^{-1} C^T v. Covariates are adjusted for, never screened or penalized.
  */
 import { invertSpd } from '../math/linalg';
-import { LatentScanError } from '../compute/errors';
+import { LatentScanError } from '../base/errors';
 
 export interface CovariateBasis {
   n: number;

@@ -5,7 +5,7 @@
  */
 import { decodeDosages } from '../io/bedDecode';
 import type { GenotypeSource } from '../io/GenotypeSource';
-import { throwIfAborted } from '../compute/cancel';
+import { throwIfAborted } from '../base/cancel';
 
 export type VariantRow = { packed: Uint8Array } | { dosage: Float32Array };
 

@@ -9,7 +9,7 @@
  * mean-0 columns scaled to (1/n) sum x^2 = 1 (or all-zero columns, which stay at 0), y centered.
  */
 import { threshold, zeroBound, type PenaltySpec } from './penalty';
-import { throwIfAborted } from '../compute/cancel';
+import { throwIfAborted } from '../base/cancel';
 
 export interface PathOptions {
   penalty: PenaltySpec;

@@ -10,9 +10,9 @@
  * Screening keeps the top d by |corr(f_j, y)| (default d = floor(n / log n) as the SIS R package), one
  * genotype pass for SNP and SNPxE of all responses, one more (per batch of partners) for SNPxSNP.
  */
-import { throwIfAborted } from '../compute/cancel';
-import { createProgress, type ProgressCallback } from '../compute/progress';
-import { yieldTurn } from '../compute/steps';
+import { throwIfAborted } from '../base/cancel';
+import { createProgress, type ProgressCallback } from '../base/progress';
+import { yieldTurn } from '../base/steps';
 import type { GenotypeSource } from '../io/GenotypeSource';
 import { tTwoSidedP } from '../math/dist';
 import { createRng, permutation, type Rng } from '../math/rng';
@@ -75,9 +75,9 @@ export interface SisOptions {
   qc: QcOptions;
   dfMax?: number;
   maxPairCells?: number;
-  /** CPU worker pool for the kernel passes (assoc/nodeKernelPool in Node); in-thread when absent. */
+  /** CPU worker pool for the kernel passes (platform/node/nodeKernelPool); in-thread when absent. */
   pool?: KernelPool;
-  /** Worker pool for the penalized selection, one response per worker (select/nodeSelectPool in Node). */
+  /** Worker pool for the penalized selection, one response per worker (platform/node/nodeSelectPool). */
   selectPool?: SelectPool;
   chunkVariants?: number;
   signal?: AbortSignal;

@@ -15,8 +15,8 @@
 import { chunkStats, columnTotals, type ChunkStats, type SampleMatrix } from '../assoc/kernel';
 import { concatStats, type KernelPool } from '../assoc/runScan';
 import type { GenotypeChunk, GenotypeSource } from '../io/GenotypeSource';
-import { throwIfAborted } from '../compute/cancel';
-import { createProgress, type ProgressCallback } from '../compute/progress';
+import { throwIfAborted } from '../base/cancel';
+import { createProgress, type ProgressCallback } from '../base/progress';
 import { projectedNorm2, type CovariateBasis } from './CovariateBasis';
 import { featureKey, type Feature } from './Feature';
 import { TopK } from './TopK';

@@ -10,7 +10,7 @@ import { fitLogistic } from './logisticRegression';
 import { fitLinear } from './linearRegression';
 import { fitCox } from './coxRegression';
 import { outcomeObserved, outcomeLength, type Outcome } from './Outcome';
-import { throwIfAborted } from '../compute/cancel';
+import { throwIfAborted } from '../base/cancel';
 
 export type AssocModel = 'logistic' | 'linear' | 'cox';
 

@@ -21,9 +21,9 @@ import { concordanceIndex } from './concordanceIndex';
 import { fitRidgePath, ridgeScore, type RidgeModel, type RidgeTargets } from './ridgeModel';
 import { coxPartialLikelihood, timeOrderDescending } from './coxRegression';
 import { metricName, outcomeObserved, outcomeLength, subsetOutcome, type Outcome, type OutcomeKind } from './Outcome';
-import { throwIfAborted } from '../compute/cancel';
+import { throwIfAborted } from '../base/cancel';
 import { createRng, permutation } from '../math/rng';
-import { createProgress, type ProgressCallback } from '../compute/progress';
+import { createProgress, type ProgressCallback } from '../base/progress';
 
 export const DEFAULT_LAMBDAS: readonly number[] = [1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001];
 /** Inner lambda search: at most max(MIN_INNER_ROWS, DEFAULT_INNER_WORK / p^2) training rows. */

@@ -4,7 +4,7 @@
  * first ('name=level'), as R's treatment contrasts; numeric columns are taken as they are.
  */
 import type { Table } from '../io/Table';
-import { InputError } from '../compute/errors';
+import { InputError } from '../base/errors';
 import type { Matrix } from './associateOutcomes';
 
 export interface AlignedMatrix extends Matrix {

@@ -9,7 +9,7 @@ import { compareFeatureSets, type Comparison, type FeatureSet } from './cvPredic
 import { predictionVerdict, type VerdictResult } from './predictionVerdict';
 import { principalComponents } from './principalComponents';
 import type { Outcome } from './Outcome';
-import type { ProgressCallback } from '../compute/progress';
+import type { ProgressCallback } from '../base/progress';
 
 export interface ValidateInput {
   hsv: Matrix;

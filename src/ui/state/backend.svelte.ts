@@ -1,6 +1,6 @@
 /** Backend state of the page: what the analysis worker runs on, and any fallback notice. */
 import { proxy } from 'comlink';
-import type { BackendStatus } from '../../lib/compute/tfBackend';
+import type { BackendStatus } from '../../platform/browser/tfBackend';
 import type { BackendRequest } from '../../lib/compute/backend';
 import { call, onWorkerCrash } from './analysisWorker';
 

@@ -1,10 +1,10 @@
 /**
  * Long jobs as the page sees them: one slot per step (pheno, covar, geno, demo, train, scan, ...), each with its
  * latest progress report, and cancel(slot) which asks the worker to abort the job (AbortSignal cannot cross
- * postMessage: the worker keeps the controller, see src/lib/compute/jobs.ts).
+ * postMessage: the worker keeps the controller, see src/app/jobs.ts).
  */
 import { proxy } from 'comlink';
-import type { Progress } from '../../lib/compute/progress';
+import type { Progress } from '../../lib/base/progress';
 import { call } from './analysisWorker';
 import { readWorkerError, type UiError } from './workerError';
 

@@ -1,6 +1,6 @@
 /** Decodes an error that came back from the worker into { kind, message } for display. */
-import { PLAIN_ERROR_PREFIX } from '../../lib/compute/jobs';
-import type { ErrorKind, PlainError } from '../../lib/compute/errors';
+import { PLAIN_ERROR_PREFIX } from '../../app/jobs';
+import type { ErrorKind, PlainError } from '../../lib/base/errors';
 import { WorkerCrashedError } from './analysisWorker';
 
 export interface UiError {

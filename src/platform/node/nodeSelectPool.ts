@@ -4,9 +4,9 @@
  * analysis worker.
  */
 import { availableParallelism } from 'node:os';
-import { startRpcWorker, type RpcWorker } from '../compute/nodeRpcWorker';
-import type { Selection } from './selectPenalized';
-import type { SelectJob, SelectPool } from './selectPool';
+import { startRpcWorker, type RpcWorker } from './nodeRpcWorker';
+import type { Selection } from '../../lib/select/selectPenalized';
+import type { SelectJob, SelectPool } from '../../lib/select/selectPool';
 
 export async function createNodeSelectPool(threads?: number): Promise<SelectPool> {
   const size = Math.max(1, threads ?? availableParallelism());

@@ -4,10 +4,10 @@
  * gives runScan its own pool of Web Workers through the same KernelPool interface.
  */
 import { availableParallelism } from 'node:os';
-import { startRpcWorker } from '../compute/nodeRpcWorker';
-import type { GenotypeChunk } from '../io/GenotypeSource';
-import type { ChunkStats, SampleMatrix } from './kernel';
-import type { KernelPool } from './runScan';
+import { startRpcWorker } from './nodeRpcWorker';
+import type { GenotypeChunk } from '../../lib/io/GenotypeSource';
+import type { ChunkStats, SampleMatrix } from '../../lib/assoc/kernel';
+import type { KernelPool } from '../../lib/assoc/runScan';
 
 export async function createNodeKernelPool(threads?: number): Promise<KernelPool & { close(): Promise<void> }> {
   const size = Math.max(1, threads ?? availableParallelism());

@@ -5,14 +5,14 @@
  * re-throws an Error whose message is the JSON of the plain error, which the page decodes (readWorkerError).
  */
 import { JobRegistry, PLAIN_ERROR_PREFIX } from './jobs';
-import { TfBackend, selfTest, type BackendStatus, type SelfTestResult } from './tfBackend';
-import type { BackendRequest } from './backend';
-import type { ScanBackend } from '../assoc/runScan';
-import { toPlainError } from './errors';
-import type { ProgressCallback } from './progress';
-import { blobSource } from '../io/ByteSource';
-import type { Analysis } from '../report/Analysis';
-import type { HitFilter } from '../report/hitFilter';
+import { TfBackend, selfTest, type BackendStatus, type SelfTestResult } from '../platform/browser/tfBackend';
+import type { BackendRequest } from '../lib/compute/backend';
+import type { ScanBackend } from '../lib/assoc/runScan';
+import { toPlainError } from '../lib/base/errors';
+import type { ProgressCallback } from '../lib/base/progress';
+import { blobSource } from '../lib/io/ByteSource';
+import type { Analysis } from '../lib/report/Analysis';
+import type { HitFilter } from '../lib/report/hitFilter';
 import {
   AnalysisSession,
   type AssocSettings,

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { InputError, CancelledError, toPlainError, fromPlainError, LatentScanError } from '../../src/lib/compute/errors';
-import { createProgress, formatEta, type Progress } from '../../src/lib/compute/progress';
+import { InputError, CancelledError, toPlainError, fromPlainError, LatentScanError } from '../../src/lib/base/errors';
+import { createProgress, formatEta, type Progress } from '../../src/lib/base/progress';
 
 describe('errors', () => {
   it('formats file, line, column, expected and found', () => {

@@ -5,9 +5,9 @@
  * exists, and the SwiftShader ICD is installed, it is selected so `--backend webgpu` works anywhere.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { createGpuKernel, requestScanDevice } from './gpuKernel';
-import type { SampleMatrix } from '../kernel';
-import type { StatsKernel } from '../runScan';
+import { createGpuKernel, requestScanDevice } from '../../lib/assoc/gpu/gpuKernel';
+import type { SampleMatrix } from '../../lib/assoc/kernel';
+import type { StatsKernel } from '../../lib/assoc/runScan';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 

@@ -6,22 +6,22 @@
  * AbortSignal (from the JobRegistry) and a ProgressCallback; a failed or cancelled step leaves the results of
  * earlier steps untouched.
  */
-import type { ByteSource } from '../io/ByteSource';
-import { blobSource, bytesSource } from '../io/ByteSource';
-import type { Table } from '../io/Table';
-import type { GenotypeSource } from '../io/GenotypeSource';
-import { readTable } from '../io/readTable';
-import { openBed } from '../io/bed';
-import { openVcf } from '../io/vcf';
-import { DeviceLostError, InputError } from './errors';
-import { createProgress, type ProgressCallback } from './progress';
-import { throwIfAborted } from './cancel';
-import { simulateCohort } from '../sim/simulateCohort';
-import { cohortFiles } from '../sim/cohortFiles';
-import { prepareAsync, type Prepared } from '../pheno/prepare';
-import { summarizeColumn } from '../pheno/summarizeColumn';
-import { trainAutoencoder, type AeTrainResult } from '../ae/trainAutoencoder';
-import type { AeConfig } from '../ae/AeConfig';
+import type { ByteSource } from '../lib/io/ByteSource';
+import { blobSource, bytesSource } from '../lib/io/ByteSource';
+import type { Table } from '../lib/io/Table';
+import type { GenotypeSource } from '../lib/io/GenotypeSource';
+import { readTable } from '../lib/io/readTable';
+import { openBed } from '../lib/io/bed';
+import { openVcf } from '../lib/io/vcf';
+import { DeviceLostError, InputError } from '../lib/base/errors';
+import { createProgress, type ProgressCallback } from '../lib/base/progress';
+import { throwIfAborted } from '../lib/base/cancel';
+import { simulateCohort } from '../lib/sim/simulateCohort';
+import { cohortFiles } from '../lib/sim/cohortFiles';
+import { prepareAsync, type Prepared } from '../lib/pheno/prepare';
+import { summarizeColumn } from '../lib/pheno/summarizeColumn';
+import { trainAutoencoder, type AeTrainResult } from '../lib/ae/trainAutoencoder';
+import type { AeConfig } from '../lib/ae/AeConfig';
 import type {
   Analysis,
   PreparedColumnSummary,
@@ -31,27 +31,27 @@ import type {
   SelectedTermSummary,
   TrainingSummary,
   HsvInterpretation as HsvSummary,
-} from '../report/Analysis';
-import { runScan, type ScanBackend, type ScanOptions, type ScanResult as RunScanResult, type TestArrays } from '../assoc/runScan';
-import { createGpuKernel, requestScanDevice } from '../assoc/gpu/gpuKernel';
-import type { NamedColumn } from '../assoc/design';
-import type { Transform } from '../pheno/Recipe';
-import { runSis, defaultNsis, type SisRun } from '../select/runSis';
-import { describeSelection, sisOptionsFrom, type SelectionSettings } from '../select/selectionSettings';
-import { TopK } from '../select/TopK';
-import { describeHitText, parseHitText, variantMask, type HitFilter } from '../report/hitFilter';
-import { manhattanSvg } from '../report/manhattanSvg';
-import { qqSvg } from '../report/qqSvg';
-import { heatmapOrder, heatmapSvg } from '../report/heatmapSvg';
-import { suggestHsvName } from '../ae/suggestHsvName';
-import { lossCurvesSvg } from '../report/lossCurvesSvg';
-import { formatHsvPhenotype, formatSumstats, formatSelected } from '../report/exportFormats';
-import { buildReport } from '../report/buildReport';
-import { collectHits } from '../report/collectHits';
-import { GeneIndex } from '../annotate/GeneIndex';
-import { fetchBuiltinGenes, BUILTIN_GENES_LABEL } from '../annotate/loadBuiltinGenes';
-import { readGeneFile } from '../annotate/readGeneFile';
-import { annotatePosition, DEFAULT_GENE_WINDOW } from '../annotate/annotatePosition';
+} from '../lib/report/Analysis';
+import { runScan, type ScanBackend, type ScanOptions, type ScanResult as RunScanResult, type TestArrays } from '../lib/assoc/runScan';
+import { createGpuKernel, requestScanDevice } from '../lib/assoc/gpu/gpuKernel';
+import type { NamedColumn } from '../lib/assoc/design';
+import type { Transform } from '../lib/pheno/Recipe';
+import { runSis, defaultNsis, type SisRun } from '../lib/select/runSis';
+import { describeSelection, sisOptionsFrom, type SelectionSettings } from '../lib/select/selectionSettings';
+import { TopK } from '../lib/select/TopK';
+import { describeHitText, parseHitText, variantMask, type HitFilter } from '../lib/report/hitFilter';
+import { manhattanSvg } from '../lib/report/manhattanSvg';
+import { qqSvg } from '../lib/report/qqSvg';
+import { heatmapOrder, heatmapSvg } from '../lib/report/heatmapSvg';
+import { suggestHsvName } from '../lib/ae/suggestHsvName';
+import { lossCurvesSvg } from '../lib/report/lossCurvesSvg';
+import { formatHsvPhenotype, formatSumstats, formatSelected } from '../lib/report/exportFormats';
+import { buildReport } from '../lib/report/buildReport';
+import { collectHits } from '../lib/report/collectHits';
+import { GeneIndex } from '../lib/annotate/GeneIndex';
+import { fetchBuiltinGenes, BUILTIN_GENES_LABEL } from '../lib/annotate/loadBuiltinGenes';
+import { readGeneFile } from '../lib/annotate/readGeneFile';
+import { annotatePosition, DEFAULT_GENE_WINDOW } from '../lib/annotate/annotatePosition';
 
 export type TableKind = 'pheno' | 'covar';
 

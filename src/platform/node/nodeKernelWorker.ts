@@ -1,8 +1,8 @@
 /** Worker of nodeKernelPool: holds X, answers kernel sums for sub-chunks. Node-only. */
 import { parentPort } from 'node:worker_threads';
-import { chunkStats, columnTotals, statsFromClassSums, type ChunkStats, type SampleMatrix } from './kernel';
-import { createWasmClassSums, wasmSimdAvailable, type WasmClassSums } from './wasmKernel';
-import type { GenotypeChunk } from '../io/GenotypeSource';
+import { chunkStats, columnTotals, statsFromClassSums, type ChunkStats, type SampleMatrix } from '../../lib/assoc/kernel';
+import { createWasmClassSums, wasmSimdAvailable, type WasmClassSums } from '../../lib/assoc/wasmKernel';
+import type { GenotypeChunk } from '../../lib/io/GenotypeSource';
 
 let X: SampleMatrix | null = null;
 let wasm: WasmClassSums | null = null;

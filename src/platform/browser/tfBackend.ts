@@ -15,7 +15,7 @@ import {
   type BackendName,
   type BackendPlan,
   type BackendRequest,
-} from './backend';
+} from '../../lib/compute/backend';
 
 export interface BackendStatus {
   request: BackendRequest;

@@ -1,7 +1,7 @@
 /** Worker of nodeSelectPool: runs selectPenalized on one response's standardized features. Node-only. */
 import { parentPort } from 'node:worker_threads';
-import { selectPenalized } from './selectPenalized';
-import type { SelectJob } from './selectPool';
+import { selectPenalized } from '../../lib/select/selectPenalized';
+import type { SelectJob } from '../../lib/select/selectPool';
 
 parentPort!.on('message', (msg: SelectJob & { id: number }) => {
   try {

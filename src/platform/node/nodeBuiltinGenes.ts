@@ -1,8 +1,8 @@
 /** Node-only: reads the built-in gene table from public/genes_GRCh38.tsv.gz in the repository (CLI, tests). */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { GeneSet } from './Gene';
-import { BUILTIN_GENES_FILE, parseBuiltinGenes } from './loadBuiltinGenes';
+import type { GeneSet } from '../../lib/annotate/Gene';
+import { BUILTIN_GENES_FILE, parseBuiltinGenes } from '../../lib/annotate/loadBuiltinGenes';
 
 export function builtinGenesPath(): string {
   return fileURLToPath(new URL(`../../../public/${BUILTIN_GENES_FILE}`, import.meta.url));

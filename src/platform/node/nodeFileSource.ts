@@ -2,7 +2,7 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { statSync } from 'node:fs';
-import type { ByteSource } from './ByteSource';
+import type { ByteSource } from '../../lib/io/ByteSource';
 
 export function nodeFileSource(path: string): ByteSource {
   const size = statSync(path).size;
