@@ -7,7 +7,7 @@
 import { JobRegistry, PLAIN_ERROR_PREFIX } from './jobs';
 import { TfBackend, selfTest, type BackendStatus, type SelfTestResult } from '../platform/browser/tfBackend';
 import type { BackendRequest } from '../lib/compute/backend';
-import type { ScanBackend } from '../lib/assoc/runScan';
+import type { ScanBackend } from '../lib/assoc/StatsKernel';
 import { toPlainError } from '../lib/base/errors';
 import type { ProgressCallback } from '../lib/base/progress';
 import { blobSource } from '../lib/io/ByteSource';

@@ -32,7 +32,8 @@ import type {
   TrainingSummary,
   HsvInterpretation as HsvSummary,
 } from '../lib/report/Analysis';
-import { runScan, type ScanBackend, type ScanOptions, type ScanResult as RunScanResult, type TestArrays } from '../lib/assoc/runScan';
+import { runScan, type ScanOptions, type ScanResult as RunScanResult, type TestArrays } from '../lib/assoc/runScan';
+import type { ScanBackend } from '../lib/assoc/StatsKernel';
 import { createGpuKernel, requestScanDevice } from '../lib/assoc/gpu/gpuKernel';
 import type { NamedColumn } from '../lib/assoc/design';
 import type { Transform } from '../lib/pheno/Recipe';

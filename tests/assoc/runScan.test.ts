@@ -1,6 +1,7 @@
 /** runScan plumbing: progress, cancellation, streamed chunks equal kept results, filters, worker-pool hook. */
 import { describe, it, expect } from 'vitest';
-import { runScan, type KernelPool, type ScanChunkResult } from '../../src/lib/assoc/runScan';
+import { runScan, type ScanChunkResult } from '../../src/lib/assoc/runScan';
+import type { KernelPool } from '../../src/lib/assoc/StatsKernel';
 import { chunkStats, type SampleMatrix } from '../../src/lib/assoc/kernel';
 import { CancelledError } from '../../src/lib/base/errors';
 import { createRng } from '../../src/lib/math/rng';

@@ -15,7 +15,7 @@ import { InputError } from '../../lib/base/errors';
 import { formatEta } from '../../lib/base/progress';
 import { alignColumns } from '../../lib/assoc/alignColumns';
 import type { GenotypeSource } from '../../lib/io/GenotypeSource';
-import type { KernelPool } from '../../lib/assoc/runScan';
+import type { KernelPool } from '../../lib/assoc/StatsKernel';
 import type { Table } from '../../lib/io/Table';
 import { runSis, type GxgMode, type NamedColumn, type SisOptions, type SisRun } from '../../lib/select/runSis';
 import type { PenaltyKind } from '../../lib/select/penalty';

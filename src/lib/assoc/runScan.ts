@@ -10,31 +10,12 @@ import { throwIfAborted } from '../base/cancel';
 import type { GenotypeChunk, GenotypeSource, VariantFilter } from '../io/GenotypeSource';
 import { buildDesign, type DesignInput, type NamedColumn, type ScanDesign } from './design';
 import { chunkStats, columnTotals, missingSums, statsFromClassSums, type ChunkStats, type SampleMatrix } from './kernel';
+import type { KernelPool, ScanBackend, StatsKernel } from './StatsKernel';
 import { createWasmClassSums, wasmSimdAvailable } from './wasmKernel';
 import { regressChunk, testNames, newTestBlock, ERRCODES, type TestBlock } from './regress';
 import { normalizeChrom } from '../io/chrom';
 import { LambdaAccumulator, lambdaFromLog10p } from './genomicControl';
 import { buildOmnibus, omnibusChunk, type OmnibusBlock, type OmnibusDesign } from './omnibus';
-
-export type ScanBackend = 'cpu' | 'wasm' | 'webgpu';
-
-/** Computes kernel sums for a chunk; implementations: in-thread CPU, a worker pool, WebGPU. */
-export interface StatsKernel {
-  readonly name: string;
-  stats(chunk: GenotypeChunk): Promise<ChunkStats>;
-  dispose(): void;
-}
-
-/**
- * Parallel-map hook for a CPU worker pool (e.g. node:worker_threads in the CLI, Web Workers in the app):
- * `init` receives the sample matrix once per scan, `stats` computes the sums of variants [from, to) of a chunk.
- */
-export interface KernelPool {
-  readonly size: number;
-  /** `kind`: 'wasm' = WASM SIMD class sums where available (default 'js'). */
-  init(X: SampleMatrix, kind?: 'js' | 'wasm'): Promise<void>;
-  stats(chunk: GenotypeChunk, from: number, to: number): Promise<ChunkStats>;
-}
 
 export interface ScanOptions {
   source: GenotypeSource;

@@ -27,7 +27,7 @@ import { standardizeColumns, type Standardized } from './standardizeColumns';
 import { TopK } from './TopK';
 import type { PlainSelectOptions, SelectPool } from './selectPool';
 import { heredityModelCount } from './heredityModelCount';
-import type { KernelPool } from '../assoc/runScan';
+import type { KernelPool } from '../assoc/StatsKernel';
 
 export interface NamedColumn {
   name: string;

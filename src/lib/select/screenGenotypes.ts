@@ -13,7 +13,8 @@
  * analysis are 0, so they drop out of every sum.
  */
 import { chunkStats, columnTotals, type ChunkStats, type SampleMatrix } from '../assoc/kernel';
-import { concatStats, type KernelPool } from '../assoc/runScan';
+import { concatStats } from '../assoc/runScan';
+import type { KernelPool } from '../assoc/StatsKernel';
 import type { GenotypeChunk, GenotypeSource } from '../io/GenotypeSource';
 import { throwIfAborted } from '../base/cancel';
 import { createProgress, type ProgressCallback } from '../base/progress';

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { startRpcWorker } from './nodeRpcWorker';
 import type { GenotypeChunk } from '../../lib/io/GenotypeSource';
 import type { ChunkStats, SampleMatrix } from '../../lib/assoc/kernel';
-import type { KernelPool } from '../../lib/assoc/runScan';
+import type { KernelPool } from '../../lib/assoc/StatsKernel';
 
 export async function createNodeKernelPool(threads?: number): Promise<KernelPool & { close(): Promise<void> }> {
   const size = Math.max(1, threads ?? availableParallelism());

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { createGpuKernel, requestScanDevice } from '../../lib/assoc/gpu/gpuKernel';
 import type { SampleMatrix } from '../../lib/assoc/kernel';
-import type { StatsKernel } from '../../lib/assoc/runScan';
+import type { StatsKernel } from '../../lib/assoc/StatsKernel';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 

@@ -9,7 +9,7 @@
 import { CLASS_SUMS_WGSL } from './classSumsWgsl';
 import { columnTotals, dosageStats, statsFromClassSums, type ChunkStats, type ClassSums, type SampleMatrix } from '../kernel';
 import type { GenotypeChunk } from '../../io/GenotypeSource';
-import type { StatsKernel } from '../runScan';
+import type { StatsKernel } from '../StatsKernel';
 import { DeviceLostError } from '../../base/errors';
 
 const OUT_PER_CELL = 9;
