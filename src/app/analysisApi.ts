@@ -1,10 +1,10 @@
 /**
  * The object the analysis worker exposes over comlink (workers/analysis.worker.ts is only `expose(api)`).
  * It owns the worker's tfjs backend, the analysis session (data stays here), and the job registry that makes
- * `cancel(jobId)` work across the boundary. Errors leave as PlainError inside a rejected promise: comlink
- * re-throws an Error whose message is the JSON of the plain error, which the page decodes (readWorkerError).
+ * `cancel(jobId)` work across the boundary. Errors leave as a typed PlainError `{ kind, name, message, details }`
+ * thrown as it is: comlink re-throws the same plain object on the page (readWorkerError).
  */
-import { JobRegistry, PLAIN_ERROR_PREFIX } from './jobs';
+import { JobRegistry } from './jobs';
 import { TfBackend, selfTest, type BackendStatus, type SelfTestResult } from '../platform/browser/tfBackend';
 import type { BackendRequest } from '../lib/compute/backend';
 import type { ScanBackend } from '../lib/assoc/StatsKernel';
@@ -33,7 +33,7 @@ async function plain<T>(fn: () => Promise<T> | T): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    throw new Error(PLAIN_ERROR_PREFIX + JSON.stringify(toPlainError(e)));
+    throw toPlainError(e);
   }
 }
 

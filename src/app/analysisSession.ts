@@ -13,221 +13,62 @@ import type { GenotypeSource } from '../lib/io/GenotypeSource';
 import { readTable } from '../lib/io/readTable';
 import { openBed } from '../lib/io/bed';
 import { openVcf } from '../lib/io/vcf';
-import { DeviceLostError, InputError } from '../lib/base/errors';
+import { InputError } from '../lib/base/errors';
 import { createProgress, type ProgressCallback } from '../lib/base/progress';
 import { throwIfAborted } from '../lib/base/cancel';
 import { simulateCohort } from '../lib/sim/simulateCohort';
 import { cohortFiles } from '../lib/sim/cohortFiles';
-import { prepareAsync, type Prepared } from '../lib/pheno/prepare';
+import type { Prepared } from '../lib/pheno/prepare';
 import { summarizeColumn } from '../lib/pheno/summarizeColumn';
-import { trainAutoencoder, type AeTrainResult } from '../lib/ae/trainAutoencoder';
-import type { AeConfig } from '../lib/ae/AeConfig';
-import type {
-  Analysis,
-  PreparedColumnSummary,
-  ReasonCount,
-  ScanResult as ReportScan,
-  SourceSummary,
-  SelectedTermSummary,
-  TrainingSummary,
-  HsvInterpretation as HsvSummary,
-} from '../lib/report/Analysis';
-import { runScan, type ScanOptions, type ScanResult as RunScanResult, type TestArrays } from '../lib/assoc/runScan';
+import type { AeTrainResult } from '../lib/ae/trainAutoencoder';
+import type { Analysis, SourceSummary } from '../lib/report/Analysis';
 import type { ScanBackend } from '../lib/assoc/StatsKernel';
 import { createGpuKernel, requestScanDevice } from '../lib/assoc/gpu/gpuKernel';
-import type { NamedColumn } from '../lib/assoc/design';
-import type { Transform } from '../lib/pheno/Recipe';
-import { runSis, defaultNsis, type SisRun } from '../lib/select/runSis';
-import { describeSelection, sisOptionsFrom, type SelectionSettings } from '../lib/select/selectionSettings';
+import { defaultNsis, type SisRun } from '../lib/select/runSis';
+import { describeSelection, sisOptionsFrom } from '../lib/select/selectionSettings';
 import { TopK } from '../lib/select/TopK';
 import { describeHitText, parseHitText, variantMask, type HitFilter } from '../lib/report/hitFilter';
 import { manhattanSvg } from '../lib/report/manhattanSvg';
 import { qqSvg } from '../lib/report/qqSvg';
 import { heatmapOrder, heatmapSvg } from '../lib/report/heatmapSvg';
-import { suggestHsvName } from '../lib/ae/suggestHsvName';
 import { lossCurvesSvg } from '../lib/report/lossCurvesSvg';
 import { formatHsvPhenotype, formatSumstats, formatSelected } from '../lib/report/exportFormats';
-import { buildReport } from '../lib/report/buildReport';
-import { collectHits } from '../lib/report/collectHits';
+import { serializeAnalysis } from '../lib/report/analysisJson';
 import { GeneIndex } from '../lib/annotate/GeneIndex';
 import { fetchBuiltinGenes, BUILTIN_GENES_LABEL } from '../lib/annotate/loadBuiltinGenes';
 import { readGeneFile } from '../lib/annotate/readGeneFile';
 import { annotatePosition, DEFAULT_GENE_WINDOW } from '../lib/annotate/annotatePosition';
+import { TABLE_PRECISION, defaultCovariateNames } from '../lib/pipeline/defaults';
+import { alignSamples, type AlignedSamples } from '../lib/pipeline/alignSamples';
+import { prepareStep } from '../lib/pipeline/prepareStep';
+import { trainStep, hsvTable } from '../lib/pipeline/trainStep';
+import { scanStep } from '../lib/pipeline/scanStep';
+import { selectStep } from '../lib/pipeline/selectStep';
+import { reportStep } from '../lib/pipeline/reportStep';
+import { genotypeReport, withGenotypeQc } from '../lib/pipeline/genotypeReport';
+import type {
+  AssocSettings,
+  DemoInfo,
+  DemoOptions,
+  ExportKind,
+  GenesInfo,
+  GenoInfo,
+  HitRow,
+  HitsView,
+  PrepareInfo,
+  PrepareSettings,
+  ResultsView,
+  SampleOverlap,
+  ScanInfo,
+  SelectInfo,
+  SelectSettings,
+  TableInfo,
+  TableKind,
+  TrainInfo,
+  TrainSettings,
+} from './protocol';
 
-export type TableKind = 'pheno' | 'covar';
-
-export interface ColumnInfo {
-  name: string;
-  kind: 'numeric' | 'categorical';
-  /** Judged type from the phenotype summary (continuous, binary, categorical, ...). */
-  type: string;
-  missing: number;
-  distinct: number;
-}
-
-export interface TableInfo {
-  name: string;
-  rows: number;
-  idColumn: string;
-  columns: ColumnInfo[];
-  warnings: string[];
-}
-
-export interface SampleOverlap {
-  genotyped: number;
-  /** Genotyped samples whose IID is in the phenotype / covariate table (null: no such table). */
-  withPhenotypes: number | null;
-  withCovariates: number | null;
-  genoExamples: string[];
-}
-
-export interface GenoInfo {
-  name: string;
-  format: 'bed' | 'vcf';
-  files: string[];
-  samples: number;
-  /** null for VCF until a pass has read it. */
-  variants: number | null;
-}
-
-export interface DemoOptions {
-  n?: number;
-  snps?: number;
-  phenos?: number;
-  seed?: number;
-}
-
-export interface DemoInfo {
-  pheno: TableInfo;
-  covar: TableInfo;
-  geno: GenoInfo;
-  /** Planted terms (what a good analysis should find). */
-  planted: { term: string; type: string; factor: string }[];
-}
-
-export interface PrepareSettings {
-  include?: string[];
-  exclude?: string[];
-  maxMissing?: number;
-  /** Per-column transform overrides (default: chosen from the column's type and skewness). */
-  transforms?: Record<string, Transform>;
-}
-
-export interface PrepareInfo {
-  rowsIn: number;
-  rowsOut: number;
-  outputColumns: string[];
-  columns: PreparedColumnSummary[];
-  dropped: { column: string; reason: string }[];
-  duplicates: { a: string; b: string; r: number }[];
-  warnings: string[];
-}
-
-export interface TrainSettings {
-  latent: number;
-  candidates?: number;
-  maxEpochs?: number;
-  patience?: number;
-  batchSize?: number;
-  activation?: AeConfig['activation'];
-  rotate?: AeConfig['rotate'];
-  seed?: number;
-}
-
-export interface TrainInfo {
-  training: TrainingSummary;
-  interpretation: HsvSummary[];
-  hsvNames: string[];
-  rows: number;
-  excludedRows: number;
-  cancelled: boolean;
-  seconds: number;
-  /**
-   * Loadings heatmaps (SVG strings, built here: the page only inserts them), same phenotype order in both;
-   * null when rotation is 'none' or the loadings are missing.
-   */
-  loadingsSvg: { before: string; after: string } | null;
-}
-
-export interface AssocSettings {
-  /** Covariate-table columns adjusted for. */
-  covariates: string[];
-  /** Environment factors: each adds a SNPxE scan (ADDx<E>). */
-  env: string[];
-}
-
-export interface ScanInfo {
-  responses: string[];
-  tests: string[];
-  nVariants: number;
-  nAnalysed: number;
-  dropped: ReasonCount[];
-  lambda: { response: string; test: string; lambda: number }[];
-  seconds: number;
-  backend: string;
-  /** Fallbacks that happened (e.g. GPU device lost, scanned again on wasm). */
-  notes: string[];
-}
-
-export interface SelectSettings extends AssocSettings {
-  selection: SelectionSettings;
-}
-
-export interface SelectInfo {
-  selected: SelectedTermSummary[];
-  seconds: number;
-  n: number;
-  /** The method in words (describeSelection), for headings and summaries. */
-  method: string;
-  /** Candidate terms per response (EBIC's universe) and variants dropped by the selection QC. */
-  universe: number;
-  qcDropped: ReasonCount[];
-}
-
-/** One row of the results table (top associations across responses and tests). */
-export interface HitRow {
-  response: string;
-  test: string;
-  chrom: string;
-  pos: number;
-  id: string;
-  a1: string;
-  obs: number;
-  beta: number;
-  se: number;
-  /** -log10 P. */
-  mlog10p: number;
-  /** Overlapping or nearest gene within the window ('' when none or no gene table). */
-  gene: string;
-}
-
-export interface GenesInfo {
-  source: string;
-  genes: number;
-  warnings: string[];
-}
-
-export interface ResultsView {
-  rows: HitRow[];
-  /** Rows in all (before the top-N cut). */
-  totalTests: number;
-  plots: { response: string; test: string; manhattan: string; qq: string; lambda: number }[];
-  heatmap: string | null;
-  lossCurves: string | null;
-  selected: SelectedTermSummary[];
-}
-
-export interface HitsView {
-  rows: HitRow[];
-  /** Tests (response x test x variant with a P) that the filter kept, before the top-N cut. */
-  matchedTests: number;
-  /** False when no scan results exist (nothing was searched). */
-  searched: boolean;
-  /** What the search text was taken to mean. */
-  description: string;
-}
-
-export type ExportKind = 'hsv-plink2' | 'hsv-regenie' | 'sumstats' | 'selected' | 'analysis-json';
+export type * from './protocol';
 
 /** Names of files that make up a genotype input, by role. */
 export function classifyGenotypeFiles(names: string[]): { bed?: number; bim?: number; fam?: number; vcf?: number } {
@@ -266,6 +107,8 @@ export class AnalysisSession {
   sis: SisRun | null = null;
   genes: GeneIndex | null = null;
   genesLabel = '';
+  /** Why the built-in gene table could not be loaded (shown with the results), or null. */
+  genesProblem: string | null = null;
   readonly analysis: Analysis = {};
 
   /** Records an input in the analysis (replacing an earlier one of the same kind). */
@@ -289,16 +132,20 @@ export class AnalysisSession {
       const set = await fetchBuiltinGenes(appBase, fetch, signal);
       this.genes = new GeneIndex(set.genes, BUILTIN_GENES_LABEL);
       this.genesLabel = BUILTIN_GENES_LABEL;
-    } catch {
-      // Annotation is optional: without the table the results simply have no gene column.
+      this.genesProblem = null;
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      // Annotation is optional: without the table the results have no gene column, and say why.
       this.genes = null;
+      this.genesProblem = `The built-in gene table could not be loaded (${e instanceof Error ? e.message : String(e)}): results have no gene names. Load a gene file (GTF, GFF3 or BED) in the Results step to annotate.`;
     }
     return this.genes;
   }
 
   /** `idCol`: the participant ID column (default IID, else the first column). */
   async loadTable(kind: TableKind, src: ByteSource, onProgress?: ProgressCallback, signal?: AbortSignal, idCol?: string): Promise<TableInfo> {
-    const t = await readTable(src, { onProgress, signal, idCol });
+    const precision = kind === 'pheno' ? TABLE_PRECISION.phenotypes : TABLE_PRECISION.covariates;
+    const t = await readTable(src, { onProgress, signal, idCol, precision });
     if (t.ids.length === 0) throw new InputError({ file: src.name, expected: 'a header line and at least one row', found: 'no rows' }, 'empty table');
     this.setSource({
       name: src.name,
@@ -374,32 +221,11 @@ export class AnalysisSession {
 
   async preparePhenotypes(s: PrepareSettings, signal?: AbortSignal, onProgress?: ProgressCallback): Promise<PrepareInfo> {
     if (!this.pheno) throw new Error('load a phenotype table first');
-    const p = await prepareAsync(this.pheno, { include: s.include, exclude: s.exclude, maxMissing: s.maxMissing, transforms: s.transforms, signal, onProgress });
+    const { prepared: p, columns, preparation } = await prepareStep(this.pheno, s, { signal, onProgress });
     this.prepared = p;
     this.trained = null;
+    this.analysis.preparation = preparation;
     const r = p.report;
-    const droppedBy = new Map(r.dropped.map((d) => [d.column, d.reason]));
-    const transformOf = new Map<string, string>();
-    for (const c of p.recipe.columns) if (!transformOf.has(c.source)) transformOf.set(c.source, c.transform);
-    const columns: PreparedColumnSummary[] = r.summaries.map((c) => ({
-      name: c.name,
-      kind: c.type,
-      included: transformOf.has(c.name),
-      transform: transformOf.get(c.name) ?? '',
-      reason: droppedBy.get(c.name),
-      missingRate: c.missingRate,
-      observed: c.observed,
-      mean: c.mean,
-      sd: c.sd,
-      skewness: c.skewness,
-      distinct: c.distinct,
-    }));
-    this.analysis.preparation = {
-      columns,
-      outputColumns: p.matrix.p,
-      nearDuplicates: r.duplicates.map((d) => ({ a: d.a, b: d.b, r: d.r })),
-      recipe: p.recipe,
-    };
     return {
       rowsIn: r.rowsIn,
       rowsOut: r.rowsOut,
@@ -413,53 +239,9 @@ export class AnalysisSession {
 
   async train(s: TrainSettings, backend: string, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<TrainInfo> {
     if (!this.prepared) await this.preparePhenotypes({}, signal);
-    const m = this.prepared!.matrix;
-    const latent = Math.max(1, Math.min(s.latent, m.p));
-    const r = await trainAutoencoder(
-      m,
-      {
-        latent,
-        candidates: s.candidates,
-        maxEpochs: s.maxEpochs,
-        patience: s.patience,
-        batchSize: s.batchSize,
-        activation: s.activation,
-        rotate: s.rotate,
-        seed: s.seed,
-      },
-      { onProgress, signal },
-    );
+    const { trained: r, training, interpretation, hsvCorrelation } = await trainStep(this.prepared!, s, backend, { onProgress, signal });
     this.trained = r;
     this.analysis.parameters = { ...this.analysis.parameters, training: { ...r.config, backend } };
-    const k = r.hsvNames.length;
-    const p = r.inputs.length;
-    const best = r.candidates[r.best];
-    const training: TrainingSummary = {
-      backend,
-      latent: k,
-      activation: r.config.activation,
-      candidates: r.candidates.map((c) => ({
-        hidden: c.hidden,
-        seed: c.seed,
-        epochs: c.epochs,
-        trainLoss: c.trainLoss,
-        valLoss: c.valLoss,
-        seconds: c.seconds,
-        trainCurve: c.history.trainLoss,
-        valCurve: c.history.valLoss,
-      })),
-      best: r.best,
-      pca: { trainLoss: r.pca.trainLoss, valLoss: r.pca.valLoss },
-      rotation: r.rotation.method,
-      loadingsBefore: r.rotation.loadingsBefore ? { rows: r.inputs, cols: r.hsvNames, values: r.rotation.loadingsBefore } : undefined,
-      loadingsAfter: r.rotation.loadingsAfter ? { rows: r.inputs, cols: r.hsvNames, values: r.rotation.loadingsAfter } : undefined,
-      varianceShare: r.interpretation.share,
-      seconds: r.seconds,
-    };
-    const interpretation: HsvSummary[] = r.hsvNames.map((h, i) => {
-      const top = r.interpretation.top[i].map((t) => ({ phenotype: t.column, r: t.corr }));
-      return { hsv: h, name: suggestHsvName(top), top, share: r.interpretation.share[i] };
-    });
     let loadingsSvg: TrainInfo['loadingsSvg'] = null;
     if (training.rotation !== 'none' && training.loadingsBefore && training.loadingsAfter) {
       // one phenotype order for both panels (clustered on the rotated loadings), as in the HTML report
@@ -471,9 +253,7 @@ export class AnalysisSession {
     }
     this.analysis.training = training;
     this.analysis.interpretation = interpretation;
-    this.analysis.hsvCorrelation = { rows: r.hsvNames, cols: r.inputs, values: r.interpretation.correlations };
-    void best;
-    void p;
+    this.analysis.hsvCorrelation = hsvCorrelation;
     return {
       training,
       interpretation,
@@ -486,74 +266,31 @@ export class AnalysisSession {
     };
   }
 
-  /** Samples analysed: prepared phenotype rows that also have genotypes (and covariates when used). */
-  alignment(covariates: string[]): { rowOf: Int32Array; n: number; dropped: ReasonCount[] } {
-    if (!this.geno) throw new Error('load genotypes first');
-    if (!this.trained || !this.prepared) throw new Error('train health variables first');
-    const ids = this.prepared.matrix.ids;
-    const hsvRowOfId = new Map<string, number>();
-    this.trained.rows.forEach((row, j) => hsvRowOfId.set(ids[row], j));
-    const cov = covariates.length && this.covar ? this.covar : null;
-    const covRow = cov ? new Map(cov.ids.map((id, i) => [id, i])) : null;
-    const covCols = cov ? covariates.map((n) => cov.columns.find((c) => c.name === n)!) : [];
-    const g = this.geno.samples.iid;
-    const rowOf = new Int32Array(g.length).fill(-1);
-    let n = 0;
-    let noPheno = 0;
-    let noCovar = 0;
-    for (let i = 0; i < g.length; i++) {
-      if (!hsvRowOfId.has(g[i])) {
-        noPheno++;
-        continue;
-      }
-      if (covRow) {
-        const r = covRow.get(g[i]);
-        if (r === undefined || covCols.some((c) => Number.isNaN(c.values[r]))) {
-          noCovar++;
-          continue;
-        }
-      }
-      rowOf[i] = n++;
-    }
-    const dropped: ReasonCount[] = [];
-    if (noPheno) dropped.push({ reason: 'genotyped but no health variables (no phenotype row)', count: noPheno });
-    if (noCovar) dropped.push({ reason: 'missing covariate value', count: noCovar });
-    return { rowOf, n, dropped };
+  /** Covariates of a scan or selection: the ones named, else every covariate-table column that is not an E. */
+  private covariateNames(s: AssocSettings): string[] {
+    if (s.covariates) return s.covariates;
+    return this.covar ? defaultCovariateNames(this.covar.columns.map((c) => c.name), s.env, this.covar.idColumn) : [];
   }
 
-  /** HSV values per genotype sample (NaN where the sample has none), one column per HSV. */
-  private hsvColumns(): NamedColumn[] {
-    const t = this.trained!;
-    const m = this.prepared!.matrix;
-    const k = t.hsvNames.length;
-    const rowOfId = new Map<string, number>();
-    t.rows.forEach((row, j) => rowOfId.set(m.ids[row], j));
-    const g = this.geno!.samples.iid;
-    let matched = 0;
-    const cols = t.hsvNames.map((name, h) => {
-      const v = new Float64Array(g.length).fill(NaN);
-      for (let i = 0; i < g.length; i++) {
-        const j = rowOfId.get(g[i]);
-        if (j !== undefined) {
-          v[i] = t.hsv[j * k + h];
-          if (h === 0) matched++;
-        }
-      }
-      return { name, values: v };
-    });
-    if (matched === 0) {
+  /** HSVs, covariates and E aligned to the genotype samples (the pipeline's one alignment). */
+  private align(source: GenotypeSource, s: AssocSettings): AlignedSamples {
+    if (!this.trained || !this.prepared) throw new Error('train health variables first');
+    const hsv = hsvTable(this.prepared, this.trained, this.pheno?.source ?? 'health status variables');
+    try {
+      return alignSamples({ samples: source.samples, responses: hsv, covar: this.covar ?? undefined, covariates: this.covariateNames(s), env: s.env });
+    } catch (e) {
+      if (!(e instanceof InputError) || e.where.file !== hsv.source || !/no sample of the table is in the genotypes/.test(e.message)) throw e;
       const ex = (ids: readonly string[]) => ids.slice(0, 3).map((x) => `'${x}'`).join(', ');
       throw new InputError(
         {
-          file: this.pheno?.source ?? 'phenotype table',
+          file: hsv.source,
           column: this.pheno?.idColumn,
-          expected: `participant IDs that match the genotype sample IDs (IID), e.g. ${ex(g)}`,
-          found: `none of ${m.ids.length} matches (e.g. ${ex(m.ids)}); choose the ID column in the Data step`,
+          expected: `participant IDs that match the genotype sample IDs (IID), e.g. ${ex(source.samples.iid)}`,
+          found: `none of ${hsv.ids.length} matches (e.g. ${ex(hsv.ids)}); choose the ID column in the Data step`,
         },
         'no participant matches the genotypes',
       );
     }
-    return cols;
   }
 
   /** How many genotyped samples the loaded tables cover (matched on IID), for the Data step. */
@@ -570,25 +307,6 @@ export class AnalysisSession {
     return { genotyped: g.length, withPhenotypes: count(this.pheno?.ids), withCovariates: count(this.covar?.ids), genoExamples: g.slice(0, 3) };
   }
 
-  /** Covariate-table columns per genotype sample (NaN where missing or absent). */
-  private covarColumns(names: string[]): NamedColumn[] {
-    if (!names.length) return [];
-    const c = this.covar;
-    if (!c) throw new Error('covariates were chosen but no covariate table is loaded');
-    const rowOf = new Map(c.ids.map((id, i) => [id, i]));
-    const g = this.geno!.samples.iid;
-    return names.map((name) => {
-      const col = c.columns.find((x) => x.name === name);
-      if (!col) throw new Error(`no column '${name}' in ${c.source}`);
-      const v = new Float64Array(g.length).fill(NaN);
-      for (let i = 0; i < g.length; i++) {
-        const r = rowOf.get(g[i]);
-        if (r !== undefined) v[i] = col.values[r];
-      }
-      return { name, values: v };
-    });
-  }
-
   /**
    * Genome-wide scans of every HSV (and one SNPxE scan per E). `backend`: 'webgpu' uses the WGSL kernel
    * (src/lib/assoc/gpu) on its own device and falls back to wasm if the device cannot be had or is lost;
@@ -598,8 +316,8 @@ export class AnalysisSession {
     if (!this.geno) throw new Error('load genotypes first');
     if (!this.trained) throw new Error('train health variables first');
     const t0 = performance.now();
-    const responses = this.hsvColumns();
-    const covariates = this.covarColumns(s.covariates);
+    const source = await withGenotypeQc(this.geno, s.qc, { signal, onProgress });
+    const aligned = this.align(source, s);
     const notes: string[] = [];
     let device: GPUDevice | null = null;
     let used: ScanBackend = backend;
@@ -611,68 +329,44 @@ export class AnalysisSession {
         notes.push(`WebGPU scan unavailable (${e instanceof Error ? e.message : String(e)}); scanned on wasm`);
       }
     }
-    const once = async (gxe: NamedColumn | undefined): Promise<RunScanResult> => {
-      const opts: ScanOptions = { source: this.geno!, responses, covariates, gxe, backend: used };
-      if (used === 'webgpu' && device) {
-        const d = device;
-        opts.createGpuKernel = (X) => createGpuKernel(d, X);
-      }
-      try {
-        return await runScan(opts, { onProgress, signal });
-      } catch (e) {
-        if (used !== 'webgpu' || !(e instanceof DeviceLostError)) throw e;
-        used = 'wasm';
-        notes.push(`The GPU device was lost during the scan (${e.message}); scanned again on wasm`);
-        return await runScan({ ...opts, backend: 'wasm', createGpuKernel: undefined }, { onProgress, signal });
-      }
-    };
-    const runs: { env: string | null; result: RunScanResult }[] = [];
+    let r;
     try {
-      runs.push({ env: null, result: await once(undefined) });
-      for (const e of s.env) {
-        const [gxe] = this.covarColumns([e]);
-        runs.push({ env: e, result: await once(gxe) });
-      }
+      const d = device;
+      r = await scanStep(
+        { source, responses: aligned.responses, covariates: aligned.covariates, env: aligned.env },
+        { backend: used },
+        { onProgress, signal, createGpuKernel: d ? (X) => createGpuKernel(d, X) : undefined },
+      );
     } finally {
       device?.destroy();
     }
-    this.analysis.parameters = { ...this.analysis.parameters, scan: { covariates: s.covariates, env: s.env, test: 'plink2 --glm (ADD; ADDx<E> per E)' } };
-    const scans: ReportScan[] = [];
-    const lambda: ScanInfo['lambda'] = [];
-    for (const run of runs) {
-      const v = run.result.variants;
-      for (const r of run.result.responses) {
-        for (const t of r.tests) {
-          if (run.env && t.test === 'ADD') continue; // the ADD row of a GxE model is not the marginal scan
-          if (run.env && !t.test.startsWith('ADDx')) continue;
-          scans.push(reportScan(r.name, t, v));
-          lambda.push({ response: r.name, test: t.test, lambda: t.lambda });
-        }
-      }
-    }
-    const first = runs[0].result;
-    const dropped: ReasonCount[] = [];
-    if (first.summary.excludedMissingCovariate) dropped.push({ reason: 'missing covariate value', count: first.summary.excludedMissingCovariate });
-    const analysed = Math.max(0, ...first.responses.map((r) => r.nAnalysed));
-    const noHsv = first.summary.nSamples - analysed - first.summary.excludedMissingCovariate;
-    if (noHsv > 0) dropped.push({ reason: 'genotyped but no health variables', count: noHsv });
-    this.analysis.scans = scans;
+    notes.push(...r.notes);
+    const covariates = aligned.covariates.map((c) => c.name);
+    const g = genotypeReport(source);
+    notes.push(...g.lines);
+    this.analysis.parameters = { ...this.analysis.parameters, scan: { covariates, env: s.env, qc: s.qc ?? {}, test: 'plink2 --glm (ADD; ADDx<E> per E)' } };
+    this.analysis.scans = r.scans;
+    const dropped = [...g.samples, ...r.dropped];
     this.analysis.cohort = {
       ...(this.analysis.cohort ?? {}),
-      matchedSamples: analysed,
+      matchedSamples: r.analysed,
       droppedSamples: dropped,
-      variantsBefore: first.summary.nVariants,
+      variantsBefore: g.variantsIn ?? r.runs[0].result.summary.nVariants,
+      variantsAfter: r.runs[0].result.summary.nVariants,
+      variantQc: g.variants,
     };
     return {
-      responses: first.responses.map((r) => r.name),
-      tests: scans.map((x) => x.test ?? 'ADD').filter((x, i, a) => a.indexOf(x) === i),
-      nVariants: first.summary.nVariants,
-      nAnalysed: analysed,
+      responses: r.runs[0].result.responses.map((x) => x.name),
+      tests: r.scans.map((x) => x.test ?? 'ADD').filter((x, i, a) => a.indexOf(x) === i),
+      nVariants: r.runs[0].result.summary.nVariants,
+      nAnalysed: r.analysed,
       dropped,
-      lambda,
+      lambda: r.lambda,
       seconds: (performance.now() - t0) / 1000,
-      backend: first.summary.backend,
+      backend: r.backend,
       notes,
+      covariates,
+      variantsDropped: g.variants,
     };
   }
 
@@ -680,37 +374,18 @@ export class AnalysisSession {
     if (!this.geno) throw new Error('load genotypes first');
     if (!this.trained) throw new Error('train health variables first');
     const t0 = performance.now();
-    const hsv = this.hsvColumns();
-    const cov = this.covarColumns(s.covariates);
-    const env = this.covarColumns(s.env);
-    const g = this.geno.samples.iid.length;
-    const rowOf = new Int32Array(g).fill(-1);
-    let n = 0;
-    for (let i = 0; i < g; i++) {
-      const ok = hsv.every((c) => !Number.isNaN(c.values[i])) && cov.every((c) => !Number.isNaN(c.values[i])) && env.every((c) => !Number.isNaN(c.values[i]));
-      if (ok) rowOf[i] = n++;
-    }
-    const pick = (cols: NamedColumn[]) =>
-      cols.map((c) => {
-        const v = new Float64Array(n);
-        for (let i = 0; i < g; i++) if (rowOf[i] >= 0) v[rowOf[i]] = c.values[i];
-        return { name: c.name, values: v };
-      });
-    const run = await runSis(
-      { source: this.geno, rowOf, n, responses: pick(hsv), covariates: pick(cov), env: pick(env) },
-      { ...sisOptionsFrom(s.selection), signal, onProgress },
-    );
-    this.sis = run;
+    const source = await withGenotypeQc(this.geno, s.qc, { signal, onProgress });
+    const aligned = this.align(source, s);
+    const r = await selectStep(source, aligned, sisOptionsFrom(s.selection), { signal, onProgress });
+    this.sis = r.run;
+    const n = aligned.n;
     const method = describeSelection(s.selection, n);
     this.analysis.parameters = {
       ...this.analysis.parameters,
-      selection: { covariates: s.covariates, env: s.env, ...s.selection, nsis: s.selection.nsis ?? defaultNsis(n), method },
+      selection: { covariates: aligned.covariates.map((c) => c.name), env: s.env, ...s.selection, nsis: s.selection.nsis ?? defaultNsis(n), method },
     };
-    const selected: SelectedTermSummary[] = run.responses.flatMap((r) =>
-      r.selected.map((t) => ({ hsv: r.response, term: t.term, type: t.type, beta: t.beta, p: t.p, stability: t.stability ?? undefined })),
-    );
-    this.analysis.selected = selected;
-    return { selected, seconds: (performance.now() - t0) / 1000, n, method, universe: run.responses[0]?.universe ?? 0, qcDropped: selectionQcReasons(run.qc, s.selection) };
+    this.analysis.selected = r.selected;
+    return { selected: r.selected, seconds: (performance.now() - t0) / 1000, n, method, universe: r.run.responses[0]?.universe ?? 0, qcDropped: r.qcDropped };
   }
 
   /** Table rows, plots and heatmap for the Results step (built here: the page only inserts strings). */
@@ -734,7 +409,7 @@ export class AnalysisSession {
           { title: 'Autoencoder loss per epoch' },
         )
       : null;
-    return { rows, totalTests, plots, heatmap, lossCurves, selected: this.analysis.selected ?? [] };
+    return { rows, totalTests, plots, heatmap, lossCurves, selected: this.analysis.selected ?? [], notices: this.genesProblem ? [this.genesProblem] : [] };
   }
 
   /**
@@ -809,21 +484,16 @@ export class AnalysisSession {
       case 'selected':
         return { name: 'selected_terms.tsv', text: formatSelected(this.analysis.selected ?? []), mime: 'text/tab-separated-values' };
       case 'analysis-json':
-        return { name: 'analysis.json', text: JSON.stringify(this.snapshot(), (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v)), mime: 'application/json' };
+        return { name: 'analysis.json', text: serializeAnalysis(this.snapshot()), mime: 'application/json' };
       default:
         throw new Error(`unknown export: ${String(kind)}`);
     }
   }
 
-  /** The self-contained HTML report (src/lib/report/buildReport) of everything computed so far. */
+  /** The self-contained HTML report (pipeline reportStep) of everything computed so far. */
   async reportHtml(appBase: string, signal?: AbortSignal): Promise<string> {
     const genes = await this.ensureGenes(appBase, signal);
-    const a = this.snapshot();
-    if (genes) {
-      a.annotations = collectHits(a.scans ?? [], a.selected ?? [], genes, { window: DEFAULT_GENE_WINDOW });
-      a.annotationSource = { genes: this.genesLabel, window: DEFAULT_GENE_WINDOW };
-    }
-    return buildReport(a, genes ? { genes, genesLabel: this.genesLabel } : {});
+    return reportStep(this.snapshot(), genes ? { index: genes, label: this.genesLabel, window: DEFAULT_GENE_WINDOW } : undefined);
   }
 
   /** Puts back a saved analysis (reopened from browser storage): report and summary-statistics exports work. */
@@ -840,30 +510,4 @@ export class AnalysisSession {
       versions: { ...this.analysis.versions, ...(ua ? { browser: ua } : {}) },
     };
   }
-}
-
-function reportScan(response: string, t: TestArrays, v: RunScanResult['variants']): ReportScan {
-  return {
-    response,
-    test: t.test,
-    chrom: v.chrom,
-    pos: v.pos,
-    id: v.id,
-    mlog10p: t.log10p,
-    p: t.p,
-    beta: t.beta,
-    se: t.se,
-    a1: v.alt,
-    obsCt: t.obs,
-    lambdaGc: t.lambda,
-  };
-}
-
-/** Variants the selection's QC left out, by reason (only reasons that removed something). */
-function selectionQcReasons(qc: SisRun['qc'], s: SelectionSettings): ReasonCount[] {
-  return [
-    { reason: `missing-call rate over ${s.geno}`, count: qc.lowCallRate },
-    { reason: `MAF under ${s.maf}`, count: qc.lowMaf },
-    { reason: 'no variation left after the covariates', count: qc.constant },
-  ].filter((r) => r.count > 0);
 }

@@ -44,9 +44,3 @@ export class JobRegistry {
     }
   }
 }
-
-/**
- * Prefix of the message of an error thrown across the worker boundary: the rest is the JSON of a PlainError
- * (errors.ts). comlink re-creates an Error with the same message on the page, which decodes it.
- */
-export const PLAIN_ERROR_PREFIX = 'LATENTSCAN_ERROR:';

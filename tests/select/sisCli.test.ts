@@ -68,9 +68,9 @@ describe('cli sis', () => {
   it('names the file and column of a missing --env factor', async () => {
     await expect(
       runSisCli(['--bfile', join(dir, 'geno'), '--pheno', join(dir, 'factors.csv'), '--covar', join(dir, 'covar.csv'), '--env', 'coffee', '--out', join(dir, 'x')]),
-    ).rejects.toThrow(`covar.csv: column coffee: --env column not found; expected a column of --covar, found no such column`);
+    ).rejects.toThrow(`covar.csv: column coffee: environment factor (--env) not found; expected a column of the covariate table (--covar), found no such column`);
     await expect(
       runSisCli(['--bfile', join(dir, 'geno'), '--pheno', join(dir, 'factors.csv'), '--covar', join(dir, 'covar.csv'), '--covar-name', 'age,smoking', '--env', 'smoking', '--out', join(dir, 'x')]),
-    ).rejects.toThrow('sis: smoking given both as covariate and as --env; a term is either adjusted for or screened');
+    ).rejects.toThrow('smoking given both as covariate and as environment factor; a term is either adjusted for or screened');
   });
 });

@@ -8,13 +8,16 @@ import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { arg, UsageError, type CliCommand } from '../args';
 import { openGenotypes } from '../openGenotypes';
 import { loadTable } from '../loadTable';
-import { InputError } from '../../lib/base/errors';
 import { formatEta } from '../../lib/base/progress';
-import { alignColumns } from '../../lib/assoc/alignColumns';
-import { runScan, type ScanChunkResult } from '../../lib/assoc/runScan';
+import type { ScanChunkResult } from '../../lib/assoc/runScan';
 import type { KernelPool, ScanBackend } from '../../lib/assoc/StatsKernel';
 import { glmLinearHeader, glmLinearRows, OMNIBUS_HEADER, omnibusRows } from '../../lib/assoc/glmLinearRows';
-import type { NamedColumn } from '../../lib/assoc/design';
+import { genotypeQcOptions, qcFromArgs } from '../genotypeQcArgs';
+import { covariateInputs } from '../covariateInputs';
+import { SCAN_BACKEND_DEFAULT, TABLE_PRECISION } from '../../lib/pipeline/defaults';
+import { alignSamples } from '../../lib/pipeline/alignSamples';
+import { scanStep } from '../../lib/pipeline/scanStep';
+import { genotypeReport } from '../../lib/pipeline/genotypeReport';
 import type { VariantFilter } from '../../lib/io/GenotypeSource';
 
 export const command: CliCommand = {
@@ -25,7 +28,8 @@ export const command: CliCommand = {
     'the .bim column 5 allele, as plink2 --glm omit-ref), PREFIX.omnibus.glm.tsv with --omnibus',
     '(#CHROM POS ID A1 OBS_CT CHISQ DF P; with --gxe also PREFIX.omnibus.ADDx<E>.glm.tsv), PREFIX.scan.log.',
     'Without --pheno-name every numeric column of --pheno is a response; without --covar-name every column of',
-    '--covar is a covariate. --gxe names a column of --covar (or --pheno): rows ADD, <E>, ADDx<E>.',
+    '--covar but the --gxe one is a covariate. --gxe names a column of --covar (or --pheno): rows ADD, <E>, ADDx<E>.',
+    'QC flags as plink2 (--maf, --geno, --hwe, --mind; off unless given); removals are counted in PREFIX.scan.log.',
     'Shard a large job with --chr / --from-bp / --to-bp (or --from-index/--to-index) and concatenate outputs.',
     '',
     'Example: npm run cli -- scan --bfile data/cohort --pheno out/hsv.tsv --covar data/covar.tsv --covar-name age,sex --out out/scan',
@@ -38,7 +42,7 @@ export const command: CliCommand = {
     { name: 'pheno-name', type: 'list', meta: 'a,b,...', help: 'responses to scan (default: every numeric column)' },
     { name: 'id-col', type: 'string', meta: 'NAME', help: 'ID column of --pheno/--covar (default IID, else the first column)' },
     { name: 'covar', type: 'string', meta: 'FILE', help: 'covariates table' },
-    { name: 'covar-name', type: 'list', meta: 'c1,c2', help: 'covariates to use (default: every column of --covar)' },
+    { name: 'covar-name', type: 'list', meta: 'c1,c2', help: 'covariates to use (default: every column of --covar but the --gxe one)' },
     { name: 'gxe', type: 'string', meta: 'E', help: 'SNPxE with this environment column (plink2 --glm interaction parameterization)' },
     { name: 'backend', type: 'string', choices: ['cpu', 'wasm', 'webgpu'], default: 'wasm', help: 'kernel: wasm (WASM SIMD on CPU workers), cpu (JS on CPU workers), webgpu (WGSL)' },
     { name: 'threads', type: 'int', meta: 'N', help: 'CPU worker threads (default: one per core for jobs above 5e7 calls; 1 = no workers)' },
@@ -50,53 +54,28 @@ export const command: CliCommand = {
     { name: 'omnibus', type: 'flag', help: 'omnibus chi-square test across all responses (and per SNPxE term)' },
     { name: 'errcode', type: 'flag', help: "append plink2's ERRCODE column to .glm.linear files" },
     { name: 'chunk', type: 'int', meta: 'V', help: 'variants per chunk (default: ~4 MB of genotypes)' },
+    ...genotypeQcOptions,
     { name: 'out', type: 'string', required: true, meta: 'PREFIX', help: 'output prefix' },
   ],
   async run(a) {
     const out = arg.str(a, 'out') as string;
-    const backend = (arg.str(a, 'backend') ?? 'wasm') as ScanBackend;
+    const backend = (arg.str(a, 'backend') ?? SCAN_BACKEND_DEFAULT) as ScanBackend;
     const bfile = arg.str(a, 'bfile');
     const vcf = arg.str(a, 'vcf');
     if (!bfile && !vcf) throw new UsageError('scan: give --bfile PREFIX or --vcf FILE');
-    const source = await openGenotypes({ bfile, vcf, dosage: arg.flag(a, 'dosage') });
+    const source = await openGenotypes({ bfile, vcf, dosage: arg.flag(a, 'dosage'), qc: qcFromArgs(a) });
     const iids = source.samples.iid;
-    const fids = source.samples.fid;
-    const idCol = arg.str(a, 'id-col');
-
     const phenoPath = arg.str(a, 'pheno') as string;
-    const phenoTable = await loadTable(phenoPath, { idCol, precision: 'f64' });
-    const phenoNames = arg.list(a, 'pheno-name');
+    const phenoTable = await loadTable(phenoPath, { idCol: arg.str(a, 'id-col'), precision: TABLE_PRECISION.responses });
     const gxeName = arg.str(a, 'gxe');
-    const ph = alignColumns(phenoTable, iids, phenoNames, 'response', fids);
-    let responses = ph.columns;
+    const env = gxeName ? [gxeName] : [];
+    const { covar, covariates: covariateNames } = await covariateInputs(a, env, 'scan');
+    const aligned = alignSamples({ samples: source.samples, responses: phenoTable, responseNames: arg.list(a, 'pheno-name'), covar, covariates: covariateNames, env });
+    const { responses, covariates } = aligned;
+    const gxe = aligned.env[0];
     const log: string[] = [];
     log.push(`genotypes: ${source.name}: ${iids.length} samples${source.nVariants !== null ? `, ${source.nVariants} variants` : ''}`);
-    log.push(`phenotypes: ${phenoPath}: ${phenoTable.ids.length} rows, ${ph.matched} of the genotype samples found, ${ph.notInGenotypes} rows not in the genotypes`);
-    if (ph.skipped.length) log.push(`skipped non-numeric phenotype columns: ${ph.skipped.join(', ')}`);
-
-    let covariates: NamedColumn[] = [];
-    let gxe: NamedColumn | undefined;
-    const covarPath = arg.str(a, 'covar');
-    if (covarPath) {
-      const covTable = await loadTable(covarPath, { idCol, precision: 'f64' });
-      const cv = alignColumns(covTable, iids, arg.list(a, 'covar-name'), 'covariate', fids);
-      covariates = cv.columns;
-      log.push(`covariates: ${covarPath}: ${covariates.map((c) => c.name).join(', ') || 'none'}; ${cv.matched} of the genotype samples found`);
-      if (gxeName) {
-        const inCov = covariates.find((c) => c.name === gxeName);
-        if (inCov) gxe = inCov;
-        else if (covTable.columns.some((c) => c.name === gxeName)) gxe = alignColumns(covTable, iids, [gxeName], 'covariate', fids).columns[0];
-      }
-    } else if (arg.list(a, 'covar-name')) throw new UsageError('scan: --covar-name needs --covar FILE');
-    if (gxeName && !gxe) {
-      if (phenoTable.columns.some((c) => c.name === gxeName)) {
-        gxe = alignColumns(phenoTable, iids, [gxeName], 'covariate', fids).columns[0];
-        responses = responses.filter((r) => r.name !== gxeName);
-      } else {
-        throw new InputError({ file: covarPath ?? phenoPath, column: gxeName, expected: 'a column of --covar or --pheno', found: 'no such column' }, '--gxe column not found');
-      }
-    }
-    if (responses.length === 0) throw new InputError({ file: phenoPath, expected: 'at least one numeric response column', found: 'none' }, 'nothing to scan');
+    log.push(...aligned.lines.filter((l) => !l.startsWith('samples:') && !l.startsWith('  left out:')));
 
     const filter: VariantFilter = {};
     const chr = arg.list(a, 'chr');
@@ -135,20 +114,13 @@ export const command: CliCommand = {
     const t0 = performance.now();
     let lastLine = 0;
     try {
-      const res = await runScan(
+      const step = await scanStep(
+        { source, responses, covariates, env: aligned.env },
+        { backend, marginal: !gxe, filter, chunkVariants: arg.num(a, 'chunk'), omnibus: arg.flag(a, 'omnibus'), keepResults: false },
         {
-          source,
-          responses,
-          covariates,
-          gxe,
-          backend,
-          filter,
-          chunkVariants: arg.num(a, 'chunk'),
-          omnibus: arg.flag(a, 'omnibus'),
-          keepResults: false,
           pool,
           createGpuKernel,
-          onChunk(c: ScanChunkResult) {
+          onChunk(_env, c: ScanChunkResult) {
             if (respFds.length === 0) {
               tests = c.blocks[0].length === 1 ? ['ADD'] : ['ADD', gxe!.name, `ADDx${gxe!.name}`];
               respFds = responses.map((r) => openOut(`${out}.${r.name}.glm.linear`, glmLinearHeader(errcode)));
@@ -160,8 +132,6 @@ export const command: CliCommand = {
             responses.forEach((_, k) => writeSync(respFds[k], glmLinearRows(c, k, tests, errcode)));
             omniTests.forEach((_, t) => writeSync(omniFds[t], omnibusRows(c, t, responses.length)));
           },
-        },
-        {
           onProgress(p) {
             const now = performance.now();
             if (now - lastLine < 2000 && p.done < p.total) return;
@@ -170,12 +140,14 @@ export const command: CliCommand = {
           },
         },
       );
+      const res = step.runs[0].result;
       if (respFds.length === 0) {
         // No variant passed the filters: still write headers so downstream concatenation works.
         for (const r of responses) openOut(`${out}.${r.name}.glm.linear`, glmLinearHeader(errcode));
         if (arg.flag(a, 'omnibus')) openOut(`${out}.omnibus.glm.tsv`, OMNIBUS_HEADER);
       }
       const s = res.summary;
+      log.push(...genotypeReport(source).lines);
       log.push(`backend: ${s.backend}`);
       log.push(`samples: ${s.nSamples} in genotypes; ${s.nAnalysedCommon} with covariates and at least one response; ${s.excludedMissingCovariate} excluded for a missing covariate`);
       if (s.droppedConstantCovariates.length) log.push(`constant covariates dropped (as plink2 does): ${s.droppedConstantCovariates.join(', ')}`);

@@ -11,18 +11,20 @@ import { arg, UsageError, type CliCommand, type OptionSpec, type ParsedArgs } fr
 import { openGenotypes } from '../openGenotypes';
 import { loadTable } from '../loadTable';
 import { genotypeQcOptions, qcFromArgs } from '../genotypeQcArgs';
-import { InputError } from '../../lib/base/errors';
+import { covariateInputs } from '../covariateInputs';
 import { formatEta } from '../../lib/base/progress';
-import { alignColumns } from '../../lib/assoc/alignColumns';
 import type { GenotypeSource } from '../../lib/io/GenotypeSource';
 import type { KernelPool } from '../../lib/assoc/StatsKernel';
-import type { Table } from '../../lib/io/Table';
-import { runSis, type GxgMode, type NamedColumn, type SisOptions, type SisRun } from '../../lib/select/runSis';
+import type { GxgMode, SisRun } from '../../lib/select/runSis';
 import type { PenaltyKind } from '../../lib/select/penalty';
 import type { TuneKind } from '../../lib/select/selectPenalized';
 import { DEFAULT_SELECTION, PENALTIES, TUNES } from '../../lib/select/selectionSettings';
 import type { SelectPool } from '../../lib/select/selectPool';
 import { combinedSelectedTsv, screenedTsv, selectedTsv } from '../../lib/select/selectionTables';
+import { TABLE_PRECISION } from '../../lib/pipeline/defaults';
+import { alignSamples, type AlignedSamples } from '../../lib/pipeline/alignSamples';
+import { selectStep, type SelectOptions, type SelectStepResult } from '../../lib/pipeline/selectStep';
+import { genotypeReport } from '../../lib/pipeline/genotypeReport';
 
 /** Options shared by `sis` and `pipeline` (the selection part). */
 export const selectionOptions: OptionSpec[] = [
@@ -52,26 +54,6 @@ export async function kernelPoolFromArgs(a: ParsedArgs): Promise<(KernelPool & {
   return createNodeKernelPool(threads);
 }
 
-/**
- * The covariate table (`--covar`, read as doubles) and the `--covar-name` columns aligned to the genotype
- * samples (none named = none adjusted for, unlike `scan`). `sis` and `pipeline`.
- */
-export async function selectionCovariates(
-  a: ParsedArgs,
-  iids: readonly string[],
-  idCol: string | undefined,
-  command: string,
-): Promise<{ covTable: Table | undefined; covariates: NamedColumn[] }> {
-  const covarPath = arg.str(a, 'covar');
-  const names = arg.list(a, 'covar-name');
-  if (!covarPath) {
-    if (names) throw new UsageError(`${command}: --covar-name needs --covar FILE`);
-    return { covTable: undefined, covariates: [] };
-  }
-  const covTable = await loadTable(covarPath, { idCol, precision: 'f64' });
-  return { covTable, covariates: names ? alignColumns(covTable, iids, names, 'covariate').columns : [] };
-}
-
 /** Worker threads for the penalized selection (one response each), unless --threads 1 or one response. */
 export async function selectPoolFromArgs(a: ParsedArgs, responses: number): Promise<SelectPool | undefined> {
   const threads = arg.num(a, 'threads');
@@ -83,7 +65,7 @@ export async function selectPoolFromArgs(a: ParsedArgs, responses: number): Prom
 
 export interface SelectionConfig {
   env: string[];
-  options: SisOptions;
+  options: SelectOptions;
 }
 
 /** `defaultGxg`: the SNPxSNP mode when --gxg is not given ('none' for sis, 'top' for pipeline). */
@@ -135,68 +117,6 @@ export function progressPrinter(prefix: string) {
   };
 }
 
-export interface SisData {
-  responses: NamedColumn[];
-  covariates: NamedColumn[];
-  env: NamedColumn[];
-  rowOf: Int32Array;
-  n: number;
-  lines: string[];
-}
-
-/**
- * Aligns responses, covariates and E to the genotype samples and keeps the complete cases (every response,
- * covariate and E observed): one analysed sample set for all responses, so one genotype pass serves them all.
- */
-export function sisData(source: GenotypeSource, responses: NamedColumn[], covariates: NamedColumn[], env: NamedColumn[]): SisData {
-  const nS = source.samples.iid.length;
-  const rowOf = new Int32Array(nS).fill(-1);
-  let n = 0;
-  const missing = new Map<string, number>();
-  const all = [...responses, ...covariates, ...env];
-  for (let s = 0; s < nS; s++) {
-    let ok = true;
-    for (const c of all) {
-      if (!Number.isFinite(c.values[s])) {
-        ok = false;
-        missing.set(c.name, (missing.get(c.name) ?? 0) + 1);
-      }
-    }
-    if (ok) rowOf[s] = n++;
-  }
-  const pick = (c: NamedColumn): NamedColumn => {
-    const v = new Float64Array(n);
-    for (let s = 0; s < nS; s++) if (rowOf[s] >= 0) v[rowOf[s]] = c.values[s];
-    return { name: c.name, values: v };
-  };
-  const lines = [
-    `samples: ${nS} in genotypes, ${n} analysed (every response, covariate and E observed), ${nS - n} excluded`,
-    ...[...missing.entries()].map(([k, v]) => `  missing or not in table: ${k}: ${v}`),
-  ];
-  return { responses: responses.map(pick), covariates: covariates.map(pick), env: env.map(pick), rowOf, n, lines };
-}
-
-/** E columns by name from the covariate table (else the phenotype table). */
-export function envColumns(names: string[], iids: readonly string[], covTable: Table | undefined, phenoTable: Table | undefined): NamedColumn[] {
-  return names.map((name) => {
-    for (const t of [covTable, phenoTable]) {
-      if (t && t.columns.some((c) => c.name === name)) {
-        const col = t.columns.find((c) => c.name === name)!;
-        if (col.kind !== 'numeric') {
-          const cols = alignColumns(t, iids, [name], 'covariate').columns;
-          if (cols.length !== 1) {
-            throw new InputError({ file: t.source, column: name, expected: 'a numeric or two-level environment factor', found: `${col.levels?.length ?? 0} levels` }, 'environment factor');
-          }
-          return { name, values: cols[0].values };
-        }
-        return alignColumns(t, iids, [name], 'covariate').columns[0];
-      }
-    }
-    const file = covTable?.source ?? phenoTable?.source ?? '--covar';
-    throw new InputError({ file, column: name, expected: 'a column of --covar', found: 'no such column' }, '--env column not found');
-  });
-}
-
 export function writeSisOutputs(prefix: string, run: SisRun, extraLog: string[]): string[] {
   const dir = dirname(prefix);
   if (dir && dir !== '.') mkdirSync(dir, { recursive: true });
@@ -234,35 +154,31 @@ export function sisLogLines(run: SisRun): string[] {
 }
 
 /**
- * SIS and penalized selection on aligned inputs, shared by `sis` and `pipeline`: the analysed sample set,
- * the summary lines of the run (handed to `announce` before it starts), the kernel pool (closed afterwards).
+ * SIS and penalized selection on the aligned samples (pipeline selectStep), shared by `sis` and `pipeline`:
+ * the summary lines of the run (handed to `announce` before it starts), the worker pools (closed afterwards).
  */
 export async function screenAndSelect(
   a: ParsedArgs,
   source: GenotypeSource,
-  cols: { responses: NamedColumn[]; covariates: NamedColumn[]; env: NamedColumn[] },
+  aligned: AlignedSamples,
   cfg: SelectionConfig,
   label: string,
   announce?: (lines: string[]) => void,
-): Promise<{ run: SisRun; lines: string[] }> {
-  const { responses, covariates, env } = cols;
+): Promise<{ step: SelectStepResult; lines: string[] }> {
   const iids = source.samples.iid;
-  const data = sisData(source, responses, covariates, env);
   const gxg = cfg.options.gxg;
   const lines = [
     `genotypes: ${source.name}: ${iids.length} samples${source.nVariants !== null ? `, ${source.nVariants} variants` : ''}`,
-    `responses: ${responses.map((r) => r.name).join(', ')}; covariates: ${covariates.map((c) => c.name).join(', ') || 'none'}; E: ${env.map((e) => e.name).join(', ') || 'none'}; SNPxSNP: ${gxg}${gxg === 'top' || gxg === 'among' ? ` (M = ${cfg.options.gxgTop})` : ''}`,
-    ...data.lines,
+    `responses: ${aligned.responses.map((r) => r.name).join(', ')}; covariates: ${aligned.covariates.map((c) => c.name).join(', ') || 'none'}; E: ${aligned.env.map((e) => e.name).join(', ') || 'none'}; SNPxSNP: ${gxg}${gxg === 'top' || gxg === 'among' ? ` (M = ${cfg.options.gxgTop})` : ''}`,
+    ...aligned.lines,
   ];
   announce?.(lines);
   const pool = await kernelPoolFromArgs(a);
-  const selectPool = await selectPoolFromArgs(a, data.responses.length);
+  const selectPool = await selectPoolFromArgs(a, aligned.responses.length);
   try {
-    const run = await runSis(
-      { source, rowOf: data.rowOf, n: data.n, responses: data.responses, covariates: data.covariates, env: data.env },
-      { ...cfg.options, pool, selectPool, onProgress: progressPrinter(`${label}: `) },
-    );
-    return { run, lines };
+    const step = await selectStep(source, aligned, cfg.options, { pool, selectPool, onProgress: progressPrinter(`${label}: `) });
+    lines.push(...genotypeReport(source).lines);
+    return { step, lines };
   } finally {
     await pool?.close();
     await selectPool?.close();
@@ -276,7 +192,8 @@ export const command: CliCommand = {
     'Outputs: PREFIX.<response>.sis.tsv (RANK TERM TYPE SCORE ROUND), PREFIX.<response>.selected.tsv',
     '(TERM TYPE CHROM POS BETA BETA_PENALIZED R P STABILITY PARENTS PARENTS_SELECTED), PREFIX.selected.tsv',
     '(HSV + the same columns, all responses) and PREFIX.sis.log. TERM: SNP ID, E name, SNPID:E, SNPID1:SNPID2.',
-    'Covariates are adjusted for (residualized), never screened. Missing genotype calls are mean-imputed.',
+    'Covariates are adjusted for (residualized), never screened; without --covar-name, every column of --covar that is',
+    'not an --env factor. Missing genotype calls are mean-imputed.',
     'Samples: those with every response, covariate and E observed.',
     '',
     'Example: npm run cli -- sis --bfile sim/geno --pheno out/hsv.tsv --covar sim/covar.csv --covar-name age,sex --env smoking,alcohol --gxg --out out/sis',
@@ -288,7 +205,7 @@ export const command: CliCommand = {
     { name: 'pheno-name', type: 'list', meta: 'a,b', help: 'responses (default: every numeric column)' },
     { name: 'id-col', type: 'string', meta: 'NAME', help: 'ID column of --pheno/--covar (default IID, else the first column)' },
     { name: 'covar', type: 'string', meta: 'FILE', help: 'covariates (and environment) table' },
-    { name: 'covar-name', type: 'list', meta: 'c1,c2', help: 'covariates adjusted for (default: none)' },
+    { name: 'covar-name', type: 'list', meta: 'c1,c2', help: 'covariates adjusted for (default: every column of --covar that is not an --env factor)' },
     ...selectionOptions,
     ...genotypeQcOptions,
     { name: 'out', type: 'string', required: true, meta: 'PREFIX', help: 'output prefix' },
@@ -299,21 +216,14 @@ export const command: CliCommand = {
     const vcf = arg.str(a, 'vcf');
     if (!bfile && !vcf) throw new UsageError('sis: give --bfile PREFIX or --vcf FILE');
     const source = await openGenotypes({ bfile, vcf, qc: qcFromArgs(a) });
-    const iids = source.samples.iid;
-    const idCol = arg.str(a, 'id-col');
     const phenoPath = arg.str(a, 'pheno') as string;
-    const phenoTable = await loadTable(phenoPath, { idCol, precision: 'f64' });
+    const phenoTable = await loadTable(phenoPath, { idCol: arg.str(a, 'id-col'), precision: TABLE_PRECISION.responses });
     const cfg = selectionConfig(a, (m) => process.stderr.write(`sis: ${m}\n`));
-    const envSet = new Set(cfg.env);
-    const responses = alignColumns(phenoTable, iids, arg.list(a, 'pheno-name'), 'response').columns.filter((c) => !envSet.has(c.name));
-    if (responses.length === 0) throw new InputError({ file: phenoPath, expected: 'at least one numeric response column', found: 'none' }, 'nothing to select for');
-    const { covTable, covariates } = await selectionCovariates(a, iids, idCol, 'sis');
-    const overlap = covariates.filter((c) => envSet.has(c.name)).map((c) => c.name);
-    if (overlap.length) throw new UsageError(`sis: ${overlap.join(', ')} given both as covariate and as --env; a term is either adjusted for or screened`);
-    const env = envColumns(cfg.env, iids, covTable, phenoTable);
-    const { run, lines } = await screenAndSelect(a, source, { responses, covariates, env }, cfg, 'sis');
-    const written = writeSisOutputs(out, run, lines);
-    console.log([...lines, ...sisLogLines(run)].join('\n'));
+    const { covar, covariates } = await covariateInputs(a, cfg.env, 'sis');
+    const aligned = alignSamples({ samples: source.samples, responses: phenoTable, responseNames: arg.list(a, 'pheno-name'), covar, covariates, env: cfg.env });
+    const { step, lines } = await screenAndSelect(a, source, aligned, cfg, 'sis');
+    const written = writeSisOutputs(out, step.run, lines);
+    console.log([...lines, ...sisLogLines(step.run)].join('\n'));
     console.log(`wrote ${written.length} files: ${written.slice(0, 4).join(', ')}${written.length > 4 ? ', ...' : ''}`);
   },
 };

@@ -7,12 +7,14 @@ import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { arg, type CliCommand } from '../args';
+import { arg, type CliCommand, type ParsedArgs } from '../args';
 import { loadTable } from '../loadTable';
 import { initTfBackend, TF_BACKENDS, type TfBackendName } from '../initTfBackend';
-import { prepare } from '../../lib/pheno/prepare';
 import { ACTIVATIONS, HSV_ROTATIONS, AE_DEFAULTS, type Activation, type BinaryLoss, type HsvRotation } from '../../lib/ae/AeConfig';
-import { trainAutoencoder, type AeTrainResult } from '../../lib/ae/trainAutoencoder';
+import type { AeTrainResult, CandidateSummary } from '../../lib/ae/trainAutoencoder';
+import { prepareStep } from '../../lib/pipeline/prepareStep';
+import { trainStep, type TrainSettings } from '../../lib/pipeline/trainStep';
+import { AE_SEARCH_DEFAULTS, TABLE_PRECISION } from '../../lib/pipeline/defaults';
 import { saveAeModel, type AeModelMeta } from '../../lib/ae/modelArtifacts';
 import { formatHsvTsv } from '../../lib/ae/hsvTsv';
 import { suggestHsvName } from '../../lib/ae/suggestHsvName';
@@ -32,12 +34,12 @@ export const command: CliCommand = {
     { name: 'pheno', type: 'string', help: 'phenotype table (CSV/TSV)', required: true, meta: 'FILE' },
     { name: 'pheno-name', type: 'list', help: 'phenotype columns to use (default: all usable columns)', meta: 'a,b,...' },
     { name: 'id-col', type: 'string', help: 'ID column (default IID, else the first column)', meta: 'NAME' },
-    { name: 'latent', type: 'int', help: 'number of HSVs k (bottleneck size)', required: true, meta: 'K' },
+    { name: 'latent', type: 'int', help: 'number of HSVs k (bottleneck size; default: prepared phenotypes / 8, in [2, 10])', meta: 'K' },
     { name: 'out', type: 'string', help: 'output prefix', required: true, meta: 'PREFIX' },
-    { name: 'seed', type: 'int', help: 'master seed (split, candidates, weights)', default: AE_DEFAULTS.seed },
-    { name: 'candidates', type: 'int', help: 'random-search candidates', default: AE_DEFAULTS.candidates },
-    { name: 'max-epochs', type: 'int', help: 'epochs per candidate at most', default: AE_DEFAULTS.maxEpochs },
-    { name: 'patience', type: 'int', help: 'early-stopping patience (epochs)', default: AE_DEFAULTS.patience },
+    { name: 'seed', type: 'int', help: 'master seed (split, candidates, weights)', default: AE_SEARCH_DEFAULTS.seed },
+    { name: 'candidates', type: 'int', help: 'random-search candidates', default: AE_SEARCH_DEFAULTS.candidates },
+    { name: 'max-epochs', type: 'int', help: 'epochs per candidate at most', default: AE_SEARCH_DEFAULTS.maxEpochs },
+    { name: 'patience', type: 'int', help: 'early-stopping patience (epochs)', default: AE_SEARCH_DEFAULTS.patience },
     { name: 'activation', type: 'string', help: 'hidden activation', choices: ACTIVATIONS, default: AE_DEFAULTS.activation },
     { name: 'hidden-layers', type: 'int', help: 'hidden layers on each side (1 or 2)', default: AE_DEFAULTS.hiddenLayers },
     { name: 'hidden', type: 'list', help: 'fixed hidden sizes for every candidate (skips the random draw)', meta: 'h1[,h2]' },
@@ -57,75 +59,90 @@ export const command: CliCommand = {
     const backend = await initTfBackend(arg.str(a, 'backend') as TfBackendName);
     const phenoPath = arg.str(a, 'pheno')!;
     const out = arg.str(a, 'out')!;
-    const table = await loadTable(phenoPath, { idCol: arg.str(a, 'id-col') });
-    const prep = prepare(table, { include: arg.list(a, 'pheno-name') });
-    const hiddenArg = arg.list(a, 'hidden')?.map(Number);
-    const hiddenLayers = (hiddenArg?.length ?? arg.num(a, 'hidden-layers')) as 1 | 2;
+    const table = await loadTable(phenoPath, { idCol: arg.str(a, 'id-col'), precision: TABLE_PRECISION.phenotypes });
+    const { prepared: prep } = await prepareStep(table, { include: arg.list(a, 'pheno-name') });
     const quiet = arg.flag(a, 'quiet');
-    const res = await trainAutoencoder(
-      prep.matrix,
-      {
-        latent: arg.num(a, 'latent')!,
-        seed: arg.num(a, 'seed'),
-        candidates: arg.num(a, 'candidates'),
-        maxEpochs: arg.num(a, 'max-epochs'),
-        patience: arg.num(a, 'patience'),
-        activation: arg.str(a, 'activation') as Activation,
-        hiddenLayers,
-        hidden: hiddenArg ?? null,
-        dropout: arg.num(a, 'dropout'),
-        inputNoise: arg.num(a, 'input-noise'),
-        l2: arg.num(a, 'l2'),
-        batchSize: arg.num(a, 'batch-size'),
-        learningRate: arg.num(a, 'lr'),
-        valFrac: arg.num(a, 'val-frac'),
-        binaryLoss: arg.str(a, 'binary-loss') as BinaryLoss,
-        rotate: arg.str(a, 'rotate') as HsvRotation,
-      },
-      {
-        onCandidate: quiet
-          ? undefined
-          : (c) =>
-              console.error(
-                `candidate ${c.index + 1}: hidden ${c.hidden.join(',')} seed ${c.seed}: ${c.epochs} epochs (best ${c.bestEpoch}), ` +
-                  `train ${c.trainLoss.toFixed(5)} val ${c.valLoss.toFixed(5)}, ${c.seconds.toFixed(1)} s`,
-              ),
-      },
-    );
+    const { trained: res } = await trainStep(prep, trainSettingsFromArgs(a), backend, { onCandidate: quiet ? undefined : printCandidate });
     const seconds = (performance.now() - t0) / 1000;
-    const meta: AeModelMeta = {
-      format: 'latentscan-ae',
-      version: 1,
-      inputs: res.inputs,
-      latent: res.config.latent,
-      hidden: hiddenSizes(res.weights),
-      activation: res.config.activation,
-      bottleneck: res.weights.bottleneck,
-      rotate: res.config.rotate,
-      binaryLoss: res.config.binaryLoss,
-      logitColumns: res.config.binaryLoss === 'cross-entropy' ? Array.from(prep.matrix.binary) : res.inputs.map(() => 0),
-      hsvNames: res.hsvNames,
-      backend,
-      versions: versions(),
-      trainedOn: { file: phenoPath, rows: res.rows.length, seed: res.config.seed },
-    };
-    const files = await saveAeModel(res.weights, meta, prep.recipe);
-    mkdirSync(dirname(out) || '.', { recursive: true });
-    const modelDir = `${out}.model`;
-    mkdirSync(modelDir, { recursive: true });
-    for (const [name, data] of Object.entries(files)) writeFileSync(join(modelDir, name), data);
-    writeFileSync(`${out}.hsv.tsv`, formatHsvTsv(prep.matrix.ids, prep.matrix.fid, res.rows, res.hsv, res.hsvNames));
-    writeFileSync(`${out}.train.json`, JSON.stringify(trainJson(res, prep, backend, seconds, phenoPath), null, 1) + '\n');
-    const bestC = res.candidates[res.best];
-    const gain = 1 - bestC.valLoss / res.pca.valLoss;
-    console.log(
-      `best candidate ${res.best + 1}/${res.candidates.length} (hidden ${bestC.hidden.join(',')}): val ${bestC.valLoss.toFixed(5)}; ` +
-        `PCA k=${res.config.latent}: val ${res.pca.valLoss.toFixed(5)} -> autoencoder ${gain >= 0 ? 'better' : 'worse'} by ${Math.abs(100 * gain).toFixed(1)}%`,
-    );
-    console.log(`wrote ${out}.hsv.tsv (${res.rows.length} participants x ${res.config.latent} HSVs, rotation ${res.config.rotate}), ${out}.train.json, ${modelDir}/ in ${seconds.toFixed(1)} s`);
-    if (res.cancelled) console.log('training was cancelled: results come from the best candidate so far');
+    await writeTrainOutputs({ hsv: `${out}.hsv.tsv`, trainJson: `${out}.train.json`, modelDir: `${out}.model` }, res, prep, backend, seconds, phenoPath);
+    printTrainSummary(res, { hsv: `${out}.hsv.tsv`, trainJson: `${out}.train.json`, modelDir: `${out}.model` }, seconds);
   },
 };
+
+/** The autoencoder options of `train` (and `pipeline`), as the train step's settings. */
+export function trainSettingsFromArgs(a: ParsedArgs): TrainSettings {
+  const hiddenArg = arg.list(a, 'hidden')?.map(Number);
+  return {
+    latent: arg.num(a, 'latent'),
+    seed: arg.num(a, 'seed'),
+    candidates: arg.num(a, 'candidates'),
+    maxEpochs: arg.num(a, 'max-epochs'),
+    patience: arg.num(a, 'patience'),
+    activation: arg.str(a, 'activation') as Activation | undefined,
+    hiddenLayers: (hiddenArg?.length ?? arg.num(a, 'hidden-layers')) as 1 | 2 | undefined,
+    hidden: hiddenArg ?? null,
+    dropout: arg.num(a, 'dropout'),
+    inputNoise: arg.num(a, 'input-noise'),
+    l2: arg.num(a, 'l2'),
+    batchSize: arg.num(a, 'batch-size'),
+    learningRate: arg.num(a, 'lr'),
+    valFrac: arg.num(a, 'val-frac'),
+    binaryLoss: arg.str(a, 'binary-loss') as BinaryLoss | undefined,
+    rotate: arg.str(a, 'rotate') as HsvRotation | undefined,
+  };
+}
+
+export function printCandidate(c: CandidateSummary): void {
+  console.error(
+    `candidate ${c.index + 1}: hidden ${c.hidden.join(',')} seed ${c.seed}: ${c.epochs} epochs (best ${c.bestEpoch}), ` +
+      `train ${c.trainLoss.toFixed(5)} val ${c.valLoss.toFixed(5)}, ${c.seconds.toFixed(1)} s`,
+  );
+}
+
+export interface TrainOutputPaths {
+  /** #FID IID HSV1..HSVk */
+  hsv: string;
+  trainJson: string;
+  /** tfjs model.json + weights.bin, hsv.json, recipe.json */
+  modelDir: string;
+}
+
+/** Writes the HSV table, train.json and the model folder of a training run. */
+export async function writeTrainOutputs(paths: TrainOutputPaths, res: AeTrainResult, prep: Prepared, backend: string, seconds: number, phenoPath: string): Promise<void> {
+  const meta: AeModelMeta = {
+    format: 'latentscan-ae',
+    version: 1,
+    inputs: res.inputs,
+    latent: res.config.latent,
+    hidden: hiddenSizes(res.weights),
+    activation: res.config.activation,
+    bottleneck: res.weights.bottleneck,
+    rotate: res.config.rotate,
+    binaryLoss: res.config.binaryLoss,
+    logitColumns: res.config.binaryLoss === 'cross-entropy' ? Array.from(prep.matrix.binary) : res.inputs.map(() => 0),
+    hsvNames: res.hsvNames,
+    backend,
+    versions: versions(),
+    trainedOn: { file: phenoPath, rows: res.rows.length, seed: res.config.seed },
+  };
+  const files = await saveAeModel(res.weights, meta, prep.recipe);
+  mkdirSync(dirname(paths.hsv) || '.', { recursive: true });
+  mkdirSync(paths.modelDir, { recursive: true });
+  for (const [name, data] of Object.entries(files)) writeFileSync(join(paths.modelDir, name), data);
+  writeFileSync(paths.hsv, formatHsvTsv(prep.matrix.ids, prep.matrix.fid, res.rows, res.hsv, res.hsvNames));
+  writeFileSync(paths.trainJson, JSON.stringify(trainJson(res, prep, backend, seconds, phenoPath), null, 1) + '\n');
+}
+
+export function printTrainSummary(res: AeTrainResult, paths: TrainOutputPaths, seconds: number): void {
+  const bestC = res.candidates[res.best];
+  const gain = 1 - bestC.valLoss / res.pca.valLoss;
+  console.log(
+    `best candidate ${res.best + 1}/${res.candidates.length} (hidden ${bestC.hidden.join(',')}): val ${bestC.valLoss.toFixed(5)}; ` +
+      `PCA k=${res.config.latent}: val ${res.pca.valLoss.toFixed(5)} -> autoencoder ${gain >= 0 ? 'better' : 'worse'} by ${Math.abs(100 * gain).toFixed(1)}%`,
+  );
+  console.log(`wrote ${paths.hsv} (${res.rows.length} participants x ${res.config.latent} HSVs, rotation ${res.config.rotate}), ${paths.trainJson}, ${paths.modelDir}/ in ${seconds.toFixed(1)} s`);
+  if (res.cancelled) console.log('training was cancelled: results come from the best candidate so far');
+}
 
 function round(v: number, d = 6): number {
   return Number.isFinite(v) ? Number(v.toPrecision(d)) : v;

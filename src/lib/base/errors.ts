@@ -63,16 +63,27 @@ export class DeviceLostError extends LatentScanError {
   }
 }
 
-/** Plain form of an error, safe to post between threads. */
+/**
+ * Plain form of an error, safe to post between threads: the worker throws it as it is (comlink passes a
+ * thrown non-Error value through structured clone), the page reads `kind` and `message`, and `details` names
+ * the file, line and column of bad input.
+ */
 export interface PlainError {
   kind: ErrorKind;
   name: string;
   message: string;
-  where?: InputErrorWhere;
+  details?: InputErrorWhere;
+}
+
+/** True for a PlainError that came across a worker boundary. */
+export function isPlainError(e: unknown): e is PlainError {
+  if (typeof e !== 'object' || e === null) return false;
+  const o = e as Record<string, unknown>;
+  return typeof o.kind === 'string' && typeof o.message === 'string' && typeof o.name === 'string' && !(e instanceof Error);
 }
 
 export function toPlainError(e: unknown): PlainError {
-  if (e instanceof InputError) return { kind: e.kind, name: e.name, message: e.message, where: e.where };
+  if (e instanceof InputError) return { kind: e.kind, name: e.name, message: e.message, details: e.where };
   if (e instanceof LatentScanError) return { kind: e.kind, name: e.name, message: e.message };
   if (e instanceof Error) {
     if (e.name === 'AbortError') return { kind: 'cancelled', name: 'CancelledError', message: 'cancelled' };
@@ -93,8 +104,8 @@ export function toPlainError(e: unknown): PlainError {
 export function fromPlainError(p: PlainError): LatentScanError {
   switch (p.kind) {
     case 'input': {
-      if (p.where) {
-        const e = new InputError(p.where, '');
+      if (p.details) {
+        const e = new InputError(p.details, '');
         Object.defineProperty(e, 'message', { value: p.message });
         return e;
       }

@@ -57,6 +57,8 @@ export interface QcSource extends GenotypeSource {
   readonly report: QcReport;
   /** Indices (into the original source's samples) of the samples kept. */
   readonly keptSampleIndex: Int32Array;
+  /** The source before QC. */
+  readonly base: GenotypeSource;
 }
 
 export interface QcRunOptions {
@@ -234,6 +236,7 @@ export async function createQcSource(source: GenotypeSource, opts: VariantQcOpti
     nVariants: null,
     report,
     keptSampleIndex: keep,
+    base: source,
     chunks,
   };
 }

@@ -26,6 +26,8 @@ import { backendState } from './backend.svelte';
 import type { Transform } from '../../lib/pheno/Recipe';
 import type { HitFilter } from '../../lib/report/hitFilter';
 import { DEFAULT_SELECTION, checkSelectionSettings, type SelectionSettings } from '../../lib/select/selectionSettings';
+import type { VariantQcOptions } from '../../lib/io/variantQc';
+import { AE_SEARCH_DEFAULTS, defaultCovariateNames, defaultLatent } from '../../lib/pipeline/defaults';
 
 export type StepId = 'data' | 'pheno' | 'hsv' | 'assoc' | 'results';
 export const STEPS: { id: StepId; title: string }[] = [
@@ -37,6 +39,23 @@ export const STEPS: { id: StepId; title: string }[] = [
 ];
 
 export type Slot = 'pheno' | 'covar' | 'geno' | 'genes' | 'demo' | 'prepare' | 'train' | 'scan' | 'select' | 'report';
+
+export interface GenotypeQcFields {
+  maf: number | null;
+  geno: number | null;
+  hwe: number | null;
+  mind: number | null;
+}
+
+/** The QC filters that are set (an empty input leaves its filter off, as plink2 without the flag). */
+export function qcOptions(q: GenotypeQcFields): VariantQcOptions {
+  const out: VariantQcOptions = {};
+  for (const k of ['maf', 'geno', 'hwe', 'mind'] as const) {
+    const v = q[k];
+    if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
+  }
+  return out;
+}
 
 export const ui = $state<{
   step: StepId;
@@ -64,6 +83,8 @@ export const ui = $state<{
   maxEpochs: number;
   /** Factor discovery (SIS + penalized regression) settings; the CLI pipeline's defaults. */
   selection: SelectionSettings;
+  /** Genotype QC before the scan and the selection (plink2 --maf/--geno/--hwe/--mind); null = off. */
+  qc: GenotypeQcFields;
   pipelineRunning: boolean;
   notice: string | null;
 }>({
@@ -80,12 +101,13 @@ export const ui = $state<{
   excluded: [],
   transforms: {},
   maxMissing: 0.2,
-  latent: 5,
-  candidates: 4,
-  activation: 'elu',
-  rotate: 'varimax',
-  maxEpochs: 150,
+  latent: defaultLatent(40),
+  candidates: AE_SEARCH_DEFAULTS.candidates,
+  activation: AE_SEARCH_DEFAULTS.activation,
+  rotate: AE_SEARCH_DEFAULTS.rotate,
+  maxEpochs: AE_SEARCH_DEFAULTS.maxEpochs,
   selection: { ...DEFAULT_SELECTION },
+  qc: { maf: null, geno: null, hwe: null, mind: null },
   pipelineRunning: false,
   notice: null,
 });
@@ -148,11 +170,12 @@ function setError(slot: Slot, e: UiError | null) {
   ui.errors = errs;
 }
 
-/** Default covariates: age/sex-like columns; default E: none (no SNPxE step unless the user picks). */
+/**
+ * Default covariates: every usable column of the covariate table (the pipeline's rule, defaultCovariateNames);
+ * default E: none (no SNPxE step unless the user picks one, which then stops being a covariate).
+ */
 function defaultCovariates(t: TableInfo): string[] {
-  return usableCovariates(t)
-    .filter((c) => /^(age|sex|gender|pc\d+)$/i.test(c.name))
-    .map((c) => c.name);
+  return defaultCovariateNames(usableCovariates(t).map((c) => c.name), [], t.idColumn);
 }
 
 /**
@@ -161,10 +184,6 @@ function defaultCovariates(t: TableInfo): string[] {
  */
 export function usableCovariates(t: TableInfo): TableInfo['columns'] {
   return t.columns.filter((c) => c.kind === 'numeric' || c.distinct <= 2);
-}
-
-function defaultLatent(p: number): number {
-  return Math.max(2, Math.min(10, Math.round(p / 8)));
 }
 
 /** `idCol`: the participant ID column chosen by the user (default: IID, else the first column). */
@@ -345,7 +364,7 @@ export async function trainHsv(): Promise<boolean> {
 export async function scanGenome(): Promise<boolean> {
   if (!results.train) return false;
   const r = await runJob('scan', 'Genome-wide scan', (jobId, onProgress) =>
-    call((api) => api.scan(jobId, { covariates: [...ui.covariates], env: [...ui.env] }, onProgress)),
+    call((api) => api.scan(jobId, { covariates: [...ui.covariates], env: [...ui.env], qc: qcOptions(ui.qc) }, onProgress)),
   );
   if (!r.ok) {
     setError('scan', r.error);
@@ -367,7 +386,7 @@ export async function selectFactors(): Promise<boolean> {
   }
   const selection = $state.snapshot(ui.selection);
   const r = await runJob('select', 'Factor discovery (SIS)', (jobId, onProgress) =>
-    call((api) => api.select(jobId, { covariates: [...ui.covariates], env: [...ui.env], selection }, onProgress)),
+    call((api) => api.select(jobId, { covariates: [...ui.covariates], env: [...ui.env], qc: qcOptions(ui.qc), selection }, onProgress)),
   );
   if (!r.ok) {
     setError('select', r.error);

@@ -1,6 +1,5 @@
-/** Decodes an error that came back from the worker into { kind, message } for display. */
-import { PLAIN_ERROR_PREFIX } from '../../app/jobs';
-import type { ErrorKind, PlainError } from '../../lib/base/errors';
+/** Reads an error that came back from the worker (a typed PlainError, see src/lib/base/errors.ts) for display. */
+import { isPlainError, type ErrorKind } from '../../lib/base/errors';
 import { WorkerCrashedError } from './analysisWorker';
 
 export interface UiError {
@@ -10,15 +9,6 @@ export interface UiError {
 
 export function readWorkerError(e: unknown): UiError {
   if (e instanceof WorkerCrashedError) return { kind: 'crash', message: e.message };
-  const msg = e instanceof Error ? e.message : String(e);
-  const at = msg.indexOf(PLAIN_ERROR_PREFIX);
-  if (at >= 0) {
-    try {
-      const p = JSON.parse(msg.slice(at + PLAIN_ERROR_PREFIX.length)) as PlainError;
-      return { kind: p.kind, message: p.message };
-    } catch {
-      // fall through: show the raw message
-    }
-  }
-  return { kind: 'internal', message: msg };
+  if (isPlainError(e)) return { kind: e.kind, message: e.message };
+  return { kind: 'internal', message: e instanceof Error ? e.message : String(e) };
 }

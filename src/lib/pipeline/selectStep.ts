@@ -1,0 +1,57 @@
+/**
+ * Pipeline step 4, factor discovery: Sure Independence Screening over SNP, E, SNPxE and SNPxSNP terms, then
+ * penalized regression (src/lib/select) for every response, on the complete cases of the alignment (one
+ * sample set for all responses, so each genotype pass serves them all). Returns the run (for the CLI's
+ * tables) and its part of the Analysis record: the selected terms and the variants the selection's QC left out.
+ */
+import type { ProgressCallback } from '../base/progress';
+import type { GenotypeSource } from '../io/GenotypeSource';
+import type { KernelPool } from '../assoc/StatsKernel';
+import { runSis, type SisOptions, type SisRun } from '../select/runSis';
+import type { SelectPool } from '../select/selectPool';
+import type { ReasonCount, SelectedTermSummary } from '../report/Analysis';
+import { pickCompleteCases, type AlignedSamples } from './alignSamples';
+
+export type SelectOptions = Omit<SisOptions, 'signal' | 'onProgress' | 'pool' | 'selectPool'>;
+
+export interface SelectHooks {
+  signal?: AbortSignal;
+  onProgress?: ProgressCallback;
+  pool?: KernelPool;
+  selectPool?: SelectPool;
+}
+
+export interface SelectStepResult {
+  run: SisRun;
+  /** The record's `selected`: every response's selected terms. */
+  selected: SelectedTermSummary[];
+  /** Variants the selection's own QC (MAF, call rate, no variation after covariates) left out. */
+  qcDropped: ReasonCount[];
+  seconds: number;
+}
+
+export async function selectStep(source: GenotypeSource, aligned: AlignedSamples, o: SelectOptions, hooks: SelectHooks = {}): Promise<SelectStepResult> {
+  const t0 = performance.now();
+  const { rowOf, n } = aligned;
+  const run = await runSis(
+    {
+      source,
+      rowOf,
+      n,
+      responses: pickCompleteCases(aligned.responses, rowOf, n),
+      covariates: pickCompleteCases(aligned.covariates, rowOf, n),
+      env: pickCompleteCases(aligned.env, rowOf, n),
+    },
+    { ...o, signal: hooks.signal, onProgress: hooks.onProgress, pool: hooks.pool, selectPool: hooks.selectPool },
+  );
+  const selected: SelectedTermSummary[] = run.responses.flatMap((r) =>
+    r.selected.map((t) => ({ hsv: r.response, term: t.term, type: t.type, beta: t.beta, p: t.p, stability: t.stability ?? undefined })),
+  );
+  const q = run.qc;
+  const qcDropped = [
+    { reason: `missing-call rate over ${o.qc.geno}`, count: q.lowCallRate },
+    { reason: `MAF under ${o.qc.maf}`, count: q.lowMaf },
+    { reason: 'no variation left after the covariates', count: q.constant },
+  ].filter((r) => r.count > 0);
+  return { run, selected, qcDropped, seconds: (performance.now() - t0) / 1000 };
+}
