@@ -94,34 +94,102 @@ export function upperIndex(i: number, j: number, p: number): number {
 export function buildDesign(input: DesignInput): ScanDesign {
   const n = input.nSamples;
   const K = input.responses.length;
-  if (K === 0) throw new InputError({ file: 'scan', expected: 'at least one response' , found: 'none' }, 'nothing to scan');
+  checkDesignInput(input);
+  // Covariates, E appended when absent.
+  const all = input.covariates.slice();
+  const eName = input.gxe ? input.gxe.name : null;
+  if (input.gxe && !all.some((c) => c.name === eName)) all.push(input.gxe);
+  const { w, nW, excludedCovariate } = commonSamples(n, all, input.responses);
+  const { covs, droppedConstant } = dropConstantCovariates(all, w, eName);
+  const p1 = covs.length + 1;
+  const eIndex = eName === null ? -1 : 1 + covs.findIndex((c) => c.name === eName);
+  const b: CovariateRows = { n, p1, H: eName === null ? 1 : 2, eIndex, B: centeredCovariates(covs, w, nW, p1, eIndex) };
+  const y = centeredResponses(input.responses, w);
+  const X = kernelMatrix(b, y, w);
+  const Q = missingCallMatrix(b, y, w);
+  const { bbS, byS, yyS } = responseCrossProducts(b, y, w, input.responses);
+  const { lists, listOf } = missingLists(b, w, input.responses);
+  return {
+    n,
+    K,
+    responseNames: input.responses.map((r) => r.name),
+    covariateNames: covs.map((c) => c.name),
+    p1,
+    H: b.H,
+    eIndex,
+    eName,
+    X,
+    Q,
+    qBB: (p1 * (p1 + 1)) / 2,
+    nW,
+    nS: y.nS,
+    bbS,
+    byS,
+    yyS,
+    listOf,
+    lists,
+    yMean: y.yMean,
+    excludedCovariate,
+    missingResponse: y.missingResponse,
+    droppedConstant,
+  };
+}
+
+/** B (n x p1, row-major, zero outside W) with the shape of the model: H h-columns, E at eIndex of B. */
+interface CovariateRows {
+  n: number;
+  p1: number;
+  H: number;
+  eIndex: number;
+  B: Float64Array;
+}
+
+/** Responses centered on their samples S_k (n x K, row-major, zero outside S_k), with per-response counts. */
+interface CenteredResponses {
+  K: number;
+  Y: Float64Array;
+  yMean: Float64Array;
+  nS: Int32Array;
+  missingResponse: Int32Array;
+}
+
+/** h_a of sample i: 1 (a = 0) or E (a = 1). */
+function hOf(b: CovariateRows, i: number, a: number): number {
+  return a === 0 ? 1 : b.B[i * b.p1 + b.eIndex];
+}
+
+function checkDesignInput(input: DesignInput): void {
+  const n = input.nSamples;
+  if (input.responses.length === 0) throw new InputError({ file: 'scan', expected: 'at least one response' , found: 'none' }, 'nothing to scan');
   for (const c of [...input.responses, ...input.covariates, ...(input.gxe ? [input.gxe] : [])]) {
     if (c.values.length !== n) throw new Error(`buildDesign: column ${c.name} has ${c.values.length} values for ${n} samples`);
   }
-  // Covariates, E appended when absent.
-  let covs = input.covariates.slice();
-  let eName: string | null = null;
-  if (input.gxe) {
-    eName = input.gxe.name;
-    if (!covs.some((c) => c.name === eName)) covs.push(input.gxe);
-  }
-  // W: all covariates present and at least one response present.
+}
+
+/** W: all covariates present and at least one response present. */
+function commonSamples(n: number, covs: NamedColumn[], responses: NamedColumn[]): { w: Uint8Array; nW: number; excludedCovariate: number } {
   const w = new Uint8Array(n);
   let excludedCovariate = 0;
   for (let i = 0; i < n; i++) {
     let ok = true;
     for (const c of covs) if (!Number.isFinite(c.values[i])) ok = false;
     let anyY = false;
-    for (const r of input.responses) if (Number.isFinite(r.values[i])) anyY = true;
+    for (const r of responses) if (Number.isFinite(r.values[i])) anyY = true;
     if (!ok && anyY) excludedCovariate++;
     w[i] = ok && anyY ? 1 : 0;
   }
-  // Drop covariates constant on W (never E: a constant E makes ADDxE collinear, reported per variant).
+  let nW = 0;
+  for (let i = 0; i < n; i++) nW += w[i];
+  return { w, nW, excludedCovariate };
+}
+
+/** Drops covariates constant on W (never E: a constant E makes ADDxE collinear, reported per variant). */
+function dropConstantCovariates(all: NamedColumn[], w: Uint8Array, eName: string | null): { covs: NamedColumn[]; droppedConstant: string[] } {
   const droppedConstant: string[] = [];
-  covs = covs.filter((c) => {
+  const covs = all.filter((c) => {
     if (c.name === eName) return true;
     let first = NaN;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < w.length; i++) {
       if (!w[i]) continue;
       const v = c.values[i];
       if (first !== first) first = v;
@@ -130,13 +198,12 @@ export function buildDesign(input: DesignInput): ScanDesign {
     droppedConstant.push(c.name);
     return false;
   });
-  const p1 = covs.length + 1;
-  const eIndex = eName === null ? -1 : 1 + covs.findIndex((c) => c.name === eName);
-  const H = eName === null ? 1 : 2;
-  let nW = 0;
-  for (let i = 0; i < n; i++) nW += w[i];
+  return { covs, droppedConstant };
+}
 
-  // B values (n x p1), centered on W except intercept and E.
+/** B values (n x p1), centered on W except intercept and E. */
+function centeredCovariates(covs: NamedColumn[], w: Uint8Array, nW: number, p1: number, eIndex: number): Float64Array {
+  const n = w.length;
   const B = new Float64Array(n * p1);
   for (let c = 0; c < p1; c++) {
     let mean = 0;
@@ -150,15 +217,19 @@ export function buildDesign(input: DesignInput): ScanDesign {
       B[i * p1 + c] = c === 0 ? 1 : covs[c - 1].values[i] - mean;
     }
   }
-  const hOf = (i: number, a: number): number => (a === 0 ? 1 : B[i * p1 + eIndex]);
+  return B;
+}
 
-  // Responses: analysed on S_k = W and y_k present; centered on S_k.
+/** Responses: analysed on S_k = W and y_k present; centered on S_k. */
+function centeredResponses(responses: NamedColumn[], w: Uint8Array): CenteredResponses {
+  const n = w.length;
+  const K = responses.length;
   const Y = new Float64Array(n * K);
   const yMean = new Float64Array(K);
   const nS = new Int32Array(K);
   const missingResponse = new Int32Array(K);
   for (let k = 0; k < K; k++) {
-    const vals = input.responses[k].values;
+    const vals = responses[k].values;
     let s = 0;
     let cnt = 0;
     for (let i = 0; i < n; i++) {
@@ -177,8 +248,13 @@ export function buildDesign(input: DesignInput): ScanDesign {
       if (w[i] && Number.isFinite(v)) Y[i * K + k] = v - mean;
     }
   }
+  return { K, Y, yMean, nS, missingResponse };
+}
 
-  // X
+/** X (kernel input, layout in the file comment): y_k, h_a * B_c, E * y_k. */
+function kernelMatrix(b: CovariateRows, y: CenteredResponses, w: Uint8Array): SampleMatrix {
+  const { n, p1, H, B } = b;
+  const { K, Y } = y;
   const m = K + H * p1 + (H - 1) * K;
   const X = new Float64Array(n * m);
   for (let i = 0; i < n; i++) {
@@ -186,16 +262,21 @@ export function buildDesign(input: DesignInput): ScanDesign {
     const o = i * m;
     for (let k = 0; k < K; k++) X[o + k] = Y[i * K + k];
     for (let a = 0; a < H; a++) {
-      const h = hOf(i, a);
+      const h = hOf(b, i, a);
       for (let c = 0; c < p1; c++) X[o + K + a * p1 + c] = h * B[i * p1 + c];
     }
     if (H === 2) {
-      const e = hOf(i, 1);
+      const e = hOf(b, i, 1);
       for (let k = 0; k < K; k++) X[o + K + H * p1 + k] = e * Y[i * K + k];
     }
   }
+  return { n, m, data: X };
+}
 
-  // Q
+/** Q (missing-call pass): BB' upper triangle, then per response y_k * B_c and y_k^2. */
+function missingCallMatrix(b: CovariateRows, y: CenteredResponses, w: Uint8Array): SampleMatrix {
+  const { n, p1, B } = b;
+  const { K, Y } = y;
   const qBB = (p1 * (p1 + 1)) / 2;
   const mq = qBB + K * (p1 + 1);
   const Qd = new Float64Array(n * mq);
@@ -203,16 +284,26 @@ export function buildDesign(input: DesignInput): ScanDesign {
     if (!w[i]) continue;
     const o = i * mq;
     const bo = i * p1;
-    for (let a = 0; a < p1; a++) for (let b = a; b < p1; b++) Qd[o + upperIndex(a, b, p1)] = B[bo + a] * B[bo + b];
+    for (let a = 0; a < p1; a++) for (let c = a; c < p1; c++) Qd[o + upperIndex(a, c, p1)] = B[bo + a] * B[bo + c];
     for (let k = 0; k < K; k++) {
-      const y = Y[i * K + k];
+      const yv = Y[i * K + k];
       const ko = o + qBB + k * (p1 + 1);
-      for (let c = 0; c < p1; c++) Qd[ko + c] = y * B[bo + c];
-      Qd[ko + p1] = y * y;
+      for (let c = 0; c < p1; c++) Qd[ko + c] = yv * B[bo + c];
+      Qd[ko + p1] = yv * yv;
     }
   }
+  return { n, m: mq, data: Qd };
+}
 
-  // Per-response cross-products over S_k.
+/** Per-response cross-products over S_k: B'B (full), B'y_k, y_k'y_k. */
+function responseCrossProducts(
+  b: CovariateRows,
+  y: CenteredResponses,
+  w: Uint8Array,
+  responses: NamedColumn[],
+): { bbS: Float64Array[]; byS: Float64Array[]; yyS: Float64Array } {
+  const { n, p1, B } = b;
+  const { K, Y } = y;
   const bbS: Float64Array[] = [];
   const byS: Float64Array[] = [];
   const yyS = new Float64Array(K);
@@ -220,86 +311,72 @@ export function buildDesign(input: DesignInput): ScanDesign {
     const bb = new Float64Array(p1 * p1);
     const by = new Float64Array(p1);
     let yy = 0;
-    const vals = input.responses[k].values;
+    const vals = responses[k].values;
     for (let i = 0; i < n; i++) {
       if (!w[i] || !Number.isFinite(vals[i])) continue;
       const bo = i * p1;
-      const y = Y[i * K + k];
+      const yv = Y[i * K + k];
       for (let a = 0; a < p1; a++) {
         const ba = B[bo + a];
-        by[a] += ba * y;
-        for (let b = a; b < p1; b++) bb[a * p1 + b] += ba * B[bo + b];
+        by[a] += ba * yv;
+        for (let c = a; c < p1; c++) bb[a * p1 + c] += ba * B[bo + c];
       }
-      yy += y * y;
+      yy += yv * yv;
     }
-    for (let a = 0; a < p1; a++) for (let b = 0; b < a; b++) bb[a * p1 + b] = bb[b * p1 + a];
+    for (let a = 0; a < p1; a++) for (let c = 0; c < a; c++) bb[a * p1 + c] = bb[c * p1 + a];
     bbS.push(bb);
     byS.push(by);
     yyS[k] = yy;
   }
+  return { bbS, byS, yyS };
+}
 
-  // Distinct missing lists.
+/** Distinct lists of W-samples with a missing response; responses with the same list share it. */
+function missingLists(b: CovariateRows, w: Uint8Array, responses: NamedColumn[]): { lists: MissingList[]; listOf: Int32Array } {
+  const K = responses.length;
   const lists: MissingList[] = [];
   const keyToList = new Map<string, number>();
   const listOf = new Int32Array(K);
-  const nhh = (H * (H + 1)) / 2;
   for (let k = 0; k < K; k++) {
-    const vals = input.responses[k].values;
+    const vals = responses[k].values;
     const idx: number[] = [];
-    for (let i = 0; i < n; i++) if (w[i] && !Number.isFinite(vals[i])) idx.push(i);
+    for (let i = 0; i < w.length; i++) if (w[i] && !Number.isFinite(vals[i])) idx.push(i);
     const key = idx.join(',');
     let li = keyToList.get(key);
     if (li === undefined) {
       li = lists.length;
       keyToList.set(key, li);
-      const samples = Int32Array.from(idx);
-      const L = samples.length;
-      const hb = new Float64Array(L * H * p1);
-      const hh = new Float64Array(L * nhh);
-      const bb = new Float64Array(L * qBB);
-      for (let s = 0; s < L; s++) {
-        const i = samples[s];
-        for (let a = 0; a < H; a++) for (let c = 0; c < p1; c++) hb[(a * p1 + c) * L + s] = hOf(i, a) * B[i * p1 + c];
-        let t = 0;
-        for (let a = 0; a < H; a++) for (let b = a; b < H; b++) hh[t++ * L + s] = hOf(i, a) * hOf(i, b);
-        for (let a = 0; a < p1; a++) for (let b = a; b < p1; b++) bb[s * qBB + upperIndex(a, b, p1)] = B[i * p1 + a] * B[i * p1 + b];
-      }
-      const hp = H * p1;
-      const hbRow = new Float64Array(L * hp + 8);
-      const hhRow = new Float64Array(L * nhh + 4);
-      for (let s2 = 0; s2 < L; s2++) {
-        for (let c = 0; c < hp; c++) hbRow[s2 * hp + c] = hb[c * L + s2];
-        for (let t = 0; t < nhh; t++) hhRow[s2 * nhh + t] = hh[t * L + s2];
-      }
-      lists.push({ samples, hb, hh, bb, hbRow, hhRow });
+      lists.push(missingList(b, Int32Array.from(idx)));
     }
     listOf[k] = li;
   }
+  return { lists, listOf };
+}
 
-  return {
-    n,
-    K,
-    responseNames: input.responses.map((r) => r.name),
-    covariateNames: covs.map((c) => c.name),
-    p1,
-    H,
-    eIndex,
-    eName,
-    X: { n, m, data: X },
-    Q: { n, m: mq, data: Qd },
-    qBB,
-    nW,
-    nS,
-    bbS,
-    byS,
-    yyS,
-    listOf,
-    lists,
-    yMean,
-    excludedCovariate,
-    missingResponse,
-    droppedConstant,
-  };
+/** The tables of one missing list (see MissingList). */
+function missingList(b: CovariateRows, samples: Int32Array): MissingList {
+  const { p1, H, B } = b;
+  const qBB = (p1 * (p1 + 1)) / 2;
+  const nhh = (H * (H + 1)) / 2;
+  const L = samples.length;
+  const hb = new Float64Array(L * H * p1);
+  const hh = new Float64Array(L * nhh);
+  const bb = new Float64Array(L * qBB);
+  for (let s = 0; s < L; s++) {
+    const i = samples[s];
+    for (let a = 0; a < H; a++) for (let c = 0; c < p1; c++) hb[(a * p1 + c) * L + s] = hOf(b, i, a) * B[i * p1 + c];
+    let t = 0;
+    for (let a = 0; a < H; a++) for (let c = a; c < H; c++) hh[t++ * L + s] = hOf(b, i, a) * hOf(b, i, c);
+    for (let a = 0; a < p1; a++) for (let c = a; c < p1; c++) bb[s * qBB + upperIndex(a, c, p1)] = B[i * p1 + a] * B[i * p1 + c];
+  }
+  const hp = H * p1;
+  const hbRow = new Float64Array(L * hp + 8);
+  const hhRow = new Float64Array(L * nhh + 4);
+  for (let s2 = 0; s2 < L; s2++) {
+    for (let c = 0; c < hp; c++) hbRow[s2 * hp + c] = hb[c * L + s2];
+    for (let t = 0; t < nhh; t++) hhRow[s2 * nhh + t] = hh[t * L + s2];
+  }
+  return { samples, hb, hh, bb, hbRow, hhRow };
 }
 
 /** Column of X holding h_a * B_c. */
