@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { InputError, CancelledError, toPlainError, fromPlainError, LatentScanError } from '../../src/lib/base/errors';
+import { expose, wrap } from 'comlink';
+import { InputError, CancelledError, toPlainError, fromPlainError, LatentScanError, isPlainError, type PlainError } from '../../src/lib/base/errors';
 import { createProgress, formatEta, type Progress } from '../../src/lib/base/progress';
 
 describe('errors', () => {
@@ -21,6 +22,31 @@ describe('errors', () => {
       'Out of memory (Array buffer allocation failed). Results already shown are kept. Try fewer HSVs, SNPxSNP candidates or variants at a time, close other tabs, or run this size with the command-line tool (npm run cli).',
     );
     expect(toPlainError(new RangeError('Invalid typed array length: 4294967296')).kind).toBe('out-of-memory');
+  });
+});
+
+describe('errors across a worker boundary (comlink)', () => {
+  it('cross as the typed { kind, name, message, details } object, not as JSON in a message', async () => {
+    const { port1, port2 } = new MessageChannel();
+    expose({ fail: () => { throw toPlainError(new InputError({ file: 'p.csv', line: 3, column: 'IID', expected: 'unique IDs', found: "'A' also at line 2" }, 'duplicate ID')); } }, port1);
+    const api = wrap<{ fail(): void }>(port2);
+    let caught: unknown = null;
+    try {
+      await api.fail();
+    } catch (e) {
+      caught = e;
+    }
+    port1.close();
+    port2.close();
+    expect(isPlainError(caught)).toBe(true);
+    const p = caught as PlainError;
+    expect(p).toEqual({
+      kind: 'input',
+      name: 'InputError',
+      message: "p.csv:3: column IID: duplicate ID; expected unique IDs, found 'A' also at line 2",
+      details: { file: 'p.csv', line: 3, column: 'IID', expected: 'unique IDs', found: "'A' also at line 2" },
+    });
+    expect(isPlainError(new Error('x'))).toBe(false);
   });
 });
 
