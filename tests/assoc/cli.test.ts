@@ -56,6 +56,24 @@ describe('cli scan', () => {
     expect(readFileSync(join(c.dir, 'o.scan.log'), 'utf8')).toMatch(/response y1: \d+ samples analysed .* ADD lambda \d\.\d{4}/);
   });
 
+  it('QC flags as plink2 (--maf --geno --mind): the same variants and samples analysed, removals counted in the log', () => {
+    const qc = ['--maf', '0.3', '--geno', '0.05', '--mind', '0.2'];
+    const r = cli(['--bfile', 'g', '--pheno', 'pheno.tsv', '--covar', 'covar.tsv', '--covar-name', 'age,sex', ...qc, '--out', 'q'], c.dir);
+    expect(r.code, r.err).toBe(0);
+    runPlink2(['--bfile', 'g', '--pheno', 'pheno.tsv', '--covar', 'covar.tsv', '--covar-name', 'age,sex', ...qc, '--glm', 'hide-covar', 'omit-ref', '--out', 'qref'], c.dir);
+    const ours = readGlm(join(c.dir, 'q.y1.glm.linear'));
+    const ref = readGlm(join(c.dir, 'qref.y1.glm.linear'));
+    expect(ref.length).toBeGreaterThan(0);
+    expect(ref.length).toBeLessThan(120);
+    expect(ours.map((o) => [o.id, o.obs])).toEqual(ref.map((w) => [w.id, w.obs]));
+    ours.forEach((o, i) => {
+      if (ref[i].err === '.') expect(Math.abs(o.beta - ref[i].beta)).toBeLessThanOrEqual(1e-4 * Math.abs(ref[i].beta) + 1e-6);
+    });
+    const log = readFileSync(join(c.dir, 'q.scan.log'), 'utf8');
+    expect(log).toMatch(/genotype QC: --maf 0\.3: \d+ variants removed/);
+    expect(log).toMatch(new RegExp(`genotype QC: ${ref.length} of 120 variants and \\d+ of 613 samples pass QC`));
+  });
+
   it('--pheno-name, --gxe and --omnibus', () => {
     const r = cli(['--bfile', 'g', '--pheno', 'pheno.tsv', '--pheno-name', 'y2', '--covar', 'covar.tsv', '--covar-name', 'age', '--gxe', 'E', '--omnibus', '--errcode', '--out', 'x'], c.dir);
     expect(r.code, r.err).toBe(0);
