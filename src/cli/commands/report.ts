@@ -10,7 +10,8 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { arg, UsageError, type CliCommand } from '../args';
-import { buildReport } from '../../lib/report/buildReport';
+import { reportStep } from '../../lib/pipeline/reportStep';
+import { annotateStep } from '../../lib/pipeline/annotateStep';
 import type { Analysis, ScanResult } from '../../lib/report/Analysis';
 import { analysisFromTrainJson, parseGlmLinear, parseOmnibus, parseSelected } from '../../lib/report/parseResultFiles';
 import { parseAnalysis } from '../../lib/report/analysisJson';
@@ -19,7 +20,6 @@ import { readGeneFile } from '../../lib/annotate/readGeneFile';
 import { readBuiltinGenesNode } from '../../platform/node/nodeBuiltinGenes';
 import { GeneIndex } from '../../lib/annotate/GeneIndex';
 import { DEFAULT_GENE_WINDOW } from '../../lib/annotate/annotatePosition';
-import { collectHits } from '../../lib/report/collectHits';
 import { analysisCommands, formatAnnotatedHits, formatHsvPhenotype, formatSumstats } from '../../lib/report/exportFormats';
 import { manhattanSvg } from '../../lib/report/manhattanSvg';
 import { qqSvg } from '../../lib/report/qqSvg';
@@ -99,14 +99,12 @@ export const command: CliCommand = {
     const genesPath = arg.str(a, 'genes');
     const geneSet = genesPath ? await readGeneFile(nodeFileSource(genesPath)) : await readBuiltinGenesNode();
     const genes = new GeneIndex(geneSet.genes, geneSet.source);
+    if (!analysis.annotations && (analysis.scans?.length || analysis.selected?.length)) Object.assign(analysis, annotateStep(analysis, genes, geneSet.source, window));
     analysis.annotationSource ??= { genes: geneSet.source, window };
-    if (!analysis.annotations && (analysis.scans?.length || analysis.selected?.length)) {
-      analysis.annotations = collectHits(analysis.scans ?? [], analysis.selected ?? [], genes, { window });
-    }
     if (arg.str(a, 'title')) analysis.title = arg.str(a, 'title');
     analysis.versions = { ...(analysis.versions ?? {}), 'latentscan report': packageVersion(), node: process.version };
     const out = arg.str(a, 'out') ?? join(dir, 'report.html');
-    const html = buildReport(analysis, { genes, genesLabel: geneSet.source });
+    const html = reportStep(analysis, { index: genes, label: geneSet.source, window });
     writeFileSync(out, html);
     console.error(`report: read ${notes.length ? notes.join(', ') : 'nothing (empty report)'}`);
     console.error(`wrote ${out} (${(html.length / 1024).toFixed(0)} KiB)`);
