@@ -11,7 +11,7 @@
  */
 import { escapeXml, fmtPFromMlog10, fx, niceTicks, slug, svgOpen, yAxis } from './svgText';
 import { mlog10pOf, lambdaOf } from './pValues';
-import { chromOrder, normalizeChrom } from '../annotate/normalizeChrom';
+import { manhattanLayout, type ManhattanLayout } from './manhattanLayout';
 import type { ScanResult } from './Analysis';
 
 export interface ManhattanOptions {
@@ -44,105 +44,86 @@ export function manhattanSvg(scan: ScanResult, opts: ManhattanOptions = {}): str
   const H = opts.height ?? 320;
   const cell = opts.cellPx ?? 2;
   const point = opts.pointPx ?? 3;
-  const nTop = opts.top ?? 30;
   const thresholds = opts.thresholds ?? [5e-8, 1e-5];
   const colors = opts.colors ?? MANHATTAN_COLORS;
   const title = opts.title ?? `Manhattan plot: ${scan.response}${scan.test && scan.test !== 'ADD' ? ` (${scan.test})` : ''}`;
   const id = opts.id ?? slug(title);
-  const m = { left: 52, right: 12, top: 26, bottom: 40 };
-  const pw = W - m.left - m.right;
-  const ph = H - m.top - m.bottom;
-  const n = scan.id.length;
   const mlp = mlog10pOf(scan);
+  const L = manhattanLayout(scan, mlp, W, H, thresholds);
+  const { m, pw, ph, y } = L;
 
-  // chromosomes: normalized names (cached per raw spelling), extents, genome order
-  const rawToChrom = new Map<string, number>();
-  const chromNames: string[] = [];
-  const chromIdx = new Int32Array(n);
-  const chromMax: number[] = [];
-  const chromMin: number[] = [];
-  const chromNameIdx = new Map<string, number>();
-  let valid = 0;
-  let maxY = 0;
-  for (let i = 0; i < n; i++) {
-    const raw = scan.chrom[i];
-    let ci = rawToChrom.get(raw);
-    if (ci === undefined) {
-      const c = normalizeChrom(raw);
-      ci = chromNameIdx.get(c);
-      if (ci === undefined) {
-        ci = chromNames.length;
-        chromNameIdx.set(c, ci);
-        chromNames.push(c);
-        chromMax.push(-Infinity);
-        chromMin.push(Infinity);
-      }
-      rawToChrom.set(raw, ci);
-    }
-    chromIdx[i] = ci;
-    const p = scan.pos[i];
-    if (p > chromMax[ci]) chromMax[ci] = p;
-    if (p < chromMin[ci]) chromMin[ci] = p;
-    const y = mlp[i];
-    if (!Number.isNaN(y)) {
-      valid++;
-      if (Number.isFinite(y) && y > maxY) maxY = y;
-    }
-  }
-  const order = chromNames.map((_, i) => i).sort((a, b) => chromOrder(chromNames[a]) - chromOrder(chromNames[b]) || (chromNames[a] < chromNames[b] ? -1 : 1));
-  // x offsets: each chromosome gets its observed span, plus a gap of 1% of the genome between chromosomes
-  const spans = chromNames.map((_, i) => Math.max(1, chromMax[i] - Math.min(chromMin[i], 0)));
-  const total = spans.reduce((a, b) => a + b, 0);
-  const gap = order.length > 1 ? total * 0.01 : 0;
-  const offset = new Float64Array(chromNames.length);
-  let acc = 0;
-  for (const ci of order) {
-    offset[ci] = acc;
-    acc += spans[ci] + gap;
-  }
-  const xTotal = Math.max(1, acc - gap);
-  const parity = new Uint8Array(chromNames.length);
-  order.forEach((ci, k) => (parity[ci] = k & 1));
-  const yTop = Math.max(-Math.log10(Math.min(...thresholds)) + 0.5, maxY * 1.05, 1);
-  const x = (ci: number, pos: number) => m.left + ((offset[ci] + pos) / xTotal) * pw;
-  const y = (v: number) => m.top + ph - (Math.min(v, yTop) / yTop) * ph;
-
-  // strongest variants drawn individually (partial selection of the top nTop by -log10 P)
-  const topIdx: number[] = [];
-  if (nTop > 0) {
-    for (let i = 0; i < n; i++) {
-      const v = mlp[i];
-      if (Number.isNaN(v)) continue;
-      if (topIdx.length < nTop) {
-        topIdx.push(i);
-        if (topIdx.length === nTop) topIdx.sort((a, b) => mlp[b] - mlp[a]);
-      } else if (v > mlp[topIdx[nTop - 1]]) {
-        let j = nTop - 1;
-        while (j > 0 && mlp[topIdx[j - 1]] < v) {
-          topIdx[j] = topIdx[j - 1];
-          j--;
-        }
-        topIdx[j] = i;
-      }
-    }
-    topIdx.sort((a, b) => mlp[b] - mlp[a] || a - b);
-  }
+  const topIdx = strongest(mlp, scan.id.length, opts.top ?? 30);
   const individual = new Set(topIdx);
-  const hl: number[] = [];
-  if (opts.highlight && opts.highlight.size) {
-    for (let i = 0; i < n; i++) if (opts.highlight.has(scan.id[i]) && !Number.isNaN(mlp[i])) hl.push(i);
-  }
+  const hl = highlighted(scan, mlp, opts.highlight);
   for (const i of hl) individual.add(i);
+  const { paths, cells } = binPoints(L, scan.pos, mlp, individual, cell);
 
-  // binning: one byte per cell, value = 1 + colour index
+  const nSig = countAbove(mlp, -Math.log10(thresholds[0]));
+  const lambda = lambdaOf(scan);
+  const desc =
+    `${L.valid.toLocaleString('en-US')} variants on ${L.order.length} chromosome(s); ` +
+    `${nSig} with P < ${thresholds[0].toExponential(0)}; strongest ${topIdx.length ? `${scan.id[topIdx[0]]} (P = ${fmtPFromMlog10(mlp[topIdx[0]])})` : 'none'}; ` +
+    `genomic-control lambda ${Number.isFinite(lambda) ? lambda.toFixed(3) : 'NA'}. Points binned to ${cell}-px cells (${cells} cells).`;
+  let s = svgOpen({ width: W, height: H, id, title, desc }, 'manhattan');
+  s += `<text x="${fx(m.left)}" y="16" font-size="13" font-weight="600" fill="#222">${escapeXml(title)}</text>`;
+  s += yAxis(niceTicks(0, L.yTop, 6).filter((t) => t <= L.yTop), y, m.left, m.left + pw, '-log10(P)', 14, m.top + ph / 2);
+  s += chromosomeAxis(L, H);
+  s += `<line x1="${m.left}" x2="${fx(m.left + pw)}" y1="${fx(m.top + ph)}" y2="${fx(m.top + ph)}" stroke="#888"/>`;
+  for (let k = 0; k < 2; k++) {
+    if (paths[k]) s += `<path class="points chrom-${k === 0 ? 'odd' : 'even'}" d="${paths[k]}" stroke="${colors[k]}" stroke-width="${point}" stroke-linecap="round" fill="none"/>`;
+  }
+  s += thresholdLines(L, thresholds);
+  s += topPoints(L, scan, mlp, individual, hl, colors, point);
+  if (Number.isFinite(lambda)) s += `<text x="${fx(m.left + pw)}" y="16" text-anchor="end" fill="#555">λGC = ${lambda.toFixed(3)}</text>`;
+  return s + '</svg>';
+}
+
+/** The `nTop` strongest of the `n` variants by -log10 P, strongest first (ties: file order), by partial selection. */
+function strongest(mlp: Float64Array, n: number, nTop: number): number[] {
+  const topIdx: number[] = [];
+  if (!(nTop > 0)) return topIdx;
+  for (let i = 0; i < n; i++) {
+    const v = mlp[i];
+    if (Number.isNaN(v)) continue;
+    if (topIdx.length < nTop) {
+      topIdx.push(i);
+      if (topIdx.length === nTop) topIdx.sort((a, b) => mlp[b] - mlp[a]);
+    } else if (v > mlp[topIdx[nTop - 1]]) {
+      let j = nTop - 1;
+      while (j > 0 && mlp[topIdx[j - 1]] < v) {
+        topIdx[j] = topIdx[j - 1];
+        j--;
+      }
+      topIdx[j] = i;
+    }
+  }
+  return topIdx.sort((a, b) => mlp[b] - mlp[a] || a - b);
+}
+
+/** Variants whose ID is in `highlight` and that have a P value, in file order. */
+function highlighted(scan: ScanResult, mlp: Float64Array, highlight: ReadonlySet<string> | undefined): number[] {
+  const hl: number[] = [];
+  if (highlight && highlight.size) {
+    for (let i = 0; i < scan.id.length; i++) if (highlight.has(scan.id[i]) && !Number.isNaN(mlp[i])) hl.push(i);
+  }
+  return hl;
+}
+
+/**
+ * Binning: every variant not drawn individually falls into a `cell` x `cell` px cell (one byte per cell,
+ * value = 1 + colour index, first variant wins); each occupied cell becomes a zero-length segment of the
+ * path of its colour. Returns the two paths and the number of occupied cells.
+ */
+function binPoints(L: ManhattanLayout, pos: ArrayLike<number>, mlp: Float64Array, individual: Set<number>, cell: number): { paths: string[]; cells: number } {
+  const { m, pw, ph, x, y, chromIdx, parity } = L;
   const cols = Math.ceil(pw / cell) + 1;
   const rows = Math.ceil(ph / cell) + 1;
   const grid = new Uint8Array(cols * rows);
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < chromIdx.length; i++) {
     const v = mlp[i];
     if (Number.isNaN(v) || individual.has(i)) continue;
     const ci = chromIdx[i];
-    const cx = Math.round((x(ci, scan.pos[i]) - m.left) / cell);
+    const cx = Math.round((x(ci, pos[i]) - m.left) / cell);
     const cy = Math.round((y(v) - m.top) / cell);
     const k = cy * cols + cx;
     if (grid[k] === 0) grid[k] = 1 + parity[ci];
@@ -157,18 +138,13 @@ export function manhattanSvg(scan: ScanResult, opts: ManhattanOptions = {}): str
       paths[g - 1] += `M${fx(m.left + cx * cell)} ${fx(m.top + cy * cell)}h0`;
     }
   }
+  return { paths, cells };
+}
 
-  const nSig = countAbove(mlp, -Math.log10(thresholds[0]));
-  const lambda = lambdaOf(scan);
-  const desc =
-    `${valid.toLocaleString('en-US')} variants on ${order.length} chromosome(s); ` +
-    `${nSig} with P < ${thresholds[0].toExponential(0)}; strongest ${topIdx.length ? `${scan.id[topIdx[0]]} (P = ${fmtPFromMlog10(mlp[topIdx[0]])})` : 'none'}; ` +
-    `genomic-control lambda ${Number.isFinite(lambda) ? lambda.toFixed(3) : 'NA'}. Points binned to ${cell}-px cells (${cells} cells).`;
-  let s = svgOpen({ width: W, height: H, id, title, desc }, 'manhattan');
-  s += `<text x="${fx(m.left)}" y="16" font-size="13" font-weight="600" fill="#222">${escapeXml(title)}</text>`;
-  s += yAxis(niceTicks(0, yTop, 6).filter((t) => t <= yTop), y, m.left, m.left + pw, '-log10(P)', 14, m.top + ph / 2);
-  // chromosome labels (every one when they fit, else odd chromosomes and X)
-  s += '<g class="axis x-axis" fill="#333" text-anchor="middle">';
+/** The x axis: chromosome labels (every one when they fit, else odd chromosomes and X) and its title. */
+function chromosomeAxis(L: ManhattanLayout, height: number): string {
+  const { m, pw, ph, order, chromNames, chromMin, chromMax, x } = L;
+  let s = '<g class="axis x-axis" fill="#333" text-anchor="middle">';
   const crowded = order.length > 0 && pw / order.length < 18;
   order.forEach((ci, k) => {
     const name = chromNames[ci];
@@ -176,31 +152,48 @@ export function manhattanSvg(scan: ScanResult, opts: ManhattanOptions = {}): str
     const show = !crowded || k % 2 === 0 || name === 'X';
     if (show) s += `<text x="${fx(mid)}" y="${fx(m.top + ph + 14)}">${escapeXml(name)}</text>`;
   });
-  s += `<text x="${fx(m.left + pw / 2)}" y="${fx(H - 6)}">Chromosome</text></g>`;
-  s += `<line x1="${m.left}" x2="${fx(m.left + pw)}" y1="${fx(m.top + ph)}" y2="${fx(m.top + ph)}" stroke="#888"/>`;
-  for (let k = 0; k < 2; k++) {
-    if (paths[k]) s += `<path class="points chrom-${k === 0 ? 'odd' : 'even'}" d="${paths[k]}" stroke="${colors[k]}" stroke-width="${point}" stroke-linecap="round" fill="none"/>`;
-  }
+  return s + `<text x="${fx(m.left + pw / 2)}" y="${fx(height - 6)}">Chromosome</text></g>`;
+}
+
+/** Dashed threshold lines with their P labels. */
+function thresholdLines(L: ManhattanLayout, thresholds: number[]): string {
+  const { m, pw, y } = L;
+  let s = '';
   thresholds.forEach((t, k) => {
     const yy = fx(y(-Math.log10(t)));
     s += `<line class="threshold" x1="${m.left}" x2="${fx(m.left + pw)}" y1="${yy}" y2="${yy}" stroke="${THRESHOLD_STYLE[k % 2]}" stroke-dasharray="4 3" stroke-width="1"/>`;
     s += `<text x="${fx(m.left + pw - 2)}" y="${fx(Number(yy) - 3)}" text-anchor="end" font-size="10" fill="${THRESHOLD_STYLE[k % 2]}">P = ${t.toExponential(0)}</text>`;
   });
+  return s;
+}
+
+/**
+ * The variants drawn individually (strongest and highlighted: `hl`), weakest first so the strongest are on top:
+ * <circle>s with a <title> tooltip and data-chrom / data-pos attributes; highlighted ones larger, in the
+ * highlight colour.
+ */
+function topPoints(
+  L: ManhattanLayout,
+  scan: ScanResult,
+  mlp: Float64Array,
+  individual: Set<number>,
+  hl: number[],
+  colors: [string, string],
+  point: number,
+): string {
   const marks = [...individual].sort((a, b) => mlp[a] - mlp[b] || a - b);
-  if (marks.length) {
-    s += '<g class="top-points" stroke="#fff" stroke-width="0.5">';
-    for (const i of marks) {
-      const ci = chromIdx[i];
-      const isHl = hl.includes(i);
-      const fill = isHl ? HIGHLIGHT_COLOR : colors[parity[ci]];
-      s +=
-        `<circle cx="${fx(x(ci, scan.pos[i]))}" cy="${fx(y(mlp[i]))}" r="${fx(isHl ? point * 0.8 : point * 0.6)}" fill="${fill}" data-chrom="${escapeXml(chromNames[ci])}" data-pos="${scan.pos[i]}">` +
-        `<title>${escapeXml(`${scan.id[i]} ${chromNames[ci]}:${scan.pos[i]} P = ${fmtPFromMlog10(mlp[i])}`)}</title></circle>`;
-    }
-    s += '</g>';
+  if (!marks.length) return '';
+  const { x, y, chromIdx, chromNames, parity } = L;
+  let s = '<g class="top-points" stroke="#fff" stroke-width="0.5">';
+  for (const i of marks) {
+    const ci = chromIdx[i];
+    const isHl = hl.includes(i);
+    const fill = isHl ? HIGHLIGHT_COLOR : colors[parity[ci]];
+    s +=
+      `<circle cx="${fx(x(ci, scan.pos[i]))}" cy="${fx(y(mlp[i]))}" r="${fx(isHl ? point * 0.8 : point * 0.6)}" fill="${fill}" data-chrom="${escapeXml(chromNames[ci])}" data-pos="${scan.pos[i]}">` +
+      `<title>${escapeXml(`${scan.id[i]} ${chromNames[ci]}:${scan.pos[i]} P = ${fmtPFromMlog10(mlp[i])}`)}</title></circle>`;
   }
-  if (Number.isFinite(lambda)) s += `<text x="${fx(m.left + pw)}" y="16" text-anchor="end" fill="#555">λGC = ${lambda.toFixed(3)}</text>`;
-  return s + '</svg>';
+  return s + '</g>';
 }
 
 function countAbove(a: Float64Array, t: number): number {
