@@ -69,199 +69,292 @@ export function regressChunk(
   qmiss: Float64Array,
   opts: RegressOptions = {},
 ): TestBlock[][] {
-  const maxCorr = opts.maxCorr ?? 0.999;
-  const vifMax = opts.vif ?? 50;
-  const { K, p1, H, eIndex } = d;
-  const P = p1 + H;
+  const { K, p1 } = d;
+  const s = regressScratch(d, opts);
+  const { P, nT, corrMissN } = s;
   const count = chunk.count;
-  const m = stats.m;
   const mq = d.Q.m;
-  const nT = H === 1 ? 1 : 3;
   const out: TestBlock[][] = [];
   for (let k = 0; k < K; k++) {
     const row: TestBlock[] = [];
     for (let t = 0; t < nT; t++) row.push(newTestBlock(count));
     out.push(row);
   }
-  // Scratch.
-  const nhh = (H * (H + 1)) / 2;
-  const nL = d.lists.length;
-  const corrMissN = new Int32Array(nL);
-  const corrMissBB = new Float64Array(nL * d.qBB);
-  const corrGB = new Float64Array(nL * H * p1);
-  const corrG2 = new Float64Array(nL * nhh);
-  const ZZ = new Float64Array(P * P);
-  const Zy = new Float64Array(P);
-  const L = new Float64Array(P * P);
-  const tmp = new Float64Array(P);
-  const beta = new Float64Array(P);
-  const inv = new Float64Array(P * P);
-  const R = P - 1;
-  const cor = new Float64Array(R * R);
-  const Lc = new Float64Array(R * R);
-  const sd = new Float64Array(R);
-  const reported = H === 1 ? [p1] : [p1, eIndex, p1 + 1];
-  const hhIndex = (a: number, b: number): number => (a === 0 ? b : H - 1 + b); // a <= b, H <= 2
-
-  const packed = chunk.packed;
-  let maxList = 0;
-  for (const l of d.lists) maxList = Math.max(maxList, l.samples.length);
-  const gbuf = new Float64Array(maxList);
-  const g2buf = new Float64Array(maxList);
+  // Per variant: the corrections of each missing list, then per response its normal equations, plink2's
+  // checks in plink2's order, and the solve. Every step writes into the scratch of `s` (no allocation).
   for (let v = 0; v < count; v++) {
-    const pbase = v * chunk.bytesPerVariant;
-    // Sparse corrections per distinct missing list.
-    for (let li = 0; li < nL; li++) {
-      const list = d.lists[li];
-      let nm = 0;
-      corrMissBB.fill(0, li * d.qBB, (li + 1) * d.qBB);
-      corrGB.fill(0, li * H * p1, (li + 1) * H * p1);
-      corrG2.fill(0, li * nhh, (li + 1) * nhh);
-      const S = list.samples;
-      const nS = S.length;
-      if (nS === 0) {
-        corrMissN[li] = 0;
-        continue;
-      }
-      const LB = list.bb;
-      const LH = list.hb;
-      const LHH = list.hh;
-      const qBB = d.qBB;
-      const co = li * qBB;
-      const cg = li * H * p1;
-      const ch = li * nhh;
-      const hp = H * p1;
-      if (packed && hp <= 4 && H === 1) {
-        nm = fastCorrections4(list, packed, pbase, qBB, hp, nhh, corrMissBB, co, corrGB, cg, corrG2, ch);
-        corrMissN[li] = nm;
-        continue;
-      }
-      if (packed && hp <= 8) {
-        nm = fastCorrections(list, packed, pbase, qBB, hp, nhh, corrMissBB, co, corrGB, cg, corrG2, ch);
-        corrMissN[li] = nm;
-        continue;
-      }
-      // Decode the listed samples' dosages once (0 for missing, whose B B' rows are added apart), then one
-      // dot product per column with scalar accumulators (measured 4x faster than accumulating
-      // sample by sample into the correction arrays).
-      for (let s = 0; s < nS; s++) {
-        let g: number;
-        if (packed) {
-          const i = S[s];
-          const code = (packed[pbase + (i >> 2)] >> ((i & 3) << 1)) & 3;
-          g = G_OF_CODE[code];
-          if (code === 1) {
-            nm++;
-            const bo = s * qBB;
-            for (let c = 0; c < qBB; c++) corrMissBB[co + c] += LB[bo + c];
-          }
-        } else {
-          g = dosageAt(chunk, v, S[s]);
-          if (g !== g) {
-            g = 0;
-            nm++;
-            const bo = s * qBB;
-            for (let c = 0; c < qBB; c++) corrMissBB[co + c] += LB[bo + c];
-          }
-        }
-        gbuf[s] = g;
-        g2buf[s] = g * g;
-      }
-      for (let c = 0; c < hp; c++) {
-        const o = c * nS;
-        let acc = 0;
-        for (let s = 0; s < nS; s++) acc += gbuf[s] * LH[o + s];
-        corrGB[cg + c] = acc;
-      }
-      for (let t = 0; t < nhh; t++) {
-        const o = t * nS;
-        let acc = 0;
-        for (let s = 0; s < nS; s++) acc += g2buf[s] * LHH[o + s];
-        corrG2[ch + t] = acc;
-      }
-      corrMissN[li] = nm;
-    }
-    const so = v * m;
-    const qo = v * mq;
-    const nMissW = qmiss[qo]; // BB'(0,0) over missing calls in W = count
+    listCorrections(d, chunk, v, s);
+    const nMissW = qmiss[v * mq]; // BB'(0,0) over missing calls in W = count
     for (let k = 0; k < K; k++) {
-      const li = d.listOf[k];
-      const n = d.nS[k] - (nMissW - corrMissN[li]);
+      const n = d.nS[k] - (nMissW - corrMissN[d.listOf[k]]);
       const blocks = out[k];
       for (let t = 0; t < nT; t++) blocks[t].obs[v] = n;
       if (n <= P) {
-        for (let t = 0; t < nT; t++) blocks[t].err[v] = ERR_SAMPLE_CT;
+        setError(blocks, nT, v, ERR_SAMPLE_CT);
         continue;
       }
-      // Z'Z
-      const bbS = d.bbS[k];
-      for (let a = 0; a < p1; a++)
-        for (let b = a; b < p1; b++) {
-          const u = upperIndex(a, b, p1);
-          const val = bbS[a * p1 + b] - (qmiss[qo + u] - corrMissBB[li * d.qBB + u]);
-          ZZ[a * P + b] = val;
-          ZZ[b * P + a] = val;
-        }
-      for (let a = 0; a < H; a++) {
-        for (let c = 0; c < p1; c++) {
-          const val = stats.gx[so + colHB(d, a, c)] - corrGB[li * H * p1 + a * p1 + c];
-          ZZ[(p1 + a) * P + c] = val;
-          ZZ[c * P + p1 + a] = val;
-        }
-        for (let b = a; b < H; b++) {
-          const val = stats.g2x[so + colHH(d, a, b)] - corrG2[li * nhh + hhIndex(a, b)];
-          ZZ[(p1 + a) * P + p1 + b] = val;
-          ZZ[(p1 + b) * P + p1 + a] = val;
-        }
-      }
+      assembleZZ(d, stats, qmiss, v, k, s);
       // Constant genotype: n * sum g^2 - (sum g)^2 == 0 (exact for hard calls).
-      const sg = ZZ[p1];
-      const sg2 = ZZ[p1 * P + p1];
+      const sg = s.ZZ[p1];
+      const sg2 = s.ZZ[p1 * P + p1];
       if (n * sg2 - sg * sg <= 1e-9 * n * Math.max(1, sg2)) {
-        for (let t = 0; t < nT; t++) blocks[t].err[v] = ERR_CONST_ALLELE;
+        setError(blocks, nT, v, ERR_CONST_ALLELE);
         continue;
       }
-      // Z'y, y'y
-      const qk = qo + d.qBB + k * (p1 + 1);
-      for (let c = 0; c < p1; c++) Zy[c] = d.byS[k][c] - qmiss[qk + c];
-      for (let a = 0; a < H; a++) Zy[p1 + a] = stats.gx[so + colHY(d, a, k)];
-      const yy = d.yyS[k] - qmiss[qk + p1];
-
+      const yy = assembleZy(d, stats, qmiss, v, k, s);
       // plink2 checks on the non-intercept predictors: correlation, then VIF.
-      const err = checkCorrVif(ZZ, P, n, maxCorr, vifMax, cor, Lc, sd);
+      const err = checkCorrVif(s.ZZ, P, n, s.maxCorr, s.vifMax, s.cor, s.Lc, s.sd);
       if (err) {
-        for (let t = 0; t < nT; t++) blocks[t].err[v] = err;
+        setError(blocks, nT, v, err);
         continue;
       }
-      // Solve.
-      if (!cholInto(ZZ, P, L)) {
-        for (let t = 0; t < nT; t++) blocks[t].err[v] = ERR_VIF_INF;
-        continue;
-      }
-      cholSolveInto(L, P, Zy, beta, tmp);
-      let fit = 0;
-      for (let c = 0; c < P; c++) fit += beta[c] * Zy[c];
-      const df = n - P;
-      const sigma2 = (yy - fit) / df;
-      cholInverseDiagInto(L, P, reported, inv, tmp);
-      for (let t = 0; t < nT; t++) {
-        const j = reported[t];
-        const bl = blocks[t];
-        const se = Math.sqrt(sigma2 * inv[j * P + j]);
-        const b = beta[j];
-        const tt = b / se;
-        if (!Number.isFinite(se) || !Number.isFinite(tt) || !(sigma2 >= 0)) {
-          bl.err[v] = ERR_INVALID;
-          continue;
-        }
-        bl.beta[v] = b;
-        bl.se[v] = se;
-        bl.t[v] = tt;
-        bl.log10p[v] = tTwoSidedLog10P(tt, df);
-      }
+      solveAndReport(n, yy, blocks, v, s);
     }
   }
   return out;
+}
+
+/**
+ * Scratch of one regressChunk call, allocated once per chunk and reused by every variant and response:
+ * per missing list its corrections (samples with a missing call, sum g h_a B_c, sum g^2 h_a h_b), the
+ * (P x P) normal equations and their factor, and the buffers of plink2's checks.
+ */
+interface RegressScratch {
+  /** Predictors: p1 + H. */
+  P: number;
+  H: number;
+  /** Reported tests (1 or 3) and their predictor index. */
+  nT: number;
+  reported: number[];
+  /** H(H+1)/2 pairs (a <= b) of h columns. */
+  nhh: number;
+  maxCorr: number;
+  vifMax: number;
+  corrMissN: Int32Array;
+  corrMissBB: Float64Array;
+  corrGB: Float64Array;
+  corrG2: Float64Array;
+  /** Decoded dosages (and squares) of one list's samples, for the general correction path. */
+  gbuf: Float64Array;
+  g2buf: Float64Array;
+  ZZ: Float64Array;
+  Zy: Float64Array;
+  L: Float64Array;
+  tmp: Float64Array;
+  beta: Float64Array;
+  inv: Float64Array;
+  cor: Float64Array;
+  Lc: Float64Array;
+  sd: Float64Array;
+}
+
+function regressScratch(d: ScanDesign, opts: RegressOptions): RegressScratch {
+  const { p1, H, eIndex } = d;
+  const P = p1 + H;
+  const R = P - 1;
+  const nhh = (H * (H + 1)) / 2;
+  const nL = d.lists.length;
+  let maxList = 0;
+  for (const l of d.lists) maxList = Math.max(maxList, l.samples.length);
+  return {
+    P,
+    H,
+    nT: H === 1 ? 1 : 3,
+    reported: H === 1 ? [p1] : [p1, eIndex, p1 + 1],
+    nhh,
+    maxCorr: opts.maxCorr ?? 0.999,
+    vifMax: opts.vif ?? 50,
+    corrMissN: new Int32Array(nL),
+    corrMissBB: new Float64Array(nL * d.qBB),
+    corrGB: new Float64Array(nL * H * p1),
+    corrG2: new Float64Array(nL * nhh),
+    gbuf: new Float64Array(maxList),
+    g2buf: new Float64Array(maxList),
+    ZZ: new Float64Array(P * P),
+    Zy: new Float64Array(P),
+    L: new Float64Array(P * P),
+    tmp: new Float64Array(P),
+    beta: new Float64Array(P),
+    inv: new Float64Array(P * P),
+    cor: new Float64Array(R * R),
+    Lc: new Float64Array(R * R),
+    sd: new Float64Array(R),
+  };
+}
+
+/** Index of the pair (a, b), a <= b, among the h pairs (H <= 2). */
+function hhIndex(H: number, a: number, b: number): number {
+  return a === 0 ? b : H - 1 + b;
+}
+
+function setError(blocks: TestBlock[], nT: number, v: number, code: number): void {
+  for (let t = 0; t < nT; t++) blocks[t].err[v] = code;
+}
+
+/** Sparse corrections of variant v for every distinct missing list (into s.corrMissN/BB, s.corrGB, s.corrG2). */
+function listCorrections(d: ScanDesign, chunk: GenotypeChunk, v: number, s: RegressScratch): void {
+  const { H, nhh, corrMissN, corrMissBB, corrGB, corrG2 } = s;
+  const p1 = d.p1;
+  const qBB = d.qBB;
+  const hp = H * p1;
+  const packed = chunk.packed;
+  const pbase = v * chunk.bytesPerVariant;
+  const nL = d.lists.length;
+  for (let li = 0; li < nL; li++) {
+    const list = d.lists[li];
+    corrMissBB.fill(0, li * qBB, (li + 1) * qBB);
+    corrGB.fill(0, li * hp, (li + 1) * hp);
+    corrG2.fill(0, li * nhh, (li + 1) * nhh);
+    if (list.samples.length === 0) {
+      corrMissN[li] = 0;
+      continue;
+    }
+    const co = li * qBB;
+    const cg = li * hp;
+    const ch = li * nhh;
+    if (packed && hp <= 4 && H === 1) corrMissN[li] = fastCorrections4(list, packed, pbase, qBB, hp, nhh, corrMissBB, co, corrGB, cg, corrG2, ch);
+    else if (packed && hp <= 8) corrMissN[li] = fastCorrections(list, packed, pbase, qBB, hp, nhh, corrMissBB, co, corrGB, cg, corrG2, ch);
+    else corrMissN[li] = generalCorrections(list, chunk, v, qBB, hp, co, cg, ch, s);
+  }
+}
+
+/**
+ * Corrections of one list for any H*p1 and for dosage chunks. Decodes the listed samples' dosages once (0
+ * for missing, whose B B' rows are added apart), then one dot product per column with scalar accumulators
+ * (measured 4x faster than accumulating sample by sample into the correction arrays). Returns the number
+ * of listed samples with a missing call.
+ */
+function generalCorrections(
+  list: MissingList,
+  chunk: GenotypeChunk,
+  v: number,
+  qBB: number,
+  hp: number,
+  co: number,
+  cg: number,
+  ch: number,
+  s: RegressScratch,
+): number {
+  const { nhh, corrMissBB, corrGB, corrG2, gbuf, g2buf } = s;
+  const S = list.samples;
+  const nS = S.length;
+  const LB = list.bb;
+  const LH = list.hb;
+  const LHH = list.hh;
+  const packed = chunk.packed;
+  const pbase = v * chunk.bytesPerVariant;
+  let nm = 0;
+  for (let j = 0; j < nS; j++) {
+    let g: number;
+    if (packed) {
+      const i = S[j];
+      const code = (packed[pbase + (i >> 2)] >> ((i & 3) << 1)) & 3;
+      g = G_OF_CODE[code];
+      if (code === 1) {
+        nm++;
+        const bo = j * qBB;
+        for (let c = 0; c < qBB; c++) corrMissBB[co + c] += LB[bo + c];
+      }
+    } else {
+      g = dosageAt(chunk, v, S[j]);
+      if (g !== g) {
+        g = 0;
+        nm++;
+        const bo = j * qBB;
+        for (let c = 0; c < qBB; c++) corrMissBB[co + c] += LB[bo + c];
+      }
+    }
+    gbuf[j] = g;
+    g2buf[j] = g * g;
+  }
+  for (let c = 0; c < hp; c++) {
+    const o = c * nS;
+    let acc = 0;
+    for (let j = 0; j < nS; j++) acc += gbuf[j] * LH[o + j];
+    corrGB[cg + c] = acc;
+  }
+  for (let t = 0; t < nhh; t++) {
+    const o = t * nS;
+    let acc = 0;
+    for (let j = 0; j < nS; j++) acc += g2buf[j] * LHH[o + j];
+    corrG2[ch + t] = acc;
+  }
+  return nm;
+}
+
+/**
+ * Z'Z of variant v and response k into s.ZZ (P x P, full): B'B over the response's samples less the
+ * missing calls (Q sums, with the response's list's own missing calls added back), then the g rows from
+ * the kernel sums less the list's corrections.
+ */
+function assembleZZ(d: ScanDesign, stats: ChunkStats, qmiss: Float64Array, v: number, k: number, s: RegressScratch): void {
+  const { P, H, nhh, ZZ, corrMissBB, corrGB, corrG2 } = s;
+  const { p1, qBB } = d;
+  const li = d.listOf[k];
+  const so = v * stats.m;
+  const qo = v * d.Q.m;
+  const bbS = d.bbS[k];
+  for (let a = 0; a < p1; a++)
+    for (let b = a; b < p1; b++) {
+      const u = upperIndex(a, b, p1);
+      const val = bbS[a * p1 + b] - (qmiss[qo + u] - corrMissBB[li * qBB + u]);
+      ZZ[a * P + b] = val;
+      ZZ[b * P + a] = val;
+    }
+  for (let a = 0; a < H; a++) {
+    for (let c = 0; c < p1; c++) {
+      const val = stats.gx[so + colHB(d, a, c)] - corrGB[li * H * p1 + a * p1 + c];
+      ZZ[(p1 + a) * P + c] = val;
+      ZZ[c * P + p1 + a] = val;
+    }
+    for (let b = a; b < H; b++) {
+      const val = stats.g2x[so + colHH(d, a, b)] - corrG2[li * nhh + hhIndex(H, a, b)];
+      ZZ[(p1 + a) * P + p1 + b] = val;
+      ZZ[(p1 + b) * P + p1 + a] = val;
+    }
+  }
+}
+
+/** Z'y of variant v and response k into s.Zy; returns y'y. */
+function assembleZy(d: ScanDesign, stats: ChunkStats, qmiss: Float64Array, v: number, k: number, s: RegressScratch): number {
+  const { H, Zy } = s;
+  const p1 = d.p1;
+  const so = v * stats.m;
+  const qk = v * d.Q.m + d.qBB + k * (p1 + 1);
+  const by = d.byS[k];
+  for (let c = 0; c < p1; c++) Zy[c] = by[c] - qmiss[qk + c];
+  for (let a = 0; a < H; a++) Zy[p1 + a] = stats.gx[so + colHY(d, a, k)];
+  return d.yyS[k] - qmiss[qk + p1];
+}
+
+/** Solves s.ZZ beta = s.Zy (Cholesky) and writes BETA, SE, T_STAT, -log10 P of every reported test at v. */
+function solveAndReport(n: number, yy: number, blocks: TestBlock[], v: number, s: RegressScratch): void {
+  const { P, nT, reported, L, Zy, beta, inv, tmp } = s;
+  if (!cholInto(s.ZZ, P, L)) {
+    setError(blocks, nT, v, ERR_VIF_INF);
+    return;
+  }
+  cholSolveInto(L, P, Zy, beta, tmp);
+  let fit = 0;
+  for (let c = 0; c < P; c++) fit += beta[c] * Zy[c];
+  const df = n - P;
+  const sigma2 = (yy - fit) / df;
+  cholInverseDiagInto(L, P, reported, inv, tmp);
+  for (let t = 0; t < nT; t++) {
+    const j = reported[t];
+    const bl = blocks[t];
+    const se = Math.sqrt(sigma2 * inv[j * P + j]);
+    const b = beta[j];
+    const tt = b / se;
+    if (!Number.isFinite(se) || !Number.isFinite(tt) || !(sigma2 >= 0)) {
+      bl.err[v] = ERR_INVALID;
+      continue;
+    }
+    bl.beta[v] = b;
+    bl.se[v] = se;
+    bl.t[v] = tt;
+    bl.log10p[v] = tTwoSidedLog10P(tt, df);
+  }
 }
 
 /**
