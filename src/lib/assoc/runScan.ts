@@ -12,7 +12,7 @@ import { buildDesign, type DesignInput, type NamedColumn, type ScanDesign } from
 import { chunkStats, columnTotals, missingSums, statsFromClassSums, type ChunkStats, type SampleMatrix } from './kernel';
 import type { KernelPool, ScanBackend, StatsKernel } from './StatsKernel';
 import { createWasmClassSums, wasmSimdAvailable } from './wasmKernel';
-import { regressChunk, testNames, newTestBlock, ERRCODES, type TestBlock } from './regress';
+import { regressChunk, testNames, newTestBlock, ERRCODES, type RegressOptions, type TestBlock } from './regress';
 import { normalizeChrom } from '../io/chrom';
 import { LambdaAccumulator, lambdaFromLog10p } from './genomicControl';
 import { buildOmnibus, omnibusChunk, type OmnibusBlock, type OmnibusDesign } from './omnibus';
@@ -221,62 +221,57 @@ export async function runScan(opts: ScanOptions, hooks: ScanHooks = {}): Promise
   const design: ScanDesign = buildDesign(input);
   const tests = testNames(design);
   const keep = opts.keepResults ?? true;
-  const main = contextOf(design, input, opts.omnibus === true);
-  const omni = main.omni;
-  const kernel = await makeKernel(opts, main.Xk);
-  // chrX (plink2 --xchr-model default): SEX from the .fam is added as a covariate; genotypes coded 0/1/2 as
-  // elsewhere. Built on the first chrX variant; its kernel runs in this thread (chrX is a small share).
-  const sexValues = sexColumn(src);
-  let xCtx: (ScanContext & { kernel: StatsKernel }) | null = null;
-  const xContext = async (): Promise<ScanContext & { kernel: StatsKernel }> => {
-    if (!xCtx) {
-      const covs = input.covariates;
-      const same = sexValues && covs.some((c) => sameOnSamples(c.values, sexValues));
-      const inputX: DesignInput = sexValues && !same ? { ...input, covariates: [...covs, { name: 'SEX', values: sexValues }] } : input;
-      const ctx = contextOf(buildDesign(inputX), inputX, opts.omnibus === true);
-      const backend = opts.backend === 'webgpu' ? 'cpu' : opts.backend;
-      xCtx = { ...ctx, kernel: await makeKernel({ ...opts, backend, pool: undefined }, ctx.Xk) };
-    }
-    return xCtx;
-  };
-  const reg = { maxCorr: opts.maxCorr, vif: opts.vif };
+  const ctx = contextOf(design, input, opts.omnibus === true);
+  const main: KernelContext = { ...ctx, kernel: await makeKernel(opts, ctx.Xk) };
+  const chrX = new ChrXContext(opts, input, sexColumn(src));
   const progress = createProgress('scan', src.nVariants ?? 0, onProgress, { unit: 'variants' });
+  const acc = new ScanAccumulator(design, tests, keep, main.omni ? main.omni.tests.length : 0);
+  let done: number;
+  try {
+    done = await scanChunks(opts, signal, main, chrX, async (chunk, r) => {
+      acc.add(chunk, r);
+      if (opts.onChunk) await opts.onChunk({ start: chunk.start, count: chunk.count, variants: chunk.variants, blocks: r.blocks, omnibus: r.oblocks });
+      progress.tick(acc.nVariants);
+    });
+  } finally {
+    main.kernel.dispose();
+    chrX.dispose();
+  }
+  progress.setTotal(done);
+  progress.finish();
+  const variants = acc.variants();
+  const result: ScanResult = { variants, tests, responses: acc.responses(variants), summary: scanSummary(design, main.kernel.name, n, done, acc.errCounts, t0) };
+  if (main.omni) result.omnibus = acc.omnibus(main.omni);
+  return result;
+}
 
-  const K = design.K;
-  const nT = tests.length;
-  const chrom: string[] = [];
-  const ids: string[] = [];
-  const ref: string[] = [];
-  const alt: string[] = [];
-  const pos = new Grow((k) => new Int32Array(k));
-  const cols = Array.from({ length: K }, () =>
-    Array.from({ length: nT }, () => ({
-      obs: new Grow((k) => new Int32Array(k)),
-      beta: new Grow((k) => new Float64Array(k)),
-      se: new Grow((k) => new Float64Array(k)),
-      t: new Grow((k) => new Float64Array(k)),
-      log10p: new Grow((k) => new Float64Array(k)),
-      err: new Grow((k) => new Uint8Array(k)),
-      gc: keep ? null : new LambdaAccumulator(),
-    })),
-  );
-  const omniCols = omni
-    ? Array.from({ length: omni.tests.length }, () => ({
-        obs: new Grow((k) => new Int32Array(k)),
-        chisq: new Grow((k) => new Float64Array(k)),
-        log10p: new Grow((k) => new Float64Array(k)),
-        gc: keep ? null : new LambdaAccumulator(),
-      }))
-    : [];
-  const errCounts: Record<string, Record<string, number>> = {};
-  for (const r of design.responseNames) for (const t of tests) errCounts[`${r} ${t}`] = {};
+/** A design (main, or chrX with SEX) with the kernel that computes its sums. */
+type KernelContext = ScanContext & { kernel: StatsKernel };
 
+/** One chunk's statistics: blocks[response][test], and the omnibus blocks when asked for. */
+interface ChunkBlocks {
+  blocks: TestBlock[][];
+  oblocks?: OmnibusBlock[];
+}
+
+/**
+ * The chunk loop. Pipeline: chunk i+1 is read, and its kernel sums started (on workers or the GPU), before
+ * chunk i's regressions run on this thread. Chunks with chrX variants run in this thread, split into
+ * runs. `emit` receives each chunk's results in order; returns the number of variants scanned.
+ */
+async function scanChunks(
+  opts: ScanOptions,
+  signal: AbortSignal | undefined,
+  main: KernelContext,
+  chrX: ChrXContext,
+  emit: (chunk: GenotypeChunk, r: ChunkBlocks) => Promise<void>,
+): Promise<number> {
+  const reg = { maxCorr: opts.maxCorr, vif: opts.vif };
+  const kernel = main.kernel;
   let done = 0;
   let curStats: Promise<ChunkStats> | null = null;
   try {
-    const it = src.chunks({ chunkVariants: opts.chunkVariants, signal, filter: opts.filter })[Symbol.asyncIterator]();
-    // Pipeline: chunk i+1 is read, and its kernel sums started (on workers or the GPU), before chunk i's
-    // regressions run on this thread.
+    const it = opts.source.chunks({ chunkVariants: opts.chunkVariants, signal, filter: opts.filter })[Symbol.asyncIterator]();
     let cur = await it.next();
     curStats = cur.done || hasChrX(cur.value) ? null : kernel.stats(cur.value);
     for (;;) {
@@ -287,121 +282,207 @@ export async function runScan(opts: ScanOptions, hooks: ScanHooks = {}): Promise
       throwIfAborted(signal);
       cur = await nextRead;
       curStats = cur.done || hasChrX(cur.value) ? null : kernel.stats(cur.value);
-      let blocks: TestBlock[][];
-      let oblocks: OmnibusBlock[] | undefined;
-      if (stats) ({ blocks, oblocks } = computeChunk(main, chunk, stats, reg));
-      else {
-        // Runs of chrX and other variants, each with its own design.
-        const parts: { blocks: TestBlock[][]; oblocks?: OmnibusBlock[] }[] = [];
-        for (const [from, to, x] of chrXRuns(chunk)) {
-          const sub = sliceChunk(chunk, from, to);
-          const ctx = x ? await xContext() : main;
-          const k = x ? (ctx as ScanContext & { kernel: StatsKernel }).kernel : kernel;
-          parts.push(computeChunk(ctx, sub, await k.stats(sub), reg));
-        }
-        blocks = parts[0].blocks.map((row, k) => row.map((_, t) => concatBlocks(parts.map((p) => p.blocks[k][t]))));
-        oblocks = parts[0].oblocks ? parts[0].oblocks.map((_, t) => concatOmnibus(parts.map((p) => (p.oblocks as OmnibusBlock[])[t]))) : undefined;
-      }
-      for (let k = 0; k < K; k++)
-        for (let t = 0; t < nT; t++) {
-          const b = blocks[k][t];
-          const ec = errCounts[`${design.responseNames[k]} ${tests[t]}`];
-          for (let v = 0; v < chunk.count; v++) if (b.err[v]) ec[ERRCODES[b.err[v]]] = (ec[ERRCODES[b.err[v]]] ?? 0) + 1;
-          const c = cols[k][t];
-          if (c.gc) c.gc.add(b.log10p);
-          if (keep) {
-            c.log10p.push(b.log10p);
-            c.obs.push(b.obs);
-            c.beta.push(b.beta);
-            c.se.push(b.se);
-            c.t.push(b.t);
-            c.err.push(b.err);
-          }
-        }
-      if (oblocks)
-        for (let t = 0; t < oblocks.length; t++) {
-          omniCols[t].gc?.add(oblocks[t].log10p);
-          if (keep) {
-            omniCols[t].log10p.push(oblocks[t].log10p);
-            omniCols[t].obs.push(oblocks[t].obs);
-            omniCols[t].chisq.push(oblocks[t].chisq);
-          }
-        }
-      if (keep) {
-        const vb = chunk.variants;
-        for (let v = 0; v < chunk.count; v++) {
-          chrom.push(vb.chrom[v]);
-          ids.push(vb.id[v]);
-          ref.push(vb.ref[v]);
-          alt.push(vb.alt[v]);
-        }
-        pos.push(vb.pos);
-      }
-      if (opts.onChunk) await opts.onChunk({ start: chunk.start, count: chunk.count, variants: chunk.variants, blocks, omnibus: oblocks });
+      const r = stats ? computeChunk(main, chunk, stats, reg) : await computeChrXChunk(main, chrX, chunk, reg);
+      await emit(chunk, r);
       done += chunk.count;
-      progress.tick(done);
     }
   } finally {
     curStats?.catch(() => undefined); // a read-ahead started before an error or a cancel
-    kernel.dispose();
-    (xCtx as (ScanContext & { kernel: StatsKernel }) | null)?.kernel.dispose();
   }
-  progress.setTotal(done);
-  progress.finish();
+  return done;
+}
 
-  const variants = { chrom, pos: pos.done(), id: ids, ref, alt };
-  const responses: ResponseResult[] = [];
-  for (let k = 0; k < K; k++) {
-    const ta: TestArrays[] = [];
-    for (let t = 0; t < nT; t++) {
-      const c = cols[k][t];
-      const log10p = c.log10p.done();
-      const p = keep ? log10p.map((x) => 10 ** -x) : new Float64Array(0);
-      ta.push({
-        test: tests[t],
-        obs: c.obs.done(),
-        beta: c.beta.done(),
-        se: c.se.done(),
-        t: c.t.done(),
-        p,
-        log10p: keep ? log10p : new Float64Array(0),
-        err: c.err.done(),
-        lambda: c.gc ? c.gc.lambda() : lambdaFromLog10p(log10p),
-      });
-    }
-    responses.push({ ...ta[0], name: design.responseNames[k], nAnalysed: design.nS[k], chrom, pos: variants.pos, id: ids, tests: ta });
+/** A chunk with chrX variants: runs of chrX and other variants, each with its own design, joined. */
+async function computeChrXChunk(main: KernelContext, chrX: ChrXContext, chunk: GenotypeChunk, reg: RegressOptions): Promise<ChunkBlocks> {
+  const parts: ChunkBlocks[] = [];
+  for (const [from, to, x] of chrXRuns(chunk)) {
+    const sub = sliceChunk(chunk, from, to);
+    const ctx = x ? await chrX.get() : main;
+    parts.push(computeChunk(ctx, sub, await ctx.kernel.stats(sub), reg));
   }
-  const missingResponse: Record<string, number> = {};
-  design.responseNames.forEach((r, k) => (missingResponse[r] = design.missingResponse[k]));
-  const result: ScanResult = {
-    variants,
-    tests,
-    responses,
-    summary: {
-      backend: kernel.name,
-      nSamples: n,
-      nAnalysedCommon: design.nW,
-      excludedMissingCovariate: design.excludedCovariate,
-      missingResponse,
-      droppedConstantCovariates: design.droppedConstant,
-      nVariants: done,
-      errcodeCounts: errCounts,
-      seconds: (performance.now() - t0) / 1000,
-    },
+  const blocks = parts[0].blocks.map((row, k) => row.map((_, t) => concatBlocks(parts.map((p) => p.blocks[k][t]))));
+  const oblocks = parts[0].oblocks ? parts[0].oblocks.map((_, t) => concatOmnibus(parts.map((p) => (p.oblocks as OmnibusBlock[])[t]))) : undefined;
+  return { blocks, oblocks };
+}
+
+/**
+ * chrX (plink2 --xchr-model default): SEX from the .fam is added as a covariate (not when a given covariate
+ * already equals it); genotypes coded 0/1/2 as elsewhere. Built on the first chrX variant; its kernel runs
+ * in this thread (chrX is a small share).
+ */
+class ChrXContext {
+  private ctx: KernelContext | null = null;
+
+  constructor(
+    private readonly opts: ScanOptions,
+    private readonly input: DesignInput,
+    private readonly sexValues: Float64Array | null,
+  ) {}
+
+  async get(): Promise<KernelContext> {
+    if (!this.ctx) {
+      const { opts, input, sexValues } = this;
+      const covs = input.covariates;
+      const same = sexValues && covs.some((c) => sameOnSamples(c.values, sexValues));
+      const inputX: DesignInput = sexValues && !same ? { ...input, covariates: [...covs, { name: 'SEX', values: sexValues }] } : input;
+      const ctx = contextOf(buildDesign(inputX), inputX, opts.omnibus === true);
+      const backend = opts.backend === 'webgpu' ? 'cpu' : opts.backend;
+      this.ctx = { ...ctx, kernel: await makeKernel({ ...opts, backend, pool: undefined }, ctx.Xk) };
+    }
+    return this.ctx;
+  }
+
+  dispose(): void {
+    this.ctx?.kernel.dispose();
+  }
+}
+
+/** Growable columns of one test (kept results), or only its lambda accumulator (keepResults false). */
+function testColumns(keep: boolean) {
+  return {
+    obs: new Grow((k) => new Int32Array(k)),
+    beta: new Grow((k) => new Float64Array(k)),
+    se: new Grow((k) => new Float64Array(k)),
+    t: new Grow((k) => new Float64Array(k)),
+    log10p: new Grow((k) => new Float64Array(k)),
+    err: new Grow((k) => new Uint8Array(k)),
+    gc: keep ? null : new LambdaAccumulator(),
   };
-  if (omni) {
-    result.omnibus = {
+}
+
+function omnibusColumns(keep: boolean) {
+  return {
+    obs: new Grow((k) => new Int32Array(k)),
+    chisq: new Grow((k) => new Float64Array(k)),
+    log10p: new Grow((k) => new Float64Array(k)),
+    gc: keep ? null : new LambdaAccumulator(),
+  };
+}
+
+/** Chunk results joined over the scan: variant metadata, per-test columns, ERRCODE counts, lambdas. */
+class ScanAccumulator {
+  readonly errCounts: Record<string, Record<string, number>> = {};
+  nVariants = 0;
+  private readonly chrom: string[] = [];
+  private readonly ids: string[] = [];
+  private readonly ref: string[] = [];
+  private readonly alt: string[] = [];
+  private readonly pos = new Grow((k) => new Int32Array(k));
+  private readonly cols: ReturnType<typeof testColumns>[][];
+  private readonly omniCols: ReturnType<typeof omnibusColumns>[];
+
+  constructor(
+    private readonly design: ScanDesign,
+    private readonly tests: string[],
+    private readonly keep: boolean,
+    nOmnibusTests: number,
+  ) {
+    this.cols = Array.from({ length: design.K }, () => Array.from({ length: tests.length }, () => testColumns(keep)));
+    this.omniCols = Array.from({ length: nOmnibusTests }, () => omnibusColumns(keep));
+    for (const r of design.responseNames) for (const t of tests) this.errCounts[`${r} ${t}`] = {};
+  }
+
+  add(chunk: GenotypeChunk, { blocks, oblocks }: ChunkBlocks): void {
+    const { design, tests, keep } = this;
+    for (let k = 0; k < design.K; k++)
+      for (let t = 0; t < tests.length; t++) {
+        const b = blocks[k][t];
+        const ec = this.errCounts[`${design.responseNames[k]} ${tests[t]}`];
+        for (let v = 0; v < chunk.count; v++) if (b.err[v]) ec[ERRCODES[b.err[v]]] = (ec[ERRCODES[b.err[v]]] ?? 0) + 1;
+        const c = this.cols[k][t];
+        if (c.gc) c.gc.add(b.log10p);
+        if (keep) {
+          c.log10p.push(b.log10p);
+          c.obs.push(b.obs);
+          c.beta.push(b.beta);
+          c.se.push(b.se);
+          c.t.push(b.t);
+          c.err.push(b.err);
+        }
+      }
+    if (oblocks)
+      for (let t = 0; t < oblocks.length; t++) {
+        const c = this.omniCols[t];
+        c.gc?.add(oblocks[t].log10p);
+        if (keep) {
+          c.log10p.push(oblocks[t].log10p);
+          c.obs.push(oblocks[t].obs);
+          c.chisq.push(oblocks[t].chisq);
+        }
+      }
+    if (keep) {
+      const vb = chunk.variants;
+      for (let v = 0; v < chunk.count; v++) {
+        this.chrom.push(vb.chrom[v]);
+        this.ids.push(vb.id[v]);
+        this.ref.push(vb.ref[v]);
+        this.alt.push(vb.alt[v]);
+      }
+      this.pos.push(vb.pos);
+    }
+    this.nVariants += chunk.count;
+  }
+
+  /** The variants (call once: the responses share these arrays). */
+  variants(): ScanResult['variants'] {
+    return { chrom: this.chrom, pos: this.pos.done(), id: this.ids, ref: this.ref, alt: this.alt };
+  }
+
+  responses(variants: ScanResult['variants']): ResponseResult[] {
+    const { design, tests, keep } = this;
+    const responses: ResponseResult[] = [];
+    for (let k = 0; k < design.K; k++) {
+      const ta: TestArrays[] = [];
+      for (let t = 0; t < tests.length; t++) {
+        const c = this.cols[k][t];
+        const log10p = c.log10p.done();
+        const p = keep ? log10p.map((x) => 10 ** -x) : new Float64Array(0);
+        ta.push({
+          test: tests[t],
+          obs: c.obs.done(),
+          beta: c.beta.done(),
+          se: c.se.done(),
+          t: c.t.done(),
+          p,
+          log10p: keep ? log10p : new Float64Array(0),
+          err: c.err.done(),
+          lambda: c.gc ? c.gc.lambda() : lambdaFromLog10p(log10p),
+        });
+      }
+      responses.push({ ...ta[0], name: design.responseNames[k], nAnalysed: design.nS[k], chrom: variants.chrom, pos: variants.pos, id: variants.id, tests: ta });
+    }
+    return responses;
+  }
+
+  omnibus(omni: OmnibusDesign): NonNullable<ScanResult['omnibus']> {
+    const keep = this.keep;
+    return {
       df: omni.df,
       R: omni.R,
       nComplete: omni.nComplete,
       tests: omni.tests.map((test, t) => {
-        const log10p = omniCols[t].log10p.done();
-        const gc = omniCols[t].gc;
-        return { test, obs: omniCols[t].obs.done(), chisq: omniCols[t].chisq.done(), log10p: keep ? log10p : new Float64Array(0), lambda: gc ? gc.lambda() : lambdaFromLog10p(log10p) };
+        const c = this.omniCols[t];
+        const log10p = c.log10p.done();
+        return { test, obs: c.obs.done(), chisq: c.chisq.done(), log10p: keep ? log10p : new Float64Array(0), lambda: c.gc ? c.gc.lambda() : lambdaFromLog10p(log10p) };
       }),
     };
   }
-  return result;
+}
+
+function scanSummary(design: ScanDesign, backend: string, nSamples: number, nVariants: number, errcodeCounts: ScanSummary['errcodeCounts'], t0: number): ScanSummary {
+  const missingResponse: Record<string, number> = {};
+  design.responseNames.forEach((r, k) => (missingResponse[r] = design.missingResponse[k]));
+  return {
+    backend,
+    nSamples,
+    nAnalysedCommon: design.nW,
+    excludedMissingCovariate: design.excludedCovariate,
+    missingResponse,
+    droppedConstantCovariates: design.droppedConstant,
+    nVariants,
+    errcodeCounts,
+    seconds: (performance.now() - t0) / 1000,
+  };
 }
 
 function hstack(a: SampleMatrix, b: SampleMatrix): SampleMatrix {
