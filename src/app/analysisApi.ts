@@ -13,16 +13,8 @@ import type { ProgressCallback } from '../lib/base/progress';
 import { blobSource } from '../lib/io/ByteSource';
 import type { Analysis } from '../lib/report/Analysis';
 import type { HitFilter } from '../lib/report/hitFilter';
-import {
-  AnalysisSession,
-  type AssocSettings,
-  type DemoOptions,
-  type ExportKind,
-  type SelectSettings,
-  type PrepareSettings,
-  type TableKind,
-  type TrainSettings,
-} from './analysisSession';
+import { AnalysisSession } from './analysisSession';
+import type { AssocSettings, DemoOptions, ExportKind, SelectSettings, PrepareSettings, TableKind, TrainSettings } from './protocol';
 
 export interface InitBackendOptions {
   wasmPath: string;

@@ -68,7 +68,6 @@ import type {
   TrainSettings,
 } from './protocol';
 
-export type * from './protocol';
 
 /** Names of files that make up a genotype input, by role. */
 export function classifyGenotypeFiles(names: string[]): { bed?: number; bim?: number; fam?: number; vcf?: number } {

@@ -16,7 +16,7 @@ import type {
   SelectInfo,
   TableInfo,
   TrainInfo,
-} from '../../app/analysisSession';
+} from '../../app/protocol';
 import { call, onWorkerCrash } from './analysisWorker';
 import type { Activation, HsvRotation } from '../../lib/ae/AeConfig';
 import { runJob } from './jobs.svelte';
