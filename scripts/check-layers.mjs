@@ -28,6 +28,7 @@ export const CORE_RANK = {
   annotate: 3,
   assoc: 3,
   sim: 3,
+  relate: 3,
   ae: 4,
   report: 4,
   select: 4,
