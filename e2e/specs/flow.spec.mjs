@@ -63,6 +63,10 @@ export const tests = [
       await page.getByTestId('manhattan').scrollIntoViewIfNeeded();
       await waitFor(async () => (await page.getByTestId('manhattan').locator('svg').count()) > 0, 'Manhattan plot drawn');
       await waitFor(async () => (await page.getByTestId('qq').locator('svg').count()) > 0, 'QQ plot drawn');
+      // The factor-discovery step runs after the table appears; wait for its summary before clicking in the
+      // Results step (its selected-terms table, inserted above the heatmap toggle, would move the target).
+      await page.getByTestId('step-assoc').click();
+      await waitFor(async () => (await page.getByTestId('select-summary').count()) > 0, 'SIS summary', 300_000, 500);
       // HSV step: every HSV has a suggested name, and with varimax (the default) both loading heatmaps are drawn.
       await page.getByTestId('step-hsv').click();
       assert.equal(await page.getByTestId('rotation').inputValue(), 'varimax', 'varimax is the default rotation');
@@ -75,10 +79,6 @@ export const tests = [
       await page.getByTestId('step-results').click();
       await page.getByTestId('show-heatmap').click();
       await waitFor(async () => (await page.getByTestId('heatmap').locator('svg').count()) > 0, 'heatmap drawn');
-      // The factor-discovery step runs after the table appears; wait for its summary.
-      await page.getByTestId('step-assoc').click();
-      await waitFor(async () => (await page.getByTestId('select-summary').count()) > 0, 'SIS summary', 300_000, 500);
-      await page.getByTestId('step-results').click();
       const dl = page.waitForEvent('download');
       await page.getByTestId('export-sumstats').click();
       const d = await dl;
