@@ -7,7 +7,7 @@
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { arg, UsageError, type CliCommand } from '../args';
 import { openGenotypes } from '../openGenotypes';
-import { formatEta } from '../../lib/base/progress';
+import { progressPrinter } from '../progressPrinter';
 import { kingRobust } from '../../lib/relate/kingRobust';
 import { kin0Lines, summarizeDegrees } from '../../lib/relate/kin0';
 import { cutoffIdText, kingCutoff } from '../../lib/relate/kingCutoff';
@@ -38,15 +38,9 @@ export const command: CliCommand = {
     const cutoff = arg.num(a, 'king-cutoff');
     const source = await openGenotypes({ bfile, vcf });
     const withFid = source.format === 'bed';
-    let lastLine = 0;
     const r = await kingRobust(source, {
       chunkVariants: arg.num(a, 'chunk'),
-      onProgress(p) {
-        const now = performance.now();
-        if (now - lastLine < 2000 && p.done < p.total) return;
-        lastLine = now;
-        process.stderr.write(`king: ${p.done}${p.total ? `/${p.total}` : ''} variants, ETA ${formatEta(p.etaSeconds)}\n`);
-      },
+      onProgress: progressPrinter('king: ', { stage: false, unit: 'variants' }),
     });
     const fd = openSync(`${out}.kin0`, 'w');
     try {

@@ -8,7 +8,7 @@ import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { arg, UsageError, type CliCommand } from '../args';
 import { openGenotypes } from '../openGenotypes';
 import { loadTable } from '../loadTable';
-import { formatEta } from '../../lib/base/progress';
+import { progressPrinter } from '../progressPrinter';
 import type { ScanChunkResult } from '../../lib/assoc/runScan';
 import type { KernelPool, ScanBackend } from '../../lib/assoc/StatsKernel';
 import { glmLinearHeader, glmLinearRows, OMNIBUS_HEADER, omnibusRows } from '../../lib/assoc/glmLinearRows';
@@ -112,7 +112,6 @@ export const command: CliCommand = {
     }
     const createGpuKernel = backend === 'webgpu' ? (await import('../../platform/node/nodeWebGpu')).nodeGpuKernelFactory() : undefined;
     const t0 = performance.now();
-    let lastLine = 0;
     try {
       const step = await scanStep(
         { source, responses, covariates, env: aligned.env },
@@ -132,12 +131,7 @@ export const command: CliCommand = {
             responses.forEach((_, k) => writeSync(respFds[k], glmLinearRows(c, k, tests, errcode)));
             omniTests.forEach((_, t) => writeSync(omniFds[t], omnibusRows(c, t, responses.length)));
           },
-          onProgress(p) {
-            const now = performance.now();
-            if (now - lastLine < 2000 && p.done < p.total) return;
-            lastLine = now;
-            process.stderr.write(`scan: ${p.done}${p.total ? `/${p.total}` : ''} variants, ETA ${formatEta(p.etaSeconds)}\n`);
-          },
+          onProgress: progressPrinter('scan: ', { stage: false, unit: 'variants' }),
         },
       );
       const res = step.runs[0].result;

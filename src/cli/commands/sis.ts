@@ -12,7 +12,7 @@ import { openGenotypes } from '../openGenotypes';
 import { loadTable } from '../loadTable';
 import { genotypeQcOptions, qcFromArgs } from '../genotypeQcArgs';
 import { covariateInputs } from '../covariateInputs';
-import { formatEta } from '../../lib/base/progress';
+import { progressPrinter } from '../progressPrinter';
 import type { GenotypeSource } from '../../lib/io/GenotypeSource';
 import type { KernelPool } from '../../lib/assoc/StatsKernel';
 import type { GxgMode, SisRun } from '../../lib/select/runSis';
@@ -103,17 +103,6 @@ export function selectionConfig(a: ParsedArgs, log: (m: string) => void, default
       dfMax: arg.num(a, 'df-max'),
       log,
     },
-  };
-}
-
-/** Progress lines on stderr, at most one every 2 s per stage. */
-export function progressPrinter(prefix: string) {
-  let last = 0;
-  return (p: { stage: string; done: number; total: number; unit: string; etaSeconds: number | null }) => {
-    const now = performance.now();
-    if (now - last < 2000 && p.done < p.total) return;
-    last = now;
-    process.stderr.write(`${prefix}${p.stage}: ${p.done}${p.total ? `/${p.total}` : ''} ${p.unit}, ETA ${formatEta(p.etaSeconds)}\n`);
   };
 }
 
