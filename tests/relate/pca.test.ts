@@ -12,6 +12,7 @@ import { svd } from '../../src/lib/math/linalg';
 import { CODE_OF_DOSAGE, MISSING_CODE } from '../../src/lib/io/writeBed';
 import { openGenotypes } from '../../src/cli/openGenotypes';
 import { geneticPca, eigenvecText, eigenvalText, pcColumns, type PcaResult } from '../../src/lib/relate/pca';
+import { command as pcaCommand } from '../../src/cli/commands/pca';
 import { plink2, tempDir, writeRandomBed, type RandomGeno } from '../io/genoFixtures';
 
 function structured(n: number, m: number, groups: number, seed: number): RandomGeno {
@@ -114,6 +115,23 @@ describe('genetic PCA vs plink2 --pca 10 (approx and exact)', () => {
     expect(eigenvalText(ours).trim().split('\n').length).toBe(k);
     expect(pcColumns(ours)[0].values.length).toBe(n);
   });
+
+  it('the pca command (--no-prune, default --maf 0.01) writes .eigenvec/.eigenval that parse like plink2\'s', async () => {
+    const out = join(dir, 'cli');
+    const orig = console.log;
+    console.log = () => undefined;
+    try {
+      await pcaCommand.run({ bfile: prefix, pca: k, 'no-prune': true, out });
+    } finally {
+      console.log = orig;
+    }
+    const head = (f: string) => readFileSync(f, 'utf8').split('\n')[0];
+    expect(head(`${out}.eigenvec`)).toBe(head(join(dir, 'approx.eigenvec')));
+    const cli = readEigenvec(`${out}.eigenvec`, k);
+    expect(cli.ids).toEqual(readEigenvec(join(dir, 'approx.eigenvec'), k).ids);
+    expect(maxAngle(cli.v, ref.approx.v, n, k)).toBeLessThanOrEqual(0.05);
+    expect(readFileSync(`${out}.eigenval`, 'utf8').trim().split('\n').length).toBe(k);
+  }, 30000);
 
   it('can be cancelled', async () => {
     const ac = new AbortController();
