@@ -1,0 +1,280 @@
+/**
+ * REGENIE step 1 for many quantitative responses in one streamed pass over the genotypes (docs/loco.md):
+ * level 0 (ridgeLevel0.ts) per block of consecutive variants of one chromosome, level 1 (ridgeLevel1.ts) per
+ * response over that response's level-0 predictors, then leave-one-chromosome-out (LOCO) predictions.
+ */
+import { createProgress, type ProgressCallback } from '../base/progress';
+import { yieldAndCheck } from '../base/cancel';
+import { InputError } from '../base/errors';
+import { solveLinear } from '../math/linalg';
+import { createRng, permutation } from '../math/rng';
+import { decodeDosages } from '../io/bedDecode';
+import { normalizeChrom } from '../io/chrom';
+import type { GenotypeSource, SampleIds } from '../io/GenotypeSource';
+import { foldMembers, ridgeLevel0 } from './ridgeLevel0';
+import { ridgeLevel1, type Level1Fit } from './ridgeLevel1';
+
+export interface LocoColumn { name: string; values: ArrayLike<number> }
+export interface LocoOptions {
+  /** Variants per level-0 block (default 200); blocks never span chromosomes. */
+  blockSize?: number;
+  /** Cross-validation folds (default 5). */
+  folds?: number;
+  /** Seed of the fold permutation (default 1). */
+  seed?: number;
+  /** variant indices (chunk.start + i, in source order) to use; absent = all */
+  include?: Uint8Array;
+  chunkVariants?: number;
+  signal?: AbortSignal;
+  onProgress?: ProgressCallback;
+}
+export interface LocoResult {
+  responses: string[];
+  /** Chromosomes of the step-1 variants, normalized (normalizeChrom), in source order. */
+  chromosomes: string[];
+  nAnalysed: number;
+  nVariants: number;
+  nBlocks: number;
+  /** per response: the level-1 lambda chosen and the out-of-fold R^2 of the whole-genome prediction */
+  level1: { lambda: number; r2: number }[];
+  /** LOCO prediction of response r for variants on chromosome chrom: one value per genotype sample (NaN where not analysed). A chromosome with no step-1 variants gets the full-genome prediction. */
+  prediction(r: number, chrom: string): Float64Array;
+  seconds: number;
+}
+
+/** regenie's heritability grid; level 0: lambda = M (1 - h2) / h2, level 1: tau = (blocks R0) (1 - h2) / h2. */
+export const H2_GRID = [0.01, 0.25, 0.5, 0.75, 0.99] as const;
+export const DEFAULT_BLOCK_SIZE = 200;
+
+export function shrinkageGrid(scale: number): number[] {
+  return H2_GRID.map((h2) => (scale * (1 - h2)) / h2);
+}
+
+interface Prepared {
+  /** Genotype sample index of each analysed sample. */
+  idx: Int32Array;
+  /** Scaled residual responses, column-major na x R, 0 where missing. */
+  y: Float64Array;
+  sd: Float64Array;
+  obs: Uint8Array[];
+}
+
+/** Residual of y on the covariate matrix c (na x p, column-major) over the observed samples `ok`. */
+function residualize(c: Float64Array, na: number, p: number, y: Float64Array, ok: Uint8Array): void {
+  const a = new Float64Array(p * p);
+  const b = new Float64Array(p);
+  for (let u = 0; u < p; u++) {
+    for (let v = 0; v <= u; v++) {
+      let s = 0;
+      for (let i = 0; i < na; i++) if (ok[i]) s += c[u * na + i] * c[v * na + i];
+      a[u * p + v] = a[v * p + u] = s;
+    }
+    let s = 0;
+    for (let i = 0; i < na; i++) if (ok[i]) s += c[u * na + i] * y[i];
+    b[u] = s;
+  }
+  let beta = solveLinear(a, p, b);
+  if (!beta) {
+    // Collinear covariates (e.g. a constant one): a tiny ridge gives the same fitted values.
+    let tr = 0;
+    for (let u = 0; u < p; u++) tr += a[u * p + u];
+    for (let u = 0; u < p; u++) a[u * p + u] += 1e-10 * tr;
+    beta = solveLinear(a, p, b) ?? new Float64Array(p);
+  }
+  for (let i = 0; i < na; i++) {
+    if (!ok[i]) { y[i] = 0; continue; }
+    let f = 0;
+    for (let u = 0; u < p; u++) f += c[u * na + i] * beta[u];
+    y[i] -= f;
+  }
+}
+
+function prepare(nSamples: number, input: { responses: LocoColumn[]; covariates: LocoColumn[] }): Prepared {
+  for (const col of [...input.responses, ...input.covariates]) {
+    if (col.values.length !== nSamples) {
+      throw new InputError({ file: col.name, expected: `${nSamples} values (one per genotype sample)`, found: `${col.values.length}` }, 'column length');
+    }
+  }
+  const keep: number[] = [];
+  for (let i = 0; i < nSamples; i++) if (input.covariates.every((col) => !Number.isNaN(col.values[i]))) keep.push(i);
+  const idx = Int32Array.from(keep);
+  const na = idx.length;
+  const p = input.covariates.length + 1;
+  const c = new Float64Array(na * p);
+  for (let i = 0; i < na; i++) c[i] = 1;
+  input.covariates.forEach((col, u) => { for (let i = 0; i < na; i++) c[(u + 1) * na + i] = col.values[idx[i]]; });
+  const R = input.responses.length;
+  const y = new Float64Array(na * R);
+  const sd = new Float64Array(R);
+  const obs: Uint8Array[] = [];
+  input.responses.forEach((col, r) => {
+    const ok = new Uint8Array(na);
+    const yr = y.subarray(r * na, (r + 1) * na);
+    let nObs = 0;
+    for (let i = 0; i < na; i++) {
+      const v = col.values[idx[i]];
+      if (!Number.isNaN(v)) { ok[i] = 1; yr[i] = v; nObs++; }
+    }
+    if (nObs <= p + 1) throw new InputError({ file: col.name, expected: `more than ${p + 1} observed values`, found: `${nObs}` }, 'response');
+    residualize(c, na, p, yr, ok);
+    let ss = 0;
+    for (let i = 0; i < na; i++) ss += yr[i] * yr[i];
+    sd[r] = Math.sqrt(ss / (nObs - 1));
+    if (sd[r] > 0) for (let i = 0; i < na; i++) yr[i] /= sd[r];
+    obs.push(ok);
+  });
+  return { idx, y, sd, obs };
+}
+
+/** Number of step-1 variants M (for the level-0 grid): the include count, or the source's, or a counting pass. */
+async function countVariants(source: GenotypeSource, o: LocoOptions): Promise<number> {
+  if (o.include) { let s = 0; for (let i = 0; i < o.include.length; i++) s += o.include[i] ? 1 : 0; return s; }
+  if (source.nVariants !== null) return source.nVariants;
+  let m = 0;
+  for await (const ch of source.chunks({ chunkVariants: o.chunkVariants, signal: o.signal })) m += ch.count;
+  return m;
+}
+
+/** Standardizes dosages d (one per genotype sample) on the analysed samples into col; false if monomorphic. */
+function standardize(d: Float32Array, idx: Int32Array, col: Float64Array): boolean {
+  const na = idx.length;
+  let s = 0, nObs = 0;
+  for (let i = 0; i < na; i++) { const v = d[idx[i]]; if (!Number.isNaN(v)) { s += v; nObs++; } }
+  const mean = nObs ? s / nObs : 0;
+  let ss = 0;
+  for (let i = 0; i < na; i++) { const v = d[idx[i]]; if (!Number.isNaN(v)) ss += (v - mean) ** 2; }
+  const sdv = nObs > 1 ? Math.sqrt(ss / (nObs - 1)) : 0;
+  if (!(sdv > 1e-12)) { col.fill(0); return false; }
+  for (let i = 0; i < na; i++) { const v = d[idx[i]]; col[i] = Number.isNaN(v) ? 0 : (v - mean) / sdv; }
+  return true;
+}
+
+interface Level0Store {
+  /** Per block: its chromosome, and per response a Float32 na x R0 column-major block of predictors. */
+  chrom: string[];
+  preds: Float32Array[][];
+}
+
+async function streamLevel0(
+  source: GenotypeSource, prep: Prepared, members: Int32Array[], lambdas: number[], M: number, o: LocoOptions,
+): Promise<Level0Store> {
+  const na = prep.idx.length;
+  const R = prep.obs.length;
+  const L = lambdas.length;
+  const bs = Math.max(1, o.blockSize ?? DEFAULT_BLOCK_SIZE);
+  const g = new Float64Array(na * bs);
+  const d = new Float32Array(source.samples.iid.length);
+  const store: Level0Store = { chrom: [], preds: Array.from({ length: R }, () => []) };
+  let m = 0;
+  let chrom = '';
+  let done = 0;
+  const flush = () => {
+    if (m === 0) return;
+    const out = ridgeLevel0(g.subarray(0, na * m), na, m, prep.y, R, members, lambdas);
+    for (let r = 0; r < R; r++) store.preds[r].push(Float32Array.from(out.subarray(r * L * na, (r + 1) * L * na)));
+    store.chrom.push(chrom);
+    m = 0;
+  };
+  const progress = createProgress('loco', M, o.onProgress, { unit: 'variants' });
+  for await (const ch of source.chunks({ chunkVariants: o.chunkVariants, signal: o.signal })) {
+    for (let v = 0; v < ch.count; v++) {
+      if (o.include && !o.include[ch.start + v]) continue;
+      const c = normalizeChrom(ch.variants.chrom[v]);
+      if (c !== chrom || m === bs) { flush(); chrom = c; }
+      if (ch.packed) decodeDosages(ch.packed, v * ch.bytesPerVariant, ch.nSamples, d);
+      else d.set(ch.dosage!.subarray(v * ch.nSamples, (v + 1) * ch.nSamples));
+      standardize(d, prep.idx, g.subarray(m * na, (m + 1) * na));
+      m++;
+      done++;
+    }
+    progress.tick(done);
+    await yieldAndCheck(o.signal);
+  }
+  flush();
+  progress.finish();
+  return store;
+}
+
+function assignFolds(na: number, K: number, seed: number): Int32Array {
+  const perm = permutation(na, createRng(seed));
+  const fold = new Int32Array(na);
+  for (let t = 0; t < na; t++) fold[perm[t]] = Math.floor((t * K) / na);
+  return fold;
+}
+
+export async function locoRidge(
+  source: GenotypeSource, input: { responses: LocoColumn[]; covariates: LocoColumn[] }, o: LocoOptions = {},
+): Promise<LocoResult> {
+  const t0 = performance.now();
+  const n = source.samples.iid.length;
+  const K = Math.max(2, o.folds ?? 5);
+  const prep = prepare(n, input);
+  const na = prep.idx.length;
+  if (na < 2 * K) throw new InputError({ file: source.name, expected: `at least ${2 * K} samples with every covariate`, found: `${na}` }, 'samples');
+  const fold = assignFolds(na, K, o.seed ?? 1);
+  const members = foldMembers(fold, K);
+  const M = await countVariants(source, o);
+  const store = await streamLevel0(source, prep, members, shrinkageGrid(M), M, o);
+  const B = store.chrom.length;
+  const L = H2_GRID.length;
+  const P = B * L;
+  const taus = shrinkageGrid(P);
+  const fits: Level1Fit[] = [];
+  for (let r = 0; r < prep.obs.length; r++) {
+    const x = new Float32Array(na * P);
+    store.preds[r].forEach((blk, b) => x.set(blk, b * L * na));
+    const ok = prep.obs[r];
+    const mo = members.map((rows) => rows.filter((i) => ok[i] === 1));
+    fits.push(ridgeLevel1(x, na, P, prep.y.subarray(r * na, (r + 1) * na), mo, taus));
+    await yieldAndCheck(o.signal);
+  }
+  const chromosomes = [...new Set(store.chrom)];
+  const cache = new Map<string, Float64Array>();
+  const prediction = (r: number, chromCode: string): Float64Array => {
+    if (!(r >= 0 && r < fits.length)) throw new RangeError(`response ${r} out of range`);
+    const c = normalizeChrom(chromCode);
+    const key = `${r}\t${chromosomes.includes(c) ? c : ''}`;
+    const hit = cache.get(key);
+    if (hit) return hit.slice();
+    const acc = new Float64Array(na);
+    for (let b = 0; b < B; b++) {
+      if (store.chrom[b] === c) continue;
+      const blk = store.preds[r][b];
+      for (let l = 0; l < L; l++) {
+        const j = b * L + l;
+        for (let i = 0; i < na; i++) acc[i] += blk[l * na + i] * fits[r].beta[fold[i]][j];
+      }
+    }
+    const out = new Float64Array(n).fill(NaN);
+    for (let i = 0; i < na; i++) out[prep.idx[i]] = acc[i] * prep.sd[r];
+    cache.set(key, out);
+    return out.slice();
+  };
+  return {
+    responses: input.responses.map((c) => c.name),
+    chromosomes,
+    nAnalysed: na,
+    nVariants: M,
+    nBlocks: B,
+    level1: fits.map((f) => ({ lambda: f.tau, r2: f.r2 })),
+    prediction,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** regenie's numeric chromosome codes in .loco files (X = 23, Y = 24, XY = 25, MT = 26). */
+function locoChromCode(c: string): string {
+  return { X: '23', Y: '24', XY: '25', MT: '26' }[c] ?? c;
+}
+
+/** regenie's .loco file text for one response: header FID_IID ..., then one line per chromosome */
+export function locoFileText(r: LocoResult, response: number, samples: SampleIds): string {
+  const lines = ['FID_IID ' + samples.iid.map((iid, i) => `${samples.fid[i]}_${iid}`).join(' ')];
+  for (const c of r.chromosomes) {
+    const p = r.prediction(response, c);
+    const vals: string[] = new Array(p.length);
+    for (let i = 0; i < p.length; i++) vals[i] = Number.isNaN(p[i]) ? 'NA' : String(p[i]);
+    lines.push(`${locoChromCode(c)} ${vals.join(' ')}`);
+  }
+  return lines.join('\n') + '\n';
+}
