@@ -11,7 +11,9 @@ export const command: CliCommand = {
   details: [
     'Writes DIR/geno.bed/.bim/.fam, DIR/pheno.csv, DIR/covar.csv (age, sex, smoking, alcohol, exercise),',
     'DIR/outcomes.csv (disease, later_score, time, event), DIR/factors.csv (latent factors F1..FK) and',
-    'DIR/truth.json (planted SNP, SNPxE, SNPxSNP and environment terms with effect sizes; phenotype loadings).',
+    'DIR/truth.json (planted SNP, SNPxE, SNPxSNP and environment terms with effect sizes; phenotype loadings),',
+    'and with --ancestry-groups or --sib-pairs DIR/ancestry.csv (IID, group, family, ancestry proportions).',
+    'Structured example: --n 3000 --snps 8000 --ancestry-groups 3 --fst 0.04 --admixed 0.2 --sib-pairs 0.4 --polygenic 0.2 --alt-major 0.5',
     'Example: npm run cli -- simulate --n 4000 --snps 10000 --phenos 200 --seed 7 --out demo',
   ].join('\n'),
   options: [
@@ -28,6 +30,13 @@ export const command: CliCommand = {
     { name: 'planted-snp', type: 'int', help: 'planted SNP main effects', default: 5 },
     { name: 'planted-gxe', type: 'int', help: 'planted SNPxE effects', default: 2 },
     { name: 'planted-gxg', type: 'int', help: 'planted SNPxSNP effects (one parent marginal)', default: 2 },
+    { name: 'ancestry-groups', type: 'int', help: 'ancestral groups (Balding-Nichols allele frequencies)', default: 1 },
+    { name: 'fst', type: 'number', help: 'F_ST between the groups (default 0.04 with 2+ groups)' },
+    { name: 'admixed', type: 'number', help: 'fraction of people admixed (Dirichlet(1..1) ancestry proportions)', default: 0 },
+    { name: 'sib-pairs', type: 'number', help: 'fraction of people in full-sibling pairs', default: 0 },
+    { name: 'group-shift', type: 'number', help: 'SD of group mean shifts of the health factors (default 0.5 with 2+ groups)' },
+    { name: 'polygenic', type: 'number', help: 'share of each factor from an infinitesimal genetic background', default: 0 },
+    { name: 'alt-major', type: 'number', help: 'fraction of variants whose ALT (counted) allele is the major one (reference-genome coding: ~0.5)', default: 0 },
     { name: 'out', type: 'string', help: 'output folder (created)', required: true, meta: 'DIR' },
   ],
   async run(a) {
@@ -46,6 +55,13 @@ export const command: CliCommand = {
       plantedSnp: arg.num(a, 'planted-snp'),
       plantedGxe: arg.num(a, 'planted-gxe'),
       plantedGxg: arg.num(a, 'planted-gxg'),
+      ancestryGroups: arg.num(a, 'ancestry-groups'),
+      fst: arg.num(a, 'fst'),
+      admixedFraction: arg.num(a, 'admixed'),
+      siblingFraction: arg.num(a, 'sib-pairs'),
+      groupFactorShift: arg.num(a, 'group-shift'),
+      polygenicShare: arg.num(a, 'polygenic'),
+      altMajorFraction: arg.num(a, 'alt-major'),
     });
     const dir = arg.str(a, 'out')!;
     mkdirSync(dir, { recursive: true });

@@ -80,3 +80,34 @@ export function permutation(n: number, rng: Rng): Int32Array {
   }
   return p;
 }
+
+/**
+ * Gamma(shape, 1) draw (Marsaglia & Tsang 2000; shape < 1 via Gamma(shape + 1) x U^(1/shape)). Draws normals and
+ * uniforms from `rng`; shape must be > 0.
+ */
+export function gammaSample(rng: Rng, shape: number): number {
+  if (!(shape > 0)) throw new RangeError(`gammaSample: shape must be > 0, got ${shape}`);
+  if (shape < 1) {
+    let u = 0;
+    while (u === 0) u = rng.next();
+    return gammaSample(rng, shape + 1) * Math.pow(u, 1 / shape);
+  }
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    const x = rng.normal();
+    const t = 1 + c * x;
+    if (t <= 0) continue;
+    const v = t * t * t;
+    const u = rng.next();
+    if (u < 1 - 0.0331 * x * x * x * x) return d * v;
+    if (u > 0 && Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+  }
+}
+
+/** Beta(a, b) draw as X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b); a, b > 0. */
+export function betaSample(rng: Rng, a: number, b: number): number {
+  const x = gammaSample(rng, a);
+  const y = gammaSample(rng, b);
+  return x + y > 0 ? x / (x + y) : a / (a + b);
+}

@@ -115,5 +115,13 @@ export function cohortFiles(c: SimulatedCohort): CohortFile[] {
     { name: 'outcomes.csv', data: tableCsv(c.outcomes) },
     { name: 'factors.csv', data: factorsCsv(c) },
     { name: 'truth.json', data: JSON.stringify(c.truth, null, 1) + '\n' },
+    ...(c.truth.ancestry ? [{ name: 'ancestry.csv', data: ancestryCsv(c.samples.iid, c.truth.ancestry) }] : []),
   ];
+}
+
+/** IID, group (or 'admixed'), family (sibling pairs; blank otherwise), one ancestry proportion per group. */
+function ancestryCsv(iid: string[], a: NonNullable<SimulatedCohort['truth']['ancestry']>): string {
+  const lines = [['IID', 'group', 'family', ...a.groups.map((g) => `ancestry_${g}`)].join(',')];
+  for (let i = 0; i < iid.length; i++) lines.push([iid[i], a.group[i], a.family[i] ?? '', ...a.proportions[i].map((x) => x.toFixed(4))].join(','));
+  return lines.join('\n') + '\n';
 }

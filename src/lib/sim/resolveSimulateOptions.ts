@@ -32,6 +32,7 @@ export function resolveSimulateOptions(o: SimulateOptions): ResolvedSimulateOpti
     noiseFraction: o.noiseFraction ?? 0.1,
     binaryFraction: o.binaryFraction ?? 0.15,
     nonlinearFraction: o.nonlinearFraction ?? 0.25,
+    ...resolveStructure(o),
   };
   const need = r.plantedSnp + 2 * r.plantedGxg + r.plantedGxe;
   if (!(r.n >= 10)) throw new RangeError(`simulateCohort: n must be at least 10, got ${r.n}`);
@@ -46,5 +47,44 @@ export function resolveSimulateOptions(o: SimulateOptions): ResolvedSimulateOpti
   if (!(r.missingCallRate >= 0 && r.missingCallRate < 1 && r.missingCellRate >= 0 && r.missingCellRate < 1)) {
     throw new RangeError('simulateCohort: missing rates must be in [0, 1)');
   }
+  checkStructure(r);
   return r;
+}
+
+/** Structure and relatedness options with their defaults (docs/genotypes-and-simulator.md). */
+function resolveStructure(o: SimulateOptions) {
+  const G = o.ancestryGroups ?? 1;
+  return {
+    ancestryGroups: G,
+    fst: o.fst ?? (G > 1 ? 0.04 : 0),
+    groupShares: o.groupShares ?? new Array(Math.max(1, Math.floor(G) || 1)).fill(1 / (Math.floor(G) || 1)),
+    admixedFraction: o.admixedFraction ?? 0,
+    siblingFraction: o.siblingFraction ?? 0,
+    groupFactorShift: o.groupFactorShift ?? (G > 1 ? 0.5 : 0),
+    polygenicShare: o.polygenicShare ?? 0,
+    altMajorFraction: o.altMajorFraction ?? 0,
+  };
+}
+
+function checkStructure(r: ResolvedSimulateOptions): void {
+  const G = r.ancestryGroups;
+  const fail = (m: string) => {
+    throw new RangeError(`simulateCohort: ${m}`);
+  };
+  if (!(Number.isInteger(G) && G >= 1 && G <= 50)) fail(`ancestryGroups must be an integer in [1, 50], got ${G}`);
+  if (!(r.fst >= 0 && r.fst < 1)) fail(`fst must be in [0, 1), got ${r.fst}`);
+  if (!(r.groupShares.length === G && r.groupShares.every((x) => x > 0 && Number.isFinite(x)))) {
+    fail(`groupShares must have ancestryGroups (${G}) positive values, got [${r.groupShares.join(', ')}]`);
+  }
+  if (!(r.admixedFraction >= 0 && r.admixedFraction <= 1)) fail(`admixedFraction must be in [0, 1], got ${r.admixedFraction}`);
+  if (r.admixedFraction > 0 && G < 2) fail(`admixedFraction needs ancestryGroups >= 2, got ${G}`);
+  if (!(r.siblingFraction >= 0 && r.siblingFraction <= 1)) fail(`siblingFraction must be in [0, 1], got ${r.siblingFraction}`);
+  if (!(r.groupFactorShift >= 0 && Number.isFinite(r.groupFactorShift))) fail(`groupFactorShift must be >= 0, got ${r.groupFactorShift}`);
+  if (!(r.polygenicShare >= 0 && r.polygenicShare < 1)) fail(`polygenicShare must be in [0, 1), got ${r.polygenicShare}`);
+  if (!(r.altMajorFraction >= 0 && r.altMajorFraction <= 1)) fail(`altMajorFraction must be in [0, 1], got ${r.altMajorFraction}`);
+}
+
+/** Whether the structured genotype model (haplotypes of founders, siblings, polygenic scores) is needed. */
+export function isStructured(r: ResolvedSimulateOptions): boolean {
+  return r.ancestryGroups > 1 || r.siblingFraction > 0 || r.polygenicShare > 0;
 }

@@ -39,6 +39,8 @@ import { measureTermEffects } from './measureTermEffects';
 import { simulatePhenotypes } from './simulatePhenotypes';
 import { simulateOutcomes } from './simulateOutcomes';
 import { numericColumn } from './numericColumn';
+import { isStructured } from './resolveSimulateOptions';
+import { assignPopulation, groupFactorShifts, type Population } from './simulateStructure';
 
 export { olsLastT } from './simStats';
 
@@ -74,6 +76,33 @@ export interface SimulateOptions {
    * nonlinear autoencoder can reconstruct and a rank-k linear model (PCA) cannot.
    */
   nonlinearFraction?: number;
+  /** Structure and relatedness (docs/genotypes-and-simulator.md, "Structure and relatedness"). Groups (default 1). */
+  ancestryGroups?: number;
+  /** Balding-Nichols F_ST of the groups (default 0.04 when groups > 1). */
+  fst?: number;
+  /** Relative group sizes (default equal). */
+  groupShares?: number[];
+  /** Fraction of admixed people, Dirichlet(1, ..., 1) proportions, group drawn per allele (default 0). */
+  admixedFraction?: number;
+  /** Fraction of people in full-sibling pairs (default 0). */
+  siblingFraction?: number;
+  /** SD of the group mean shifts of the factors (default 0.5 when groups > 1). */
+  groupFactorShift?: number;
+  /** Share of each factor's variance from an infinitesimal polygenic score over the non-planted SNPs (default 0). */
+  polygenicShare?: number;
+  /** Fraction of variants whose ALT allele is the major one (default 0). */
+  altMajorFraction?: number;
+}
+
+export interface AncestryTruth {
+  groups: string[];
+  /** Per person: group name or 'admixed'; family ID or null; ancestry proportions. */
+  group: string[];
+  family: (string | null)[];
+  proportions: number[][];
+  siblingPairs: [string, string][];
+  /** Per group and factor: the mean shift before standardizing. */
+  groupFactorShift: number[][];
 }
 
 export type TermType = 'SNP' | 'ENV' | 'GxE' | 'GxG';
@@ -139,6 +168,7 @@ export interface CohortTruth {
   phenotypes: PhenotypeTruth[];
   outcomes: OutcomeTruth[];
   options: Required<Omit<SimulateOptions, 'termShares'>> & { termShares: number[] };
+  ancestry?: AncestryTruth;
 }
 
 export interface SimulatedCohort {
@@ -173,9 +203,13 @@ export function simulateCohort(opts: SimulateOptions = {}): SimulatedCohort {
   const rngFactor = root.fork();
   const rngPheno = root.fork();
   const rngOutcome = root.fork();
+  const rngStruct = root.fork();
+  const sr = { alt: rngStruct.fork(), freq: rngStruct.fork(), assign: rngStruct.fork(), shift: rngStruct.fork(), poly: rngStruct.fork() };
+  const pop = isStructured(o) ? assignPopulation(sr.assign, o) : null;
   const factorNames = Array.from({ length: K }, (_, k) => `F${k + 1}`);
 
-  const geno = simulateVariants({ variant: rngVar, plant: rngPlant, geno: rngGeno }, o);
+  const geno = simulateVariants({ variant: rngVar, plant: rngPlant, geno: rngGeno, alt: sr.alt, freq: sr.freq, poly: sr.poly }, o, pop, K);
+  const shift = pop && o.groupFactorShift > 0 ? groupFactorShifts(sr.shift, pop, K, o.groupFactorShift) : null;
   const people = simulatePeople(rngPeople, n);
   const plan = plantTerms({
     variants: geno.variants,
@@ -187,7 +221,15 @@ export function simulateCohort(opts: SimulateOptions = {}): SimulatedCohort {
     plantedGxe: o.plantedGxe,
   });
   const terms = [...plan.genetic, ...plan.env];
-  const factors = simulateFactors(rngFactor, { n, factorNames, terms, covariates: plan.covariates });
+  const factors = simulateFactors(rngFactor, {
+    n,
+    factorNames,
+    terms,
+    covariates: plan.covariates,
+    polygenic: geno.polygenic,
+    polygenicShare: o.polygenicShare,
+    shift: shift?.perPerson ?? null,
+  });
   const covariateEffects = measureTermEffects({ n, factorNames, factors, terms, covariates: plan.covariates });
   const pheno = simulatePhenotypes(rngPheno, { n, F: factors.F, factorNames }, o);
   const outcomes = simulateOutcomes(rngOutcome, { n, F: factors.F, factorNames, age: people.age });
@@ -225,6 +267,21 @@ export function simulateCohort(opts: SimulateOptions = {}): SimulatedCohort {
       phenotypes: pheno.truth,
       outcomes: outcomes.truth,
       options: o,
+      ...(pop && (o.ancestryGroups > 1 || o.siblingFraction > 0) ? { ancestry: ancestryTruth(pop, people.iid, shift?.delta ?? [], K) } : {}),
     },
+  };
+}
+
+function ancestryTruth(pop: Population, iid: string[], delta: number[][], K: number): AncestryTruth {
+  const G = pop.G;
+  const groups = Array.from({ length: G }, (_, g) => `G${g + 1}`);
+  const fam = (f: number) => `FAM${String(f + 1).padStart(4, '0')}`;
+  return {
+    groups,
+    group: iid.map((_, j) => (pop.group[j] < 0 ? 'admixed' : groups[pop.group[j]])),
+    family: iid.map((_, j) => (pop.family[j] < 0 ? null : fam(pop.family[j]))),
+    proportions: iid.map((_, j) => Array.from(pop.props.subarray(j * G, (j + 1) * G), (x) => Math.round(x * 1e6) / 1e6)),
+    siblingPairs: pop.pairs.map(([a, b]) => [iid[a], iid[b]]),
+    groupFactorShift: delta.length ? delta : Array.from({ length: G }, () => new Array(K).fill(0)),
   };
 }

@@ -21,6 +21,11 @@ export interface SimulateFactorsInput {
   /** Genetic then environment terms, in that order (the order of the sign draws). */
   terms: TermFeature[];
   covariates: CovariatePlan[];
+  /** Per factor: raw polygenic score, standardized and given `polygenicShare` of the variance (no draws). */
+  polygenic?: Float64Array[] | null;
+  polygenicShare?: number;
+  /** Per factor: group mean shift of each person, added before the factors are standardized (no draws). */
+  shift?: Float64Array[] | null;
 }
 
 /**
@@ -52,9 +57,12 @@ export function simulateFactors(rng: Rng, input: SimulateFactorsInput): Simulate
       sdRawOf.set(r, sign * meanSd(r.x)[1]);
     }
     for (const c of covariates) if (c.k === k) add(c.x, c.share, c.sign);
+    if (input.polygenic && input.polygenicShare) add(input.polygenic[k], input.polygenicShare, 1);
     if (used >= 1) throw new RangeError(`simulateCohort: variance shares of factor F${k + 1} sum to ${used} >= 1`);
     const s = Math.sqrt(1 - used);
     for (let i = 0; i < n; i++) f[i] += s * rng.normal();
+    const shift = input.shift?.[k];
+    if (shift) for (let i = 0; i < n; i++) f[i] += shift[i];
     factorRaw.push(f);
   }
   const factorSd: number[] = [];

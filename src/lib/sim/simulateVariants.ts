@@ -9,6 +9,8 @@ import { simulateGenotypeMatrix, simulateVariantInfo, type GenotypeSimOptions } 
 import { pickPlantedSnps, type PlantedSnps } from './pickPlantedSnps';
 import type { ResolvedSimulateOptions } from './resolveSimulateOptions';
 import type { SimulatedCohort } from './simulateCohort';
+import { flipAltMajor, groupFrequencies, type Population } from './simulateStructure';
+import { simulateStructuredGenotypes } from './simulateStructuredGenotypes';
 
 /** The independent random streams the variants draw from. */
 export interface VariantRngs {
@@ -18,6 +20,10 @@ export interface VariantRngs {
   plant: Rng;
   /** Genotype calls. */
   geno: Rng;
+  /** ALT-major flips, group frequencies, polygenic effects (streams forked after all the others). */
+  alt?: Rng;
+  freq?: Rng;
+  poly?: Rng;
 }
 
 export interface SimulatedVariants {
@@ -31,10 +37,14 @@ export interface SimulatedVariants {
   packed: Uint8Array;
   bytesPerVariant: number;
   variantStats: SimulatedCohort['variantStats'];
+  /** Per group: ALT frequency per variant (Balding-Nichols; the ancestral one when there is one group). */
+  groupFreq: Float64Array[];
+  /** Per factor: raw polygenic score (sum of small effects over the non-planted SNPs), or null. */
+  polygenic: Float64Array[] | null;
 }
 
 /** Simulates the variants and genotypes of `o.n` people; each part draws only from its own stream of `rngs`. */
-export function simulateVariants(rngs: VariantRngs, o: ResolvedSimulateOptions): SimulatedVariants {
+export function simulateVariants(rngs: VariantRngs, o: ResolvedSimulateOptions, pop: Population | null = null, K = 0): SimulatedVariants {
   const { n } = o;
   const gopts: GenotypeSimOptions = {
     nSamples: n,
@@ -46,11 +56,22 @@ export function simulateVariants(rngs: VariantRngs, o: ResolvedSimulateOptions):
     ldRho: o.ldRho,
     chromosomes: o.chromosomes,
   };
-  const { variants, altFreq } = simulateVariantInfo(rngs.variant, gopts);
-  const planted = pickPlantedSnps(rngs.plant, altFreq, o);
+  const { variants, altFreq: drawn } = simulateVariantInfo(rngs.variant, gopts);
+  // Planted SNPs are picked on the drawn (minor) frequency, so ALT-major flips do not move them.
+  const planted = pickPlantedSnps(rngs.plant, drawn, o);
+  const altFreq = rngs.alt ? flipAltMajor(rngs.alt, drawn, o.altMajorFraction) : drawn;
   const trueDosage = new Map<number, Int8Array>();
-  for (const v of [...planted.main, ...planted.gxe, ...planted.gxg2]) trueDosage.set(v, new Int8Array(n));
-  const packed = simulateGenotypeMatrix(rngs.geno, gopts, altFreq, trueDosage);
+  const plantedSet = [...planted.main, ...planted.gxe, ...planted.gxg2];
+  for (const v of plantedSet) trueDosage.set(v, new Int8Array(n));
+  let packed: Uint8Array;
+  let groupFreq = [altFreq];
+  let polygenic: Float64Array[] | null = null;
+  if (pop) {
+    groupFreq = groupFrequencies(rngs.freq!, altFreq, pop.G, o.fst);
+    const polyEffects = o.polygenicShare > 0 ? polygenicEffects(rngs.poly!, altFreq, new Set(plantedSet), K) : null;
+    const chrom = variants.chrom;
+    ({ packed, polygenic } = simulateStructuredGenotypes(rngs.geno, { o: gopts, chrom, groupFreq, pop, trueDosage, polyEffects, K }));
+  } else packed = simulateGenotypeMatrix(rngs.geno, gopts, altFreq, trueDosage);
   const counts = genotypeCounts(packed, n, o.snps);
   const obsAlleles = new Int32Array(o.snps);
   const obsAltFreq = new Float64Array(o.snps);
@@ -66,5 +87,21 @@ export function simulateVariants(rngs: VariantRngs, o: ResolvedSimulateOptions):
     packed,
     bytesPerVariant: Math.ceil(n / 4),
     variantStats: { designAltFreq: altFreq, altCount: counts.a1, obsCount: obsAlleles, altFreq: obsAltFreq },
+    groupFreq,
+    polygenic,
   };
+}
+
+/** K x m effects N(0, 1 / (2 p (1 - p))) on the ALT dosage of every non-planted SNP (0 for planted ones). */
+function polygenicEffects(rng: Rng, altFreq: Float64Array, planted: Set<number>, K: number): Float64Array {
+  const m = altFreq.length;
+  const e = new Float64Array(K * m);
+  for (let k = 0; k < K; k++) {
+    for (let v = 0; v < m; v++) {
+      if (planted.has(v)) continue;
+      const p = altFreq[v];
+      e[k * m + v] = rng.normal() / Math.sqrt(2 * p * (1 - p));
+    }
+  }
+  return e;
 }
