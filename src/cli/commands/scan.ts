@@ -19,6 +19,8 @@ import { alignSamples } from '../../lib/pipeline/alignSamples';
 import { scanStep } from '../../lib/pipeline/scanStep';
 import { genotypeReport } from '../../lib/pipeline/genotypeReport';
 import type { VariantFilter } from '../../lib/io/GenotypeSource';
+import { structureStep } from '../../lib/pipeline/structureStep';
+import type { LocoAdjustment } from '../../lib/pipeline/locoScan';
 
 export const command: CliCommand = {
   name: 'scan',
@@ -30,6 +32,8 @@ export const command: CliCommand = {
     'Without --pheno-name every numeric column of --pheno is a response; without --covar-name every column of',
     '--covar but the --gxe one is a covariate. --gxe names a column of --covar (or --pheno): rows ADD, <E>, ADDx<E>.',
     'QC flags as plink2 (--maf, --geno, --hwe, --mind; off unless given); removals are counted in PREFIX.scan.log.',
+    '--pca K adds K genetic PCs as covariates; --loco subtracts the LOCO ridge prediction (regenie step 1) of the',
+    'tested variant\'s chromosome from each response. Without them the scan is plink2 --glm exact.',
     'Shard a large job with --chr / --from-bp / --to-bp (or --from-index/--to-index) and concatenate outputs.',
     '',
     'Example: npm run cli -- scan --bfile data/cohort --pheno out/hsv.tsv --covar data/covar.tsv --covar-name age,sex --out out/scan',
@@ -51,6 +55,8 @@ export const command: CliCommand = {
     { name: 'to-bp', type: 'int', meta: 'N', help: 'last position (with --chr)' },
     { name: 'from-index', type: 'int', meta: 'I', help: 'first variant index (0-based, file order) of a shard' },
     { name: 'to-index', type: 'int', meta: 'J', help: 'end variant index (exclusive) of a shard' },
+    { name: 'pca', type: 'int', meta: 'K', help: 'compute K genetic PCs (randomized PCA over variants with MAF >= 0.01) and add them as covariates' },
+    { name: 'loco', type: 'flag', help: 'LOCO whole-genome ridge (regenie step 1): each response minus its prediction from the other chromosomes' },
     { name: 'omnibus', type: 'flag', help: 'omnibus chi-square test across all responses (and per SNPxE term)' },
     { name: 'errcode', type: 'flag', help: "append plink2's ERRCODE column to .glm.linear files" },
     { name: 'chunk', type: 'int', meta: 'V', help: 'variants per chunk (default: ~4 MB of genotypes)' },
@@ -71,7 +77,8 @@ export const command: CliCommand = {
     const env = gxeName ? [gxeName] : [];
     const { covar, covariates: covariateNames } = await covariateInputs(a, env, 'scan');
     const aligned = alignSamples({ samples: source.samples, responses: phenoTable, responseNames: arg.list(a, 'pheno-name'), covar, covariates: covariateNames, env });
-    const { responses, covariates } = aligned;
+    const { responses } = aligned;
+    let covariates = aligned.covariates;
     const gxe = aligned.env[0];
     const log: string[] = [];
     log.push(`genotypes: ${source.name}: ${iids.length} samples${source.nVariants !== null ? `, ${source.nVariants} variants` : ''}`);
@@ -112,9 +119,23 @@ export const command: CliCommand = {
     }
     const createGpuKernel = backend === 'webgpu' ? (await import('../../platform/node/nodeWebGpu')).nodeGpuKernelFactory() : undefined;
     const t0 = performance.now();
+    const pcs = arg.num(a, 'pca') ?? 0;
+    const useLoco = arg.flag(a, 'loco');
+    let loco: LocoAdjustment | undefined;
+    if (pcs > 0 || useLoco) {
+      const st = await structureStep(source, { responses, covariates }, { pcs, loco: useLoco, chunkVariants: arg.num(a, 'chunk') }, { onProgress: progressPrinter('structure: ', { stage: true, unit: 'variants' }) });
+      covariates = [...covariates, ...st.pcColumns];
+      if (st.loco) loco = { chromosomes: st.chromosomes, prediction: (r, c) => st.loco!.prediction(r, c) };
+      log.push(...st.lines);
+      if (st.pca) {
+        const { eigenvecText, eigenvalText } = await import('../../lib/relate/pca');
+        writeFileSync(`${out}.eigenvec`, eigenvecText(st.pca, source.format === 'bed'));
+        writeFileSync(`${out}.eigenval`, eigenvalText(st.pca));
+      }
+    }
     try {
       const step = await scanStep(
-        { source, responses, covariates, env: aligned.env },
+        { source, responses, covariates, env: aligned.env, loco },
         { backend, marginal: !gxe, filter, chunkVariants: arg.num(a, 'chunk'), omnibus: arg.flag(a, 'omnibus'), keepResults: false },
         {
           pool,

@@ -13,6 +13,7 @@ import type { SampleMatrix } from '../assoc/kernel';
 import { runScan, type ScanChunkResult, type ScanOptions, type ScanResult, type TestArrays } from '../assoc/runScan';
 import type { KernelPool, ScanBackend, StatsKernel } from '../assoc/StatsKernel';
 import type { ReasonCount, ScanResult as ReportScan } from '../report/Analysis';
+import { runLocoScan, type LocoAdjustment } from './locoScan';
 
 export interface ScanStepInput {
   source: GenotypeSource;
@@ -20,6 +21,8 @@ export interface ScanStepInput {
   responses: NamedColumn[];
   covariates: NamedColumn[];
   env: NamedColumn[];
+  /** The LOCO ridge step's predictions (structureStep): each response minus its prediction for the variant's chromosome. */
+  loco?: LocoAdjustment;
 }
 
 export interface ScanStepSettings {
@@ -81,13 +84,14 @@ export async function scanStep(input: ScanStepInput, s: ScanStepSettings, hooks:
       createGpuKernel: backend === 'webgpu' ? hooks.createGpuKernel : undefined,
       onChunk: hooks.onChunk ? (c) => hooks.onChunk!(gxe?.name ?? null, c) : undefined,
     };
+    const scan = (o: ScanOptions, h: { onProgress?: ProgressCallback; signal?: AbortSignal }) => (input.loco ? runLocoScan(o, input.loco, h) : runScan(o, h));
     try {
-      return await runScan(opts, { onProgress: hooks.onProgress, signal: hooks.signal });
+      return await scan(opts, { onProgress: hooks.onProgress, signal: hooks.signal });
     } catch (e) {
       if (backend !== 'webgpu' || !(e instanceof DeviceLostError) || hooks.onChunk) throw e;
       backend = 'wasm';
       notes.push(`The GPU device was lost during the scan (${e.message}); scanned again on wasm`);
-      return await runScan({ ...opts, backend, createGpuKernel: undefined }, { onProgress: hooks.onProgress, signal: hooks.signal });
+      return await scan({ ...opts, backend, createGpuKernel: undefined }, { onProgress: hooks.onProgress, signal: hooks.signal });
     }
   };
   const runs: ScanRun[] = [];

@@ -1,0 +1,100 @@
+/**
+ * Pipeline step "structure": genetic principal components and the LOCO whole-genome ridge (regenie step 1)
+ * that the scan adjusts for. One pass over the genotypes finds the variants used (MAF >= `maf` over all
+ * genotype samples, autosomes and X alike, as plink2 --maf), and the chromosomes in file order; then the
+ * randomized PCA (src/lib/relate/pca.ts) and the ridge step (src/lib/relate/locoRidge.ts) stream over those
+ * variants. The PCs join the covariates of the ridge step, the scan and the selection.
+ */
+import { throwIfAborted } from '../base/cancel';
+import type { ProgressCallback } from '../base/progress';
+import type { GenotypeSource } from '../io/GenotypeSource';
+import { normalizeChrom } from '../io/chrom';
+import { chunkVariantStats } from '../io/variantQc';
+import type { NamedColumn } from '../assoc/design';
+import { geneticPca, pcColumns, type PcaResult } from '../relate/pca';
+import { locoRidge, type LocoResult } from '../relate/locoRidge';
+
+export interface StructureSettings {
+  /** Genetic PCs to compute and adjust for (0 = none). */
+  pcs: number;
+  /** Run the LOCO ridge step. */
+  loco: boolean;
+  /** Minimum minor allele frequency of the variants used (default 0.01). */
+  maf?: number;
+  chunkVariants?: number;
+}
+
+export interface StructureHooks {
+  signal?: AbortSignal;
+  onProgress?: ProgressCallback;
+}
+
+export interface StructureStepResult {
+  pca: PcaResult | null;
+  /** PC1..PCk, one value per genotype sample (empty without PCs). */
+  pcColumns: NamedColumn[];
+  loco: LocoResult | null;
+  /** Chromosomes of the source, normalized, in file order (what a LOCO scan iterates over). */
+  chromosomes: string[];
+  variantsUsed: number;
+  variantsRead: number;
+  /** What was adjusted for, in words (log, record, report). */
+  lines: string[];
+  seconds: number;
+}
+
+/** Variants with MAF >= maf (1 = used), and the chromosomes in file order. */
+async function usableVariants(source: GenotypeSource, maf: number, o: StructureSettings, hooks: StructureHooks) {
+  const include: number[] = [];
+  const chromosomes: string[] = [];
+  const seen = new Set<string>();
+  let read = 0;
+  for await (const c of source.chunks({ chunkVariants: o.chunkVariants, signal: hooks.signal })) {
+    throwIfAborted(hooks.signal);
+    const s = chunkVariantStats(c);
+    for (let v = 0; v < c.count; v++) {
+      const chr = normalizeChrom(c.variants.chrom[v]);
+      if (!seen.has(chr)) {
+        seen.add(chr);
+        chromosomes.push(chr);
+      }
+      const f = s.obs[v] > 0 ? s.a1[v] / (2 * s.obs[v]) : 0;
+      include[c.start + v] = Math.min(f, 1 - f) >= maf && s.obs[v] > 0 ? 1 : 0;
+    }
+    read += c.count;
+  }
+  return { include: Uint8Array.from(include), chromosomes, read };
+}
+
+export async function structureStep(
+  source: GenotypeSource,
+  input: { responses: NamedColumn[]; covariates: NamedColumn[] },
+  s: StructureSettings,
+  hooks: StructureHooks = {},
+): Promise<StructureStepResult> {
+  const t0 = performance.now();
+  const maf = s.maf ?? 0.01;
+  const { include, chromosomes, read } = await usableVariants(source, maf, s, hooks);
+  const used = include.reduce((a, b) => a + b, 0);
+  const lines = [`structure: ${used} of ${read} variants with MAF >= ${maf} used for the genetic PCs and the LOCO ridge step`];
+  let pca: PcaResult | null = null;
+  let pcs: NamedColumn[] = [];
+  if (s.pcs > 0) {
+    pca = await geneticPca(source, { k: s.pcs, include, chunkVariants: s.chunkVariants, signal: hooks.signal, onProgress: hooks.onProgress });
+    pcs = pcColumns(pca);
+    const ev = Array.from(pca.eigenvalues, (x) => x.toFixed(3)).join(', ');
+    lines.push(`genetic PCs: ${pca.k} (randomized PCA, ${pca.iterations} passes), eigenvalues ${ev}; adjusted for as covariates PC1..PC${pca.k}`);
+  }
+  let loco: LocoResult | null = null;
+  if (s.loco) {
+    loco = await locoRidge(
+      source,
+      { responses: input.responses, covariates: [...input.covariates, ...pcs] },
+      { include, chunkVariants: s.chunkVariants, signal: hooks.signal, onProgress: hooks.onProgress },
+    );
+    const r2 = loco.level1.map((l, r) => `${loco!.responses[r]} ${l.r2.toFixed(3)}`).join(', ');
+    lines.push(`LOCO ridge (regenie step 1): ${loco.nBlocks} blocks, ${loco.nAnalysed} samples; out-of-fold R^2 of the genome-wide prediction: ${r2}`);
+    lines.push('scan: each response minus its LOCO prediction for the tested variant\'s chromosome');
+  }
+  return { pca, pcColumns: pcs, loco, chromosomes, variantsUsed: used, variantsRead: read, lines, seconds: (performance.now() - t0) / 1000 };
+}
