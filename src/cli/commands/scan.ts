@@ -122,18 +122,18 @@ export const command: CliCommand = {
     const pcs = arg.num(a, 'pca') ?? 0;
     const useLoco = arg.flag(a, 'loco');
     let loco: LocoAdjustment | undefined;
-    if (pcs > 0 || useLoco) {
-      const st = await structureStep(source, { responses, covariates }, { pcs, loco: useLoco, chunkVariants: arg.num(a, 'chunk') }, { onProgress: progressPrinter('structure: ', { stage: true, unit: 'variants' }) });
-      covariates = [...covariates, ...st.pcColumns];
-      if (st.loco) loco = { chromosomes: st.chromosomes, prediction: (r, c) => st.loco!.prediction(r, c) };
-      log.push(...st.lines);
-      if (st.pca) {
-        const { eigenvecText, eigenvalText } = await import('../../lib/relate/pca');
-        writeFileSync(`${out}.eigenvec`, eigenvecText(st.pca, source.format === 'bed'));
-        writeFileSync(`${out}.eigenval`, eigenvalText(st.pca));
-      }
-    }
     try {
+      if (pcs > 0 || useLoco) {
+        const st = await structureStep(source, { responses, covariates }, { pcs, loco: useLoco, chunkVariants: arg.num(a, 'chunk') }, { onProgress: progressPrinter('structure: ', { stage: true, unit: 'variants' }) });
+        covariates = [...covariates, ...st.pcColumns];
+        if (st.loco) loco = { chromosomes: st.chromosomes, prediction: (r, c) => st.loco!.prediction(r, c) };
+        log.push(...st.lines);
+        if (st.pca) {
+          const { eigenvecText, eigenvalText } = await import('../../lib/relate/pca');
+          writeFileSync(`${out}.eigenvec`, eigenvecText(st.pca, source.format === 'bed'));
+          writeFileSync(`${out}.eigenval`, eigenvalText(st.pca));
+        }
+      }
       const step = await scanStep(
         { source, responses, covariates, env: aligned.env, loco },
         { backend, marginal: !gxe, filter, chunkVariants: arg.num(a, 'chunk'), omnibus: arg.flag(a, 'omnibus'), keepResults: false },
