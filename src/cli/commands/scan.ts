@@ -171,6 +171,9 @@ export const command: CliCommand = {
         const lam = r.tests.map((t) => `${t.test} lambda ${t.lambda.toFixed(4)}`).join(', ');
         log.push(`response ${r.name}: ${r.nAnalysed} samples analysed (${s.missingResponse[r.name]} missing values); ${lam}`);
         for (const t of r.tests) {
+          if (t.lambda > 1.1) log.push(`  warning: genomic-control lambda ${t.lambda.toFixed(2)} for ${r.name} ${t.test}: residual structure or relatedness${pcs > 0 && useLoco ? '' : '; adjust for genetic PCs (--pca 10) and use --loco'}`);
+        }
+        for (const t of r.tests) {
           const ec = s.errcodeCounts[`${r.name} ${t.test}`];
           const keys = Object.keys(ec);
           if (keys.length) log.push(`  ${t.test} NA rows: ${keys.map((k) => `${k} ${ec[k]}`).join(', ')}`);
