@@ -118,6 +118,9 @@ export function createAnalysisApi() {
         }),
       );
     },
+    async structure(jobId: string, settings: AssocSettings, onProgress?: ProgressCallback) {
+      return await plain(() => jobs.run(jobId, (signal) => session.structure(settings, onProgress, signal)));
+    },
     async scan(jobId: string, settings: AssocSettings, onProgress?: ProgressCallback) {
       return await plain(() => jobs.run(jobId, (signal) => session.scan(settings, onProgress, signal, scanBackend(backend.current))));
     },

@@ -46,6 +46,8 @@ import { scanStep } from '../lib/pipeline/scanStep';
 import { selectStep } from '../lib/pipeline/selectStep';
 import { reportStep } from '../lib/pipeline/reportStep';
 import { genotypeReport, withGenotypeQc } from '../lib/pipeline/genotypeReport';
+import { structureStep, structureSummary, type StructureStepResult } from '../lib/pipeline/structureStep';
+import type { LocoAdjustment } from '../lib/pipeline/locoScan';
 import type {
   AssocSettings,
   DemoInfo,
@@ -62,6 +64,7 @@ import type {
   ScanInfo,
   SelectInfo,
   SelectSettings,
+  StructureInfo,
   TableInfo,
   TableKind,
   TrainInfo,
@@ -108,6 +111,8 @@ export class AnalysisSession {
   genesLabel = '';
   /** Why the built-in gene table could not be loaded (shown with the results), or null. */
   genesProblem: string | null = null;
+  /** The last structure step and the inputs it was made from (reused while they are the same). */
+  private structureRun: { key: string; inputs: unknown[]; step: StructureStepResult } | null = null;
   readonly analysis: Analysis = {};
 
   /** Records an input in the analysis (replacing an earlier one of the same kind). */
@@ -316,7 +321,7 @@ export class AnalysisSession {
     if (!this.trained) throw new Error('train health variables first');
     const t0 = performance.now();
     const source = await withGenotypeQc(this.geno, s.qc, { signal, onProgress });
-    const aligned = this.align(source, s);
+    const { aligned, loco } = await this.adjusted(source, s, onProgress, signal);
     const notes: string[] = [];
     let device: GPUDevice | null = null;
     let used: ScanBackend = backend;
@@ -332,7 +337,7 @@ export class AnalysisSession {
     try {
       const d = device;
       r = await scanStep(
-        { source, responses: aligned.responses, covariates: aligned.covariates, env: aligned.env },
+        { source, responses: aligned.responses, covariates: aligned.covariates, env: aligned.env, loco },
         { backend: used },
         { onProgress, signal, createGpuKernel: d ? (X) => createGpuKernel(d, X) : undefined },
       );
@@ -343,7 +348,8 @@ export class AnalysisSession {
     const covariates = aligned.covariates.map((c) => c.name);
     const g = genotypeReport(source);
     notes.push(...g.lines);
-    this.analysis.parameters = { ...this.analysis.parameters, scan: { covariates, env: s.env, qc: s.qc ?? {}, test: 'plink2 --glm (ADD; ADDx<E> per E)' } };
+    const test = `plink2 --glm (ADD; ADDx<E> per E)${loco ? ' on each HSV minus its LOCO prediction for the variant\'s chromosome' : ''}`;
+    this.analysis.parameters = { ...this.analysis.parameters, structure: s.structure ?? { pcs: 0, loco: false }, scan: { covariates, env: s.env, qc: s.qc ?? {}, test } };
     this.analysis.scans = r.scans;
     const dropped = [...g.samples, ...r.dropped];
     this.analysis.cohort = {
@@ -374,8 +380,8 @@ export class AnalysisSession {
     if (!this.trained) throw new Error('train health variables first');
     const t0 = performance.now();
     const source = await withGenotypeQc(this.geno, s.qc, { signal, onProgress });
-    const aligned = this.align(source, s);
-    const r = await selectStep(source, aligned, sisOptionsFrom(s.selection), { signal, onProgress });
+    const { aligned, loco } = await this.adjusted(source, s, onProgress, signal);
+    const r = await selectStep(source, aligned, sisOptionsFrom(s.selection), { signal, onProgress }, loco);
     this.sis = r.run;
     const n = aligned.n;
     const method = describeSelection(s.selection, n);
@@ -385,6 +391,78 @@ export class AnalysisSession {
     };
     this.analysis.selected = r.selected;
     return { selected: r.selected, seconds: (performance.now() - t0) / 1000, n, method, universe: r.run.responses[0]?.universe ?? 0, qcDropped: r.qcDropped };
+  }
+
+  /**
+   * Population structure on the genotypes the scan reads (after its QC): genetic PCs, the LOCO ridge step of
+   * every HSV (with the covariates and the PCs) and, up to KINSHIP_MAX_SAMPLES samples, KING-robust kinship.
+   * Kept for the scan and the selection with the same inputs; null when `s.structure` asks for nothing.
+   */
+  async structure(s: AssocSettings, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<StructureInfo | null> {
+    if (!this.geno) throw new Error('load genotypes first');
+    if (!this.trained) throw new Error('train health variables first');
+    const want = s.structure ?? { pcs: 0, loco: false };
+    if (want.pcs <= 0 && !want.loco) {
+      this.structureRun = null;
+      delete this.analysis.structure;
+      return null;
+    }
+    const source = await withGenotypeQc(this.geno, s.qc, { signal, onProgress });
+    const aligned = this.align(source, s);
+    const settings = { ...want, kinship: 'auto' as const };
+    const step = await structureStep(source, { responses: aligned.responses, covariates: aligned.covariates }, settings, { signal, onProgress });
+    this.structureRun = { key: this.structureKey(s), inputs: this.structureInputs(), step };
+    this.analysis.structure = structureSummary(step, settings);
+    const sum = this.analysis.structure;
+    return {
+      lines: step.lines,
+      seconds: step.seconds,
+      variantsUsed: step.variantsUsed,
+      pca: step.pca ? { k: step.pca.k, eigenvalues: Array.from(step.pca.eigenvalues), vectors: step.pca.vectors, iids: step.pca.samples.iid } : null,
+      locoR2: sum.locoR2 ?? null,
+      kinship: sum.kinship ? { bins: { ...sum.kinship.bins, counts: Array.from(sum.kinship.bins.counts) }, degrees: sum.kinship.degrees } : null,
+      kinshipSkipped: step.kinshipSkipped,
+      colorColumns: this.colorColumns(source),
+    };
+  }
+
+  private structureKey(s: AssocSettings): string {
+    return JSON.stringify({ qc: s.qc ?? {}, covariates: this.covariateNames(s), env: s.env, structure: s.structure ?? null });
+  }
+
+  private structureInputs(): unknown[] {
+    return [this.geno, this.covar, this.trained];
+  }
+
+  /**
+   * The alignment with the structure adjustment: PCs appended to the covariates, and the LOCO predictions.
+   * Runs the structure step when the settings ask for it and no step of the same inputs is kept.
+   */
+  private async adjusted(source: GenotypeSource, s: AssocSettings, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<{ aligned: AlignedSamples; loco?: LocoAdjustment }> {
+    const aligned = this.align(source, s);
+    const want = s.structure ?? { pcs: 0, loco: false };
+    if (want.pcs <= 0 && !want.loco) return { aligned };
+    const inputs = this.structureInputs();
+    const run = this.structureRun;
+    const same = run && run.key === this.structureKey(s) && run.inputs.every((x, i) => x === inputs[i]);
+    if (!same) await this.structure(s, onProgress, signal);
+    const step = this.structureRun!.step;
+    return { aligned: { ...aligned, covariates: [...aligned.covariates, ...step.pcColumns] }, loco: step.locoAdjustment };
+  }
+
+  /** Covariate-table columns per genotype sample of `source` (categorical as labels), for colouring PC plots. */
+  private colorColumns(source: GenotypeSource): StructureInfo['colorColumns'] {
+    const t = this.covar;
+    if (!t) return [];
+    const row = new Map(t.ids.map((id, i) => [id, i]));
+    const at = source.samples.iid.map((id) => row.get(id));
+    return t.columns.map((c) => ({
+      name: c.name,
+      values: at.map((i) => {
+        if (i === undefined || Number.isNaN(c.values[i])) return null;
+        return c.kind === 'categorical' && c.levels ? (c.levels[c.values[i]] ?? null) : c.values[i];
+      }),
+    }));
   }
 
   /** Table rows, plots and heatmap for the Results step (built here: the page only inserts strings). */

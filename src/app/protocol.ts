@@ -110,6 +110,27 @@ export interface AssocSettings {
   env: string[];
   /** Genotype QC before the scan and the selection (plink2 --maf/--geno/--hwe/--mind; default none). */
   qc?: VariantQcOptions;
+  /**
+   * Population structure adjusted for in the scan and the selection: genetic PCs as covariates and the LOCO
+   * ridge step (default: none here; the app sends STRUCTURE_DEFAULTS, 10 PCs and LOCO).
+   */
+  structure?: { pcs: number; loco: boolean };
+}
+
+/** The structure step's results for the page: what was adjusted for, PCs (for the plots), kinship. */
+export interface StructureInfo {
+  /** What was adjusted for, in words. */
+  lines: string[];
+  seconds: number;
+  variantsUsed: number;
+  /** `vectors` row-major n x k (transferred), samples in `iids` order. */
+  pca: { k: number; eigenvalues: number[]; vectors: Float64Array; iids: string[] } | null;
+  locoR2: { response: string; r2: number }[] | null;
+  kinship: { bins: { from: number; width: number; counts: number[] }; degrees: { label: string; count: number }[] } | null;
+  /** Why kinship was not computed, or null. */
+  kinshipSkipped: string | null;
+  /** Covariate-table columns per genotype sample (the PC plots' colour-by choices). */
+  colorColumns: { name: string; values: (string | number | null)[] }[];
 }
 
 export interface ScanInfo {

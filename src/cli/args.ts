@@ -4,7 +4,8 @@
  * errors that name the option and what was expected.
  */
 
-export type OptionType = 'string' | 'number' | 'int' | 'flag' | 'list' | 'optional';
+/** 'words': one or more values up to the next option, as plink2 takes `--indep-pairwise 1000 100 0.1`. */
+export type OptionType = 'string' | 'number' | 'int' | 'flag' | 'list' | 'optional' | 'words';
 
 export interface OptionSpec {
   name: string;
@@ -87,6 +88,13 @@ export function parseArgs(argv: string[], spec: OptionSpec[], command: string): 
           .map((x) => x.trim())
           .filter((x) => x.length > 0);
         break;
+      case 'words': {
+        const words = inline !== undefined ? inline.split(/[\s,]+/).filter((x) => x.length > 0) : [];
+        while (argv[i + 1] !== undefined && !(argv[i + 1].startsWith('--') && argv[i + 1].length > 2)) words.push(argv[++i]);
+        if (words.length === 0) throw new UsageError(`${command}: --${name} needs a value (${s.meta ?? 'VALUES'})`);
+        out[name] = words;
+        break;
+      }
       case 'optional': {
         const next = argv[i + 1];
         if (inline !== undefined) out[name] = checkChoice(command, s, inline);
@@ -117,7 +125,7 @@ export function formatHelp(c: CliCommand): string {
   const lines = [`npm run cli -- ${c.name} [options]`, '', c.summary, '', 'Options:'];
   for (const s of c.options) {
     const meta = s.type === 'flag' ? '' : s.type === 'optional' ? ` [${s.meta ?? 'VALUE'}]` : ` ${s.meta ?? s.type.toUpperCase()}`;
-    const def = s.default !== undefined ? ` (default ${Array.isArray(s.default) ? s.default.join(',') : String(s.default)})` : '';
+    const def = s.default !== undefined ? ` (default ${Array.isArray(s.default) ? s.default.join(s.type === 'words' ? ' ' : ',') : String(s.default)})` : '';
     const req = s.required ? ' (required)' : '';
     lines.push(`  --${s.name}${meta}`.padEnd(30) + ` ${s.help}${req}${def}`);
   }

@@ -16,6 +16,13 @@ describe('cli args', () => {
     });
     expect(parseArgs(['--bfile=x', '--gxg', 'all', '--latent', '7'], spec, 'scan')).toMatchObject({ gxg: 'all', latent: 7 });
   });
+  it("takes several words for a 'words' option, up to the next option (plink2's --indep-pairwise W S R2)", () => {
+    const w: OptionSpec[] = [...spec, { name: 'indep-pairwise', type: 'words', help: 'W S R2' }];
+    expect(parseArgs(['--indep-pairwise', '1000', '100', '0.1', '--bfile', 'x'], w, 'pca')).toMatchObject({ 'indep-pairwise': ['1000', '100', '0.1'], bfile: 'x' });
+    expect(parseArgs(['--bfile', 'x', '--indep-pairwise', '500kb', '0.1'], w, 'pca')).toMatchObject({ 'indep-pairwise': ['500kb', '0.1'] });
+    expect(parseArgs(['--bfile', 'x', '--indep-pairwise=50,5,0.2'], w, 'pca')).toMatchObject({ 'indep-pairwise': ['50', '5', '0.2'] });
+    expect(() => parseArgs(['--bfile', 'x', '--indep-pairwise', '--omnibus'], w, 'pca')).toThrow('pca: --indep-pairwise needs a value (VALUES)');
+  });
   it('rejects unknown options, bad numbers, bad choices and missing required options with exact messages', () => {
     expect(() => parseArgs(['--bfile', 'x', '--nope'], spec, 'scan')).toThrow(new UsageError('scan: unknown option --nope (see --help)'));
     expect(() => parseArgs(['--bfile', 'x', '--latent', '2.5'], spec, 'scan')).toThrow("scan: --latent expects an integer, got '2.5'");

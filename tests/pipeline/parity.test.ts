@@ -19,7 +19,7 @@ import { AnalysisSession } from '../../src/app/analysisSession';
 import { bytesSource } from '../../src/lib/io/ByteSource';
 import { parseAnalysis } from '../../src/lib/report/analysisJson';
 import { DEFAULT_SELECTION } from '../../src/lib/select/selectionSettings';
-import { defaultLatent } from '../../src/lib/pipeline/defaults';
+import { defaultLatent, STRUCTURE_DEFAULTS } from '../../src/lib/pipeline/defaults';
 
 let dir = '';
 const files = new Map<string, Uint8Array>();
@@ -63,9 +63,12 @@ describe('the app and the CLI run one pipeline', () => {
     await s.loadGenotypes(['geno.bed', 'geno.bim', 'geno.fam'].map((n) => ({ name: n, src: src(n) })));
     await s.preparePhenotypes({});
     const tr = await s.train({ candidates: 1, maxEpochs: 30, seed: 1 }, 'cpu');
-    const scan = await s.scan({ env: ['smoking'] }, undefined, undefined, 'wasm');
-    expect(scan.covariates).toEqual(['age', 'sex', 'alcohol', 'exercise']);
-    const sel = await s.select({ env: ['smoking'], selection: { ...DEFAULT_SELECTION, gxgTop } });
+    // The pipeline's default structure adjustment (10 PCs + LOCO) is the app's: the session runs it once and
+    // reuses it for the selection.
+    const assoc = { env: ['smoking'], structure: { ...STRUCTURE_DEFAULTS } };
+    const scan = await s.scan(assoc, undefined, undefined, 'wasm');
+    expect(scan.covariates).toEqual(['age', 'sex', 'alcohol', 'exercise', ...Array.from({ length: 10 }, (_, i) => `PC${i + 1}`)]);
+    const sel = await s.select({ ...assoc, selection: { ...DEFAULT_SELECTION, gxgTop } });
 
     // HSVs
     const cliHsv = readHsv(readFileSync(join(out, 'hsv.tsv'), 'utf8'));

@@ -1,7 +1,8 @@
 /** In-memory GenotypeSource for tests: dosages (0/1/2, NaN = missing) packed into the .bed layout. */
 import type { GenotypeChunk, GenotypeSource } from '../../src/lib/io/GenotypeSource';
 
-export function memorySource(dosage: Float64Array[], nSamples: number, chunkVariants = 64): GenotypeSource {
+/** `chromOf(v)`: chromosome of variant v (default '1' for all). */
+export function memorySource(dosage: Float64Array[], nSamples: number, chunkVariants = 64, chromOf: (v: number) => string = () => '1'): GenotypeSource {
   const bpv = Math.ceil(nSamples / 4);
   const M = dosage.length;
   const packed = new Uint8Array(M * bpv);
@@ -29,7 +30,7 @@ export function memorySource(dosage: Float64Array[], nSamples: number, chunkVari
           bytesPerVariant: bpv,
           packed: packed.subarray(s * bpv, (s + count) * bpv),
           variants: {
-            chrom: new Array(count).fill('1'),
+            chrom: Array.from({ length: count }, (_, k) => chromOf(s + k)),
             pos: Int32Array.from({ length: count }, (_, k) => 1000 * (s + k + 1)),
             id: ids.slice(s, s + count),
             ref: new Array(count).fill('A'),

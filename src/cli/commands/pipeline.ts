@@ -28,7 +28,12 @@ import type { SisRun } from '../../lib/select/runSis';
 import { combinedSelectedTsv } from '../../lib/select/selectionTables';
 import { serializeAnalysis } from '../../lib/report/analysisJson';
 import type { Analysis } from '../../lib/report/Analysis';
-import { SCAN_BACKEND_DEFAULT, TABLE_PRECISION } from '../../lib/pipeline/defaults';
+import { SCAN_BACKEND_DEFAULT, STRUCTURE_DEFAULTS, TABLE_PRECISION } from '../../lib/pipeline/defaults';
+import { structureSummary } from '../../lib/pipeline/structureStep';
+import { lambdaWarnings } from '../../lib/pipeline/lambdaWarnings';
+import type { LocoAdjustment } from '../../lib/pipeline/locoScan';
+import { eigenvalText, eigenvecText } from '../../lib/relate/pca';
+import { runStructure, structureOptions, structureSettingsFromArgs } from '../structureArgs';
 import { alignSamples, type AlignedSamples } from '../../lib/pipeline/alignSamples';
 import { prepareStep } from '../../lib/pipeline/prepareStep';
 import { trainStep, hsvTable } from '../../lib/pipeline/trainStep';
@@ -67,6 +72,7 @@ export const command: CliCommand = {
     { name: 'backend', type: 'string', choices: TF_BACKENDS, default: 'wasm', help: 'tfjs backend for training' },
     ...selectionOptions,
     ...genotypeQcOptions,
+    ...structureOptions(STRUCTURE_DEFAULTS),
     { name: 'out', type: 'string', required: true, meta: 'DIR', help: 'output folder (created)' },
   ],
   async run(a: ParsedArgs) {
@@ -102,13 +108,28 @@ export const command: CliCommand = {
 
     // 3. The genome scan of every HSV (and SNPxE per E), on the samples of the one alignment.
     const hsv = hsvTable(prep.prepared, tr, 'hsv.tsv');
-    const aligned = alignSamples({ samples: source.samples, responses: hsv, covar, covariates, env: cfg.env });
-    for (const l of aligned.lines) say(l);
-    const scan = await scanToFiles(a, dir, source, aligned);
+    const alignedIn = alignSamples({ samples: source.samples, responses: hsv, covar, covariates, env: cfg.env });
+    for (const l of alignedIn.lines) say(l);
+
+    // Population structure: genetic PCs join the covariates of the scan and the selection; the LOCO ridge
+    // predictions are subtracted per chromosome in the scan and the screening.
+    const structureSettings = { ...structureSettingsFromArgs(a, STRUCTURE_DEFAULTS), kinship: 'auto' as const };
+    const structure = await runStructure(source, alignedIn, structureSettings);
+    const aligned = structure ? { ...alignedIn, covariates: structure.covariates } : alignedIn;
+    if (structure) {
+      for (const l of structure.step.lines) say(l);
+      if (structure.step.pca) {
+        writeFileSync(join(dir, 'structure.eigenvec'), eigenvecText(structure.step.pca, source.format === 'bed'));
+        writeFileSync(join(dir, 'structure.eigenval'), eigenvalText(structure.step.pca));
+      }
+      say(`structure: ${structure.step.seconds.toFixed(1)} s${structure.step.pca ? ` -> ${join(dir, 'structure.eigenvec')}, ${join(dir, 'structure.eigenval')}` : ''}`);
+    } else say('structure: no genetic PCs and no LOCO step (--pca 0 --no-loco): the scan is plink2 --glm exact');
+    const scan = await scanToFiles(a, dir, source, aligned, structure?.loco);
     say(`scan: ${scan.runs[0].result.summary.nVariants} variants, ${scan.analysed} samples, ${scan.backend}, ${scan.seconds.toFixed(1)} s; lambda ${scan.lambda.map((l) => `${l.response}${l.test === 'ADD' ? '' : ` ${l.test}`} ${l.lambda.toFixed(3)}`).join(', ')}`);
+    for (const w of lambdaWarnings(scan.lambda, structureSettings)) say(w);
 
     // 4. SIS and selection for every HSV.
-    const { step, lines } = await screenAndSelect(a, source, aligned, cfg, 'pipeline');
+    const { step, lines } = await screenAndSelect(a, source, aligned, cfg, 'pipeline', undefined, structure);
     writeSisOutputs(join(dir, 'sis'), step.run, lines);
     for (const l of sisLogLines(step.run)) say(l);
     const geno = genotypeReport(source);
@@ -150,12 +171,19 @@ export const command: CliCommand = {
       training: train.training,
       interpretation: train.interpretation,
       hsvCorrelation: train.hsvCorrelation,
+      ...(structure ? { structure: structureSummary(structure.step, structureSettings) } : {}),
       scans: scan.scans,
       selected: step.selected,
       ...annotation,
       parameters: {
         training: { ...tr.config, backend },
-        scan: { covariates: aligned.covariates.map((c) => c.name), env: cfg.env, qc: qcFromArgs(a) ?? {}, test: 'plink2 --glm (ADD; ADDx<E> per E)' },
+        structure: { pcs: structureSettings.pcs, loco: structureSettings.loco },
+        scan: {
+          covariates: aligned.covariates.map((c) => c.name),
+          env: cfg.env,
+          qc: qcFromArgs(a) ?? {},
+          test: `plink2 --glm (ADD; ADDx<E> per E)${structure?.loco ? ' on each HSV minus its LOCO prediction for the variant\'s chromosome' : ''}`,
+        },
         selection: { covariates: aligned.covariates.map((c) => c.name), env: cfg.env, ...cfg.options, log: undefined },
       },
       versions: versions(),
@@ -168,12 +196,12 @@ export const command: CliCommand = {
 };
 
 /** The scan step, streamed into DIR/scan.<HSV>.glm.linear (and DIR/scan.<HSV>.<E>.glm.linear per E), results kept. */
-async function scanToFiles(a: ParsedArgs, dir: string, source: GenotypeSource, aligned: AlignedSamples): Promise<ScanStepResult> {
+async function scanToFiles(a: ParsedArgs, dir: string, source: GenotypeSource, aligned: AlignedSamples, loco: LocoAdjustment | undefined): Promise<ScanStepResult> {
   const fds = new Map<string, number>();
   const pool = await kernelPoolFromArgs(a);
   try {
     return await scanStep(
-      { source, responses: aligned.responses, covariates: aligned.covariates, env: aligned.env },
+      { source, responses: aligned.responses, covariates: aligned.covariates, env: aligned.env, loco },
       { backend: SCAN_BACKEND_DEFAULT },
       {
         pool,

@@ -19,7 +19,8 @@ import { alignSamples } from '../../lib/pipeline/alignSamples';
 import { scanStep } from '../../lib/pipeline/scanStep';
 import { genotypeReport } from '../../lib/pipeline/genotypeReport';
 import type { VariantFilter } from '../../lib/io/GenotypeSource';
-import { structureStep } from '../../lib/pipeline/structureStep';
+import { lambdaWarning } from '../../lib/pipeline/lambdaWarnings';
+import { runStructure, structureOptions, structureSettingsFromArgs } from '../structureArgs';
 import type { LocoAdjustment } from '../../lib/pipeline/locoScan';
 
 export const command: CliCommand = {
@@ -55,8 +56,7 @@ export const command: CliCommand = {
     { name: 'to-bp', type: 'int', meta: 'N', help: 'last position (with --chr)' },
     { name: 'from-index', type: 'int', meta: 'I', help: 'first variant index (0-based, file order) of a shard' },
     { name: 'to-index', type: 'int', meta: 'J', help: 'end variant index (exclusive) of a shard' },
-    { name: 'pca', type: 'int', meta: 'K', help: 'compute K genetic PCs (randomized PCA over variants with MAF >= 0.01) and add them as covariates' },
-    { name: 'loco', type: 'flag', help: 'LOCO whole-genome ridge (regenie step 1): each response minus its prediction from the other chromosomes' },
+    ...structureOptions({ pcs: 0, loco: false }),
     { name: 'omnibus', type: 'flag', help: 'omnibus chi-square test across all responses (and per SNPxE term)' },
     { name: 'errcode', type: 'flag', help: "append plink2's ERRCODE column to .glm.linear files" },
     { name: 'chunk', type: 'int', meta: 'V', help: 'variants per chunk (default: ~4 MB of genotypes)' },
@@ -119,14 +119,14 @@ export const command: CliCommand = {
     }
     const createGpuKernel = backend === 'webgpu' ? (await import('../../platform/node/nodeWebGpu')).nodeGpuKernelFactory() : undefined;
     const t0 = performance.now();
-    const pcs = arg.num(a, 'pca') ?? 0;
-    const useLoco = arg.flag(a, 'loco');
+    const structure = structureSettingsFromArgs(a, { pcs: 0, loco: false });
     let loco: LocoAdjustment | undefined;
     try {
-      if (pcs > 0 || useLoco) {
-        const st = await structureStep(source, { responses, covariates }, { pcs, loco: useLoco, chunkVariants: arg.num(a, 'chunk') }, { onProgress: progressPrinter('structure: ', { stage: true, unit: 'variants' }) });
-        covariates = [...covariates, ...st.pcColumns];
-        if (st.loco) loco = { chromosomes: st.chromosomes, prediction: (r, c) => st.loco!.prediction(r, c) };
+      const sr = await runStructure(source, { responses, covariates }, structure);
+      if (sr) {
+        const st = sr.step;
+        covariates = sr.covariates;
+        loco = sr.loco;
         log.push(...st.lines);
         if (st.pca) {
           const { eigenvecText, eigenvalText } = await import('../../lib/relate/pca');
@@ -171,7 +171,8 @@ export const command: CliCommand = {
         const lam = r.tests.map((t) => `${t.test} lambda ${t.lambda.toFixed(4)}`).join(', ');
         log.push(`response ${r.name}: ${r.nAnalysed} samples analysed (${s.missingResponse[r.name]} missing values); ${lam}`);
         for (const t of r.tests) {
-          if (t.lambda > 1.1) log.push(`  warning: genomic-control lambda ${t.lambda.toFixed(2)} for ${r.name} ${t.test}: residual structure or relatedness${pcs > 0 && useLoco ? '' : '; adjust for genetic PCs (--pca 10) and use --loco'}`);
+          const w = lambdaWarning({ response: r.name, test: t.test, lambda: t.lambda }, structure);
+          if (w) log.push(`  ${w}`);
         }
         for (const t of r.tests) {
           const ec = s.errcodeCounts[`${r.name} ${t.test}`];

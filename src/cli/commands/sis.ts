@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import { arg, UsageError, type CliCommand, type OptionSpec, type ParsedArgs } from '../args';
 import { openGenotypes } from '../openGenotypes';
 import { loadTable } from '../loadTable';
+import { runStructure, structureOptions, structureSettingsFromArgs, type StructureRun } from '../structureArgs';
 import { genotypeQcOptions, qcFromArgs } from '../genotypeQcArgs';
 import { covariateInputs } from '../covariateInputs';
 import { progressPrinter } from '../progressPrinter';
@@ -153,6 +154,7 @@ export async function screenAndSelect(
   cfg: SelectionConfig,
   label: string,
   announce?: (lines: string[]) => void,
+  structure?: StructureRun | null,
 ): Promise<{ step: SelectStepResult; lines: string[] }> {
   const iids = source.samples.iid;
   const gxg = cfg.options.gxg;
@@ -160,12 +162,13 @@ export async function screenAndSelect(
     `genotypes: ${source.name}: ${iids.length} samples${source.nVariants !== null ? `, ${source.nVariants} variants` : ''}`,
     `responses: ${aligned.responses.map((r) => r.name).join(', ')}; covariates: ${aligned.covariates.map((c) => c.name).join(', ') || 'none'}; E: ${aligned.env.map((e) => e.name).join(', ') || 'none'}; SNPxSNP: ${gxg}${gxg === 'top' || gxg === 'among' ? ` (M = ${cfg.options.gxgTop})` : ''}`,
     ...aligned.lines,
+    ...(structure?.step.lines ?? []),
   ];
   announce?.(lines);
   const pool = await kernelPoolFromArgs(a);
   const selectPool = await selectPoolFromArgs(a, aligned.responses.length);
   try {
-    const step = await selectStep(source, aligned, cfg.options, { pool, selectPool, onProgress: progressPrinter(`${label}: `) });
+    const step = await selectStep(source, aligned, cfg.options, { pool, selectPool, onProgress: progressPrinter(`${label}: `) }, structure?.loco);
     lines.push(...genotypeReport(source).lines);
     return { step, lines };
   } finally {
@@ -197,6 +200,7 @@ export const command: CliCommand = {
     { name: 'covar-name', type: 'list', meta: 'c1,c2', help: 'covariates adjusted for (default: every column of --covar that is not an --env factor)' },
     ...selectionOptions,
     ...genotypeQcOptions,
+    ...structureOptions({ pcs: 0, loco: false }),
     { name: 'out', type: 'string', required: true, meta: 'PREFIX', help: 'output prefix' },
   ],
   async run(a) {
@@ -210,7 +214,8 @@ export const command: CliCommand = {
     const cfg = selectionConfig(a, (m) => process.stderr.write(`sis: ${m}\n`));
     const { covar, covariates } = await covariateInputs(a, cfg.env, 'sis');
     const aligned = alignSamples({ samples: source.samples, responses: phenoTable, responseNames: arg.list(a, 'pheno-name'), covar, covariates, env: cfg.env });
-    const { step, lines } = await screenAndSelect(a, source, aligned, cfg, 'sis');
+    const structure = await runStructure(source, aligned, structureSettingsFromArgs(a, { pcs: 0, loco: false }));
+    const { step, lines } = await screenAndSelect(a, source, structure ? { ...aligned, covariates: structure.covariates } : aligned, cfg, 'sis', undefined, structure);
     const written = writeSisOutputs(out, step.run, lines);
     console.log([...lines, ...sisLogLines(step.run)].join('\n'));
     console.log(`wrote ${written.length} files: ${written.slice(0, 4).join(', ')}${written.length > 4 ? ', ...' : ''}`);

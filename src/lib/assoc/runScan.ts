@@ -14,6 +14,7 @@ import type { KernelPool, ScanBackend, StatsKernel } from './StatsKernel';
 import { createWasmClassSums, wasmSimdAvailable } from './wasmKernel';
 import { regressChunk, testNames, newTestBlock, ERRCODES, type RegressOptions, type TestBlock } from './regress';
 import { normalizeChrom } from '../io/chrom';
+import { sliceChunk } from '../io/chunkRuns';
 import { LambdaAccumulator, lambdaFromLog10p } from './genomicControl';
 import { buildOmnibus, omnibusChunk, type OmnibusBlock, type OmnibusDesign } from './omnibus';
 
@@ -567,19 +568,6 @@ function chrXRuns(chunk: GenotypeChunk): [number, number, boolean][] {
     }
   }
   return runs;
-}
-
-function sliceChunk(c: GenotypeChunk, from: number, to: number): GenotypeChunk {
-  const vb = c.variants;
-  return {
-    start: c.start + from,
-    count: to - from,
-    nSamples: c.nSamples,
-    bytesPerVariant: c.bytesPerVariant,
-    packed: c.packed ? c.packed.subarray(from * c.bytesPerVariant, to * c.bytesPerVariant) : undefined,
-    dosage: c.dosage ? c.dosage.subarray(from * c.nSamples, to * c.nSamples) : undefined,
-    variants: { chrom: vb.chrom.slice(from, to), pos: vb.pos.subarray(from, to), id: vb.id.slice(from, to), ref: vb.ref.slice(from, to), alt: vb.alt.slice(from, to) },
-  };
 }
 
 function concatBlocks(parts: TestBlock[]): TestBlock {

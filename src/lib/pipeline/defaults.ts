@@ -59,5 +59,11 @@ export const GENOTYPE_QC_DEFAULTS: Readonly<VariantQcOptions> = Object.freeze({}
 /** Factor discovery (SIS + penalized regression): SNPxSNP top-50 x every SNP, MCP, EBIC. */
 export const SELECTION_DEFAULTS: Readonly<SelectionSettings> = DEFAULT_SELECTION;
 
+/**
+ * Population structure in the whole study (app, `pipeline`): 10 genetic PCs as covariates and the LOCO
+ * whole-genome ridge step. `scan` and `sis` stay plink2-exact unless asked (--pca K, --loco).
+ */
+export const STRUCTURE_DEFAULTS: Readonly<{ pcs: number; loco: boolean }> = Object.freeze({ pcs: 10, loco: true });
+
 /** Genome scan kernel when none is asked for (the app picks webgpu on a hardware adapter itself). */
 export const SCAN_BACKEND_DEFAULT = 'wasm' as const;

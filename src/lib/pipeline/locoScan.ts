@@ -18,7 +18,8 @@ export interface LocoAdjustment {
   prediction(r: number, chrom: string): ArrayLike<number>;
 }
 
-function adjusted(responses: NamedColumn[], loco: LocoAdjustment, chrom: string): NamedColumn[] {
+/** Each response minus its LOCO prediction for `chrom`, per genotype sample. */
+export function locoAdjusted(responses: readonly NamedColumn[], loco: LocoAdjustment, chrom: string): NamedColumn[] {
   return responses.map((col, r) => {
     const p = loco.prediction(r, chrom);
     const v = new Float64Array(col.values.length);
@@ -43,7 +44,7 @@ export async function runLocoScan(opts: ScanOptions, loco: LocoAdjustment, hooks
     const r = await runScan(
       {
         ...opts,
-        responses: adjusted(opts.responses, loco, chrom),
+        responses: locoAdjusted(opts.responses, loco, chrom),
         filter: { ...opts.filter, chr: [chrom] },
         onChunk: async (c) => {
           c.blocks.forEach((row, k) => row.forEach((b, t) => {

@@ -11,6 +11,7 @@ import { runSis, type SisOptions, type SisRun } from '../select/runSis';
 import type { SelectPool } from '../select/selectPool';
 import type { ReasonCount, SelectedTermSummary } from '../report/Analysis';
 import { pickCompleteCases, type AlignedSamples } from './alignSamples';
+import { locoAdjusted, type LocoAdjustment } from './locoScan';
 
 export type SelectOptions = Omit<SisOptions, 'signal' | 'onProgress' | 'pool' | 'selectPool'>;
 
@@ -30,7 +31,17 @@ export interface SelectStepResult {
   seconds: number;
 }
 
-export async function selectStep(source: GenotypeSource, aligned: AlignedSamples, o: SelectOptions, hooks: SelectHooks = {}): Promise<SelectStepResult> {
+/**
+ * `loco`: the structure step's LOCO predictions; the first screening round scores each variant against the
+ * responses minus their prediction for the variant's chromosome (as the scan does).
+ */
+export async function selectStep(
+  source: GenotypeSource,
+  aligned: AlignedSamples,
+  o: SelectOptions,
+  hooks: SelectHooks = {},
+  loco?: LocoAdjustment,
+): Promise<SelectStepResult> {
   const t0 = performance.now();
   const { rowOf, n } = aligned;
   const run = await runSis(
@@ -41,6 +52,7 @@ export async function selectStep(source: GenotypeSource, aligned: AlignedSamples
       responses: pickCompleteCases(aligned.responses, rowOf, n),
       covariates: pickCompleteCases(aligned.covariates, rowOf, n),
       env: pickCompleteCases(aligned.env, rowOf, n),
+      locoResponses: loco ? (chrom) => pickCompleteCases(locoAdjusted(aligned.responses, loco, chrom), rowOf, n).map((c) => c.values) : undefined,
     },
     { ...o, signal: hooks.signal, onProgress: hooks.onProgress, pool: hooks.pool, selectPool: hooks.selectPool },
   );

@@ -6,6 +6,7 @@
  * variants. The PCs join the covariates of the ridge step, the scan and the selection.
  */
 import { throwIfAborted } from '../base/cancel';
+import { LatentScanError } from '../base/errors';
 import type { ProgressCallback } from '../base/progress';
 import type { GenotypeSource } from '../io/GenotypeSource';
 import { normalizeChrom } from '../io/chrom';
@@ -13,6 +14,11 @@ import { chunkVariantStats } from '../io/variantQc';
 import type { NamedColumn } from '../assoc/design';
 import { geneticPca, pcColumns, type PcaResult } from '../relate/pca';
 import { locoRidge, type LocoResult } from '../relate/locoRidge';
+import { kingRobust, type KingResult } from '../relate/kingRobust';
+import { summarizeDegrees } from '../relate/kin0';
+import { binKinship, KINSHIP_DEGREE_LINES } from '../report/kinshipHistogramSvg';
+import type { StructureSummary } from '../report/Analysis';
+import type { LocoAdjustment } from './locoScan';
 
 export interface StructureSettings {
   /** Genetic PCs to compute and adjust for (0 = none). */
@@ -21,8 +27,16 @@ export interface StructureSettings {
   loco: boolean;
   /** Minimum minor allele frequency of the variants used (default 0.01). */
   maf?: number;
+  /**
+   * KING-robust kinship of every pair (the record's histogram and related-pair counts): 'auto' = up to
+   * KINSHIP_MAX_SAMPLES samples, as its memory is 28 bytes per pair (`cli king` has no such limit). Default off.
+   */
+  kinship?: boolean | 'auto';
   chunkVariants?: number;
 }
+
+/** Largest cohort whose kinship the structure step computes by default: 4,000 samples = 8.0M pairs, 224 MB. */
+export const KINSHIP_MAX_SAMPLES = 4000;
 
 export interface StructureHooks {
   signal?: AbortSignal;
@@ -34,6 +48,11 @@ export interface StructureStepResult {
   /** PC1..PCk, one value per genotype sample (empty without PCs). */
   pcColumns: NamedColumn[];
   loco: LocoResult | null;
+  /** What the scan and the screening subtract (with the LOCO step). */
+  locoAdjustment?: LocoAdjustment;
+  king: KingResult | null;
+  /** Why kinship was not computed (null when it was). */
+  kinshipSkipped: string | null;
   /** Chromosomes of the source, normalized, in file order (what a LOCO scan iterates over). */
   chromosomes: string[];
   variantsUsed: number;
@@ -96,5 +115,41 @@ export async function structureStep(
     lines.push(`LOCO ridge (regenie step 1): ${loco.nBlocks} blocks, ${loco.nAnalysed} samples; out-of-fold R^2 of the genome-wide prediction: ${r2}`);
     lines.push('scan: each response minus its LOCO prediction for the tested variant\'s chromosome');
   }
-  return { pca, pcColumns: pcs, loco, chromosomes, variantsUsed: used, variantsRead: read, lines, seconds: (performance.now() - t0) / 1000 };
+  const nSamples = source.samples.iid.length;
+  let king: KingResult | null = null;
+  let kinshipSkipped: string | null = null;
+  const wantKinship = s.kinship === 'auto' ? nSamples <= KINSHIP_MAX_SAMPLES : (s.kinship ?? false);
+  if (!wantKinship && s.kinship === 'auto') kinshipSkipped = `${nSamples} samples: over ${KINSHIP_MAX_SAMPLES} (28 bytes a pair); run \`npm run cli -- king\` for the .kin0 table`;
+  else if (wantKinship) {
+    // Kinship is shown, not adjusted for: a source it cannot read (dosages only, no autosome) is noted, not fatal.
+    try {
+      king = await kingRobust(source, { chunkVariants: s.chunkVariants, signal: hooks.signal, onProgress: hooks.onProgress });
+    } catch (e) {
+      if (!(e instanceof LatentScanError) || e.kind !== 'input') throw e;
+      kinshipSkipped = e.message;
+    }
+  }
+  if (king) lines.push(...summarizeDegrees(king).lines);
+  else if (kinshipSkipped) lines.push(`kinship not computed: ${kinshipSkipped}`);
+  const locoAdjustment = loco ? { chromosomes, prediction: (r: number, c: string) => loco!.prediction(r, c) } : undefined;
+  return { pca, pcColumns: pcs, loco, locoAdjustment, king, kinshipSkipped, chromosomes, variantsUsed: used, variantsRead: read, lines, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** The Analysis record's part: what was adjusted for, PCs, LOCO fit and the binned kinship. */
+export function structureSummary(st: StructureStepResult, s: StructureSettings): StructureSummary {
+  const out: StructureSummary = { adjustedFor: st.lines, pcs: s.pcs, loco: s.loco, variantsUsed: st.variantsUsed, seconds: st.seconds };
+  if (st.pca) out.pca = { k: st.pca.k, eigenvalues: Array.from(st.pca.eigenvalues), iids: st.pca.samples.iid, vectors: st.pca.vectors };
+  if (st.loco) out.locoR2 = st.loco.level1.map((l, r) => ({ response: st.loco!.responses[r], r2: l.r2 }));
+  if (st.king) {
+    const d = summarizeDegrees(st.king);
+    const labels = [...KINSHIP_DEGREE_LINES.map((x) => x.label), 'unrelated'];
+    const related = d.counts.reduce((a, b) => a + b, 0);
+    out.kinship = {
+      pairs: d.pairs,
+      bins: binKinship(st.king.kinship),
+      degrees: labels.map((label, i) => ({ label, count: i < d.counts.length ? d.counts[i] : d.pairs - related })),
+    };
+  }
+  if (st.kinshipSkipped) out.kinshipSkipped = st.kinshipSkipped;
+  return out;
 }

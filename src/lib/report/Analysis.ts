@@ -219,6 +219,28 @@ export interface AnnotatedHit {
   genesInWindow?: string[];
 }
 
+/**
+ * Population structure (the pipeline's structure step): what the scan and the selection were adjusted for,
+ * the genetic PCs, the LOCO ridge step's fit and the pairwise kinship.
+ */
+export interface StructureSummary {
+  /** What was adjusted for and how, in words (as in the log). */
+  adjustedFor: string[];
+  /** Genetic PCs adjusted for as covariates (0 = none). */
+  pcs: number;
+  loco: boolean;
+  variantsUsed?: number;
+  /** PCA: `vectors` row-major n x k (sample i, PC j at i * k + j), samples in `iids` order (the genotype file's). */
+  pca?: { k: number; eigenvalues: ArrayLike<number>; iids: string[]; vectors: ArrayLike<number> };
+  /** LOCO ridge: per response, the out-of-fold R^2 of the whole-genome prediction. */
+  locoR2?: { response: string; r2: number }[];
+  /** KING-robust kinship of every pair, binned (histogram) and counted by degree (exact counts). */
+  kinship?: { pairs: number; bins: { from: number; width: number; counts: ArrayLike<number> }; degrees: { label: string; count: number }[] };
+  /** Why kinship was not computed, when it was not. */
+  kinshipSkipped?: string;
+  seconds?: number;
+}
+
 /** All input to buildReport. Every field is optional. */
 export interface Analysis {
   /** Report title (default 'LatentScan analysis'). */
@@ -232,6 +254,7 @@ export interface Analysis {
   hsvCorrelation?: LabelledMatrix;
   interpretation?: HsvInterpretation[];
   /** One entry per response (and per test row when SNPxE is reported). */
+  structure?: StructureSummary;
   scans?: ScanResult[];
   omnibus?: OmnibusResult;
   selected?: SelectedTermSummary[];

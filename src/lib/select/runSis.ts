@@ -14,11 +14,11 @@ import type { ProgressCallback } from '../base/progress';
 import type { GenotypeSource } from '../io/GenotypeSource';
 import { createRng } from '../math/rng';
 import type { KernelPool } from '../assoc/StatsKernel';
-import { covariateBasis, residualize } from './CovariateBasis';
+import { covariateBasis, residualize, type CovariateBasis } from './CovariateBasis';
 import type { Feature, FeatureType } from './Feature';
 import { isisRounds } from './isisRounds';
 import { penaltySpec, type PenaltyKind, type PenaltySpec } from './penalty';
-import type { PairMode, QcCounts, QcOptions, VariantInfo } from './screenGenotypes';
+import type { PairMode, QcCounts, QcOptions, TargetsFor, VariantInfo } from './screenGenotypes';
 import { screenRound, type ScreenStats } from './screenRound';
 import { fullView } from './ScreenView';
 import type { TuneKind } from './selectPenalized';
@@ -47,6 +47,13 @@ export interface SisInput {
   responses: NamedColumn[];
   covariates: NamedColumn[];
   env: NamedColumn[];
+  /**
+   * The LOCO adjustment (regenie step 2): each response minus its LOCO prediction for a chromosome (normalized
+   * code), on the analysed rows, in the order of `responses`. The first screening round scores a variant
+   * against these for its chromosome; the penalized fit, ISIS rounds, CV folds and stability subsamples use
+   * `responses` (docs/selection.md: LOCO and the joint fit).
+   */
+  locoResponses?: (chrom: string) => ArrayLike<number>[];
 }
 
 export type GxgMode = 'none' | PairMode;
@@ -151,6 +158,18 @@ export interface SisRun {
   variants: VariantInfo;
 }
 
+/** The LOCO-adjusted responses of a chromosome, residualized on the covariates (made once per chromosome). */
+function locoTargets(input: SisInput, basis: CovariateBasis): TargetsFor | undefined {
+  const loco = input.locoResponses;
+  if (!loco) return undefined;
+  const made = new Map<string, Float64Array[]>();
+  return (chrom) => {
+    let t = made.get(chrom);
+    if (!t) made.set(chrom, (t = loco(chrom).map((v) => residualize(basis, v))));
+    return t;
+  };
+}
+
 /** Terms kept by screening when nsis is not given: floor(n / log n), as the SIS R package. */
 export function defaultNsis(n: number): number {
   return Math.floor(n / Math.log(n));
@@ -179,7 +198,7 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
     throw new Error('ISIS rounds with tune = cv are not supported (honest CV redoes the screening in each fold; ISIS would have to be redone there too): use EBIC or BIC with ISIS');
   }
   const keep0 = iter > 0 ? Math.max(1, Math.floor((2 * d0) / 3)) : d0;
-  const s0 = await screenRound({ view, targets: y, keep: new Array<number>(K).fill(keep0) }, o, log, stats);
+  const s0 = await screenRound({ view, targets: y, targetsFor: locoTargets(input, basis), keep: new Array<number>(K).fill(keep0) }, o, log, stats);
   const nQc = s0.qc.passed;
   const E = view.envRes.length;
   const gxgCount = s0.partners.map((p) => pairsInUniverse(o.gxg, nQc, p.length));

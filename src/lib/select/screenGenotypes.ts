@@ -16,6 +16,7 @@ import { chunkStats, columnTotals, type ChunkStats, type SampleMatrix } from '..
 import { concatStats } from '../assoc/runScan';
 import type { KernelPool } from '../assoc/StatsKernel';
 import type { GenotypeChunk, GenotypeSource } from '../io/GenotypeSource';
+import { chromosomeRuns } from '../io/chunkRuns';
 import { throwIfAborted } from '../base/cancel';
 import { createProgress, type ProgressCallback } from '../base/progress';
 import { projectedNorm2, type CovariateBasis } from './CovariateBasis';
@@ -143,6 +144,52 @@ function ginvTimes(basis: CovariateBasis, v: Float64Array): Float64Array {
     out[a] = t;
   }
   return out;
+}
+
+/** Targets of the variants of a chromosome (normalized code): the responses minus their LOCO predictions. */
+export type TargetsFor = (chrom: string) => Float64Array[];
+
+/**
+ * The sample-side matrix of a pass and what its scores need (column totals, target norms). With `targetsFor`
+ * (the LOCO adjustment) it is rebuilt, and handed to the pool again, whenever the chromosome changes: files
+ * sorted by chromosome rebuild it once per chromosome.
+ */
+class PassMatrix {
+  X!: SampleMatrix;
+  blocks!: Block[];
+  tot!: Float64Array;
+  yy!: Float64Array;
+  private key: string | null = null;
+  constructor(
+    private readonly data: ScreenData,
+    private readonly targets: Float64Array[],
+    private readonly mults: Multiplier[],
+    private readonly targetsFor: TargetsFor | undefined,
+    private readonly pool: KernelPool | undefined,
+  ) {}
+
+  /** The chunk's runs of one chromosome (the whole chunk without LOCO), each with the matrix made current for it. */
+  async *runs(chunk: GenotypeChunk): AsyncGenerator<GenotypeChunk> {
+    if (!this.targetsFor) {
+      await this.use('');
+      yield chunk;
+      return;
+    }
+    for (const r of chromosomeRuns(chunk)) {
+      await this.use(r.chrom);
+      yield r.chunk;
+    }
+  }
+
+  private async use(key: string): Promise<void> {
+    if (key === this.key) return;
+    const t = this.targetsFor ? this.targetsFor(key) : this.targets;
+    ({ X: this.X, blocks: this.blocks } = buildSampleMatrix(this.data, t, this.mults));
+    this.tot = columnTotals(this.X);
+    this.yy = Float64Array.from(t, sumSquares);
+    if (this.pool) await this.pool.init(this.X);
+    this.key = key;
+  }
 }
 
 /**
@@ -298,6 +345,8 @@ export interface MarginalPassOptions {
   topM: number;
   /** Variant info from an earlier pass: reuse its QC and means; otherwise collected here. */
   info?: VariantInfo;
+  /** Per-chromosome targets (LOCO); `targets` when absent. */
+  targetsFor?: TargetsFor;
   /** CPU worker pool for the kernel (the scan engine's KernelPool); in-thread when absent. */
   pool?: KernelPool;
   chunkVariants?: number;
@@ -321,8 +370,7 @@ export async function marginalPass(data: ScreenData, targets: Float64Array[], o:
   const all = Array.from({ length: K }, (_, k) => k);
   const mults: Multiplier[] = [{ w: null, responses: all, kind: 'one', index: -1 }];
   if (o.gxe) data.env.forEach((w, e) => mults.push({ w, responses: all, kind: 'env', index: e }));
-  const { X, blocks } = buildSampleMatrix(data, targets, mults);
-  const yy = Float64Array.from(targets, sumSquares);
+  const pm = new PassMatrix(data, targets, mults, o.targetsFor, o.pool);
   const heaps = o.keep.map((c) => new TopK<Feature>(c));
   const tops = Array.from({ length: K }, () => new TopK<number>(o.topM));
   const nA = data.basis.n;
@@ -331,67 +379,68 @@ export async function marginalPass(data: ScreenData, targets: Float64Array[], o:
   const qc: QcCounts = { variants: 0, passed: 0, lowCallRate: 0, lowMaf: 0, constant: 0 };
   const vs = new VariantScratch(data.basis.q1, K);
   const progress = createProgress('sis', data.source.nVariants ?? 0, o.onProgress, { unit: 'variants' });
-  const one = blocks[0];
-  const m = X.m;
-  const tot = columnTotals(X);
-  if (o.pool) await o.pool.init(X);
-  for await (const chunk of data.source.chunks({ signal: o.signal, chunkVariants: o.chunkVariants })) {
+  for await (const whole of data.source.chunks({ signal: o.signal, chunkVariants: o.chunkVariants })) {
     throwIfAborted(o.signal);
-    const st = await statsOf(chunk, X, o.pool);
-    for (let v = 0; v < chunk.count; v++) {
-      const vi = chunk.start + v;
-      const base = v * m;
-      let pass: boolean;
-      let mu: number;
-      if (collect) {
-        info.ids[vi] = chunk.variants.id[v];
-        info.chrom[vi] = chunk.variants.chrom[v];
-        info.pos[vi] = chunk.variants.pos[v];
-        const nObs = st.x[base + one.cCol];
-        mu = nObs > 0 ? st.gx[base + one.cCol] / nObs : NaN;
-        info.mean[vi] = mu;
-        qc.variants++;
-        const maf = Math.min(mu / 2, 1 - mu / 2);
-        if (!(nObs >= (1 - o.qc.geno) * nA) || nObs === 0) {
-          qc.lowCallRate++;
-          pass = false;
-        } else if (!(maf >= o.qc.maf) || maf === 0) {
-          qc.lowMaf++;
-          pass = false;
-        } else pass = true;
-      } else {
-        mu = info.mean[vi];
-        pass = info.qc[vi] === 1;
-        qc.variants++;
-      }
-      if (!pass) {
-        if (collect) info.qc[vi] = 0;
-        continue;
-      }
-      const scored = scoreSnp(one, st, tot, base, mu, data.basis, yy, vs, (k, corr) => {
-        const a = Math.abs(corr);
-        if (a > tops[k].floor) tops[k].offer(a, () => vi);
-        offerFeature(heaps[k], o.exclude?.[k], 'SNP', vi, -1, corr);
-      });
-      if (scored) {
-        for (let bi = 1; bi < blocks.length; bi++) {
-          const b = blocks[bi];
-          scoreInteraction(b, st, tot, base, mu, data.basis, yy, vs, (k, corr) =>
-            offerFeature(heaps[k], o.exclude?.[k], 'GxE', vi, b.mult.index, corr),
-          );
-        }
-      }
-      if (collect) {
-        if (scored) {
-          info.qc[vi] = 1;
-          qc.passed++;
+    for await (const chunk of pm.runs(whole)) {
+      const { X, blocks, tot, yy } = pm;
+      const one = blocks[0];
+      const m = X.m;
+      const st = await statsOf(chunk, X, o.pool);
+      for (let v = 0; v < chunk.count; v++) {
+        const vi = chunk.start + v;
+        const base = v * m;
+        let pass: boolean;
+        let mu: number;
+        if (collect) {
+          info.ids[vi] = chunk.variants.id[v];
+          info.chrom[vi] = chunk.variants.chrom[v];
+          info.pos[vi] = chunk.variants.pos[v];
+          const nObs = st.x[base + one.cCol];
+          mu = nObs > 0 ? st.gx[base + one.cCol] / nObs : NaN;
+          info.mean[vi] = mu;
+          qc.variants++;
+          const maf = Math.min(mu / 2, 1 - mu / 2);
+          if (!(nObs >= (1 - o.qc.geno) * nA) || nObs === 0) {
+            qc.lowCallRate++;
+            pass = false;
+          } else if (!(maf >= o.qc.maf) || maf === 0) {
+            qc.lowMaf++;
+            pass = false;
+          } else pass = true;
         } else {
-          info.qc[vi] = 0;
-          qc.constant++;
+          mu = info.mean[vi];
+          pass = info.qc[vi] === 1;
+          qc.variants++;
         }
-      } else if (scored) qc.passed++;
+        if (!pass) {
+          if (collect) info.qc[vi] = 0;
+          continue;
+        }
+        const scored = scoreSnp(one, st, tot, base, mu, data.basis, yy, vs, (k, corr) => {
+          const a = Math.abs(corr);
+          if (a > tops[k].floor) tops[k].offer(a, () => vi);
+          offerFeature(heaps[k], o.exclude?.[k], 'SNP', vi, -1, corr);
+        });
+        if (scored) {
+          for (let bi = 1; bi < blocks.length; bi++) {
+            const b = blocks[bi];
+            scoreInteraction(b, st, tot, base, mu, data.basis, yy, vs, (k, corr) =>
+              offerFeature(heaps[k], o.exclude?.[k], 'GxE', vi, b.mult.index, corr),
+            );
+          }
+        }
+        if (collect) {
+          if (scored) {
+            info.qc[vi] = 1;
+            qc.passed++;
+          } else {
+            info.qc[vi] = 0;
+            qc.constant++;
+          }
+        } else if (scored) qc.passed++;
+      }
     }
-    progress.tick(chunk.start + chunk.count);
+    progress.tick(whole.start + whole.count);
   }
   progress.finish();
   return {
@@ -420,6 +469,8 @@ export interface PairPassOptions {
   partnerDosage: Map<number, Float64Array>;
   info: VariantInfo;
   exclude?: Set<string>[];
+  /** Per-chromosome targets (LOCO), chosen by the chromosome of the streamed variant b; `targets` when absent. */
+  targetsFor?: TargetsFor;
   /** Max cells (rows x columns) of the sample-side matrix per pass, default 16M (128 MB); more partners
    * than fit are split over several passes. */
   maxCells?: number;
@@ -465,7 +516,6 @@ export async function pairPass(data: ScreenData, targets: Float64Array[], heaps:
   const nS = data.rowOf.length;
   const q1 = data.basis.q1;
   const maxCells = o.maxCells ?? 16_000_000;
-  const yy = Float64Array.from(targets, sumSquares);
   const vs = new VariantScratch(q1, K);
   const all = Array.from({ length: K }, (_, k) => k);
   const oneMult: Multiplier = { w: null, responses: all, kind: 'one', index: -1 };
@@ -487,47 +537,48 @@ export async function pairPass(data: ScreenData, targets: Float64Array[], heaps:
       end++;
     }
     const batch = allMults.slice(start, end);
-    const { X, blocks } = buildSampleMatrix(data, targets, [oneMult, ...batch]);
-    const m = X.m;
-    const tot = columnTotals(X);
-    if (o.pool) await o.pool.init(X);
+    const pm = new PassMatrix(data, targets, [oneMult, ...batch], o.targetsFor, o.pool);
     passes++;
-    for await (const chunk of data.source.chunks({ signal: o.signal, chunkVariants: o.chunkVariants })) {
+    for await (const whole of data.source.chunks({ signal: o.signal, chunkVariants: o.chunkVariants })) {
       throwIfAborted(o.signal);
-      const st = await chunkStatsQc(chunk, X, o.info, o.pool);
-      if (!st) continue;
-      for (let v = 0; v < chunk.count; v++) {
-        const b = chunk.start + v;
-        if (o.info.qc[b] !== 1) continue;
-        const mu = o.info.mean[b];
-        const base = v * m;
-        if (!scoreSnp(blocks[0], st, tot, base, mu, data.basis, yy, vs, noop)) continue;
-        for (let bi = 1; bi < blocks.length; bi++) {
-          const blk = blocks[bi];
-          const a = blk.mult.index;
-          if (a === b) continue;
-          scoreInteraction(blk, st, tot, base, mu, data.basis, yy, vs, (k, corr) => {
-            const rb = partnerRank[k].get(b);
-            switch (o.mode) {
-              case 'top':
-                // Both top SNPs: keep the pair once, under the better-ranked partner (named first).
-                if (rb !== undefined && rb < (partnerRank[k].get(a) as number)) return;
-                break;
-              case 'among':
-                if (rb === undefined || rb < (partnerRank[k].get(a) as number)) return;
-                break;
-              case 'all':
-                if (b < a) return;
-                break;
-              default:
-                throw new Error(`unknown pair mode '${String(o.mode)}'`);
-            }
-            pairs++;
-            offerFeature(heaps[k], o.exclude?.[k], 'GxG', b, a, corr);
-          });
+      for await (const chunk of pm.runs(whole)) {
+        const { X, blocks, tot, yy } = pm;
+        const m = X.m;
+        const st = await chunkStatsQc(chunk, X, o.info, o.pool);
+        if (!st) continue;
+        for (let v = 0; v < chunk.count; v++) {
+          const b = chunk.start + v;
+          if (o.info.qc[b] !== 1) continue;
+          const mu = o.info.mean[b];
+          const base = v * m;
+          if (!scoreSnp(blocks[0], st, tot, base, mu, data.basis, yy, vs, noop)) continue;
+          for (let bi = 1; bi < blocks.length; bi++) {
+            const blk = blocks[bi];
+            const a = blk.mult.index;
+            if (a === b) continue;
+            scoreInteraction(blk, st, tot, base, mu, data.basis, yy, vs, (k, corr) => {
+              const rb = partnerRank[k].get(b);
+              switch (o.mode) {
+                case 'top':
+                  // Both top SNPs: keep the pair once, under the better-ranked partner (named first).
+                  if (rb !== undefined && rb < (partnerRank[k].get(a) as number)) return;
+                  break;
+                case 'among':
+                  if (rb === undefined || rb < (partnerRank[k].get(a) as number)) return;
+                  break;
+                case 'all':
+                  if (b < a) return;
+                  break;
+                default:
+                  throw new Error(`unknown pair mode '${String(o.mode)}'`);
+              }
+              pairs++;
+              offerFeature(heaps[k], o.exclude?.[k], 'GxG', b, a, corr);
+            });
+          }
         }
       }
-      progress.tick(Math.min(progressTotal, start * nVar + (chunk.start + chunk.count) * batch.length));
+      progress.tick(Math.min(progressTotal, start * nVar + (whole.start + whole.count) * batch.length));
     }
     start = end;
   }

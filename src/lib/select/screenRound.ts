@@ -7,7 +7,7 @@ import { imputedDosage, collectVariants } from './collectVariants';
 import { dot } from './orthonormal';
 import type { SisOptions } from './runSis';
 import type { ScreenView } from './ScreenView';
-import { marginalPass, offerFeature, pairPass, type QcCounts, type VariantInfo } from './screenGenotypes';
+import { marginalPass, offerFeature, pairPass, type QcCounts, type TargetsFor, type VariantInfo } from './screenGenotypes';
 
 /** The options of runSis a screening round reads. */
 export type ScreenSettings = Pick<SisOptions, 'qc' | 'gxg' | 'gxgTop' | 'maxPairCells' | 'pool' | 'chunkVariants' | 'signal' | 'onProgress'>;
@@ -30,6 +30,11 @@ export interface ScreenRequest {
   view: ScreenView;
   /** One target per response (residualized response, or an ISIS round's residual). */
   targets: Float64Array[];
+  /**
+   * The targets of a chromosome's variants (SNP, SNPxE; SNPxSNP by the streamed variant's chromosome): the
+   * responses minus their LOCO predictions, residualized. E main effects keep `targets`.
+   */
+  targetsFor?: TargetsFor;
   /** Terms kept per response. */
   keep: number[];
   /** Feature keys not to offer, per response (ISIS: the terms already selected). */
@@ -61,6 +66,7 @@ export async function screenRound(req: ScreenRequest, o: ScreenSettings, log: (m
     gxe: nEnv > 0,
     topM: o.gxg === 'none' || o.gxg === 'all' ? 0 : o.gxgTop,
     info: req.info,
+    targetsFor: req.targetsFor,
     pool: o.pool,
     chunkVariants: o.chunkVariants,
     signal: o.signal,
@@ -87,6 +93,7 @@ export async function screenRound(req: ScreenRequest, o: ScreenSettings, log: (m
       partnerDosage: dosage,
       info: vi,
       exclude,
+      targetsFor: req.targetsFor,
       maxCells: o.maxPairCells,
       pool: o.pool,
       chunkVariants: o.chunkVariants,

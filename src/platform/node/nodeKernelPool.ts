@@ -17,7 +17,11 @@ export async function createNodeKernelPool(threads?: number): Promise<KernelPool
   return {
     size,
     async init(X: SampleMatrix, kind: 'js' | 'wasm' = 'js') {
-      await Promise.all(workers.map((w) => w.call({ type: 'init', kind, n: X.n, m: X.m, data: Float64Array.from(X.data) }, [])));
+      // One copy into shared memory that every worker reads (a pass with the LOCO adjustment sends a new X per
+      // chromosome: per-worker copies of a 100 MB matrix would cost more than the kernel work of a chromosome).
+      const data = new Float64Array(new SharedArrayBuffer(X.data.byteLength));
+      data.set(X.data);
+      await Promise.all(workers.map((w) => w.call({ type: 'init', kind, n: X.n, m: X.m, data }, [])));
     },
     stats(chunk: GenotypeChunk, from: number, to: number) {
       const w = workers[rr++ % size];

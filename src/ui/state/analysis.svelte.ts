@@ -4,6 +4,7 @@
  * leaves everything already loaded or computed in place. Large data stays in the worker.
  */
 import type {
+  AssocSettings,
   DemoInfo,
   ExportKind,
   GenesInfo,
@@ -14,6 +15,7 @@ import type {
   SampleOverlap,
   ScanInfo,
   SelectInfo,
+  StructureInfo,
   TableInfo,
   TrainInfo,
 } from '../../app/protocol';
@@ -27,7 +29,7 @@ import type { Transform } from '../../lib/pheno/Recipe';
 import type { HitFilter } from '../../lib/report/hitFilter';
 import { DEFAULT_SELECTION, checkSelectionSettings, type SelectionSettings } from '../../lib/select/selectionSettings';
 import type { VariantQcOptions } from '../../lib/io/variantQc';
-import { AE_SEARCH_DEFAULTS, defaultCovariateNames, defaultLatent } from '../../lib/pipeline/defaults';
+import { AE_SEARCH_DEFAULTS, STRUCTURE_DEFAULTS, defaultCovariateNames, defaultLatent } from '../../lib/pipeline/defaults';
 
 export type StepId = 'data' | 'pheno' | 'hsv' | 'assoc' | 'results';
 export const STEPS: { id: StepId; title: string }[] = [
@@ -38,7 +40,7 @@ export const STEPS: { id: StepId; title: string }[] = [
   { id: 'results', title: 'Results' },
 ];
 
-export type Slot = 'pheno' | 'covar' | 'geno' | 'genes' | 'demo' | 'prepare' | 'train' | 'scan' | 'select' | 'report';
+export type Slot = 'pheno' | 'covar' | 'geno' | 'genes' | 'demo' | 'prepare' | 'train' | 'structure' | 'scan' | 'select' | 'report';
 
 export interface GenotypeQcFields {
   maf: number | null;
@@ -85,6 +87,8 @@ export const ui = $state<{
   selection: SelectionSettings;
   /** Genotype QC before the scan and the selection (plink2 --maf/--geno/--hwe/--mind); null = off. */
   qc: GenotypeQcFields;
+  /** Population structure adjusted for: genetic PCs (0 = none) and the LOCO ridge step (the CLI pipeline's defaults). */
+  structure: { pcs: number; loco: boolean };
   pipelineRunning: boolean;
   notice: string | null;
 }>({
@@ -108,6 +112,7 @@ export const ui = $state<{
   maxEpochs: AE_SEARCH_DEFAULTS.maxEpochs,
   selection: { ...DEFAULT_SELECTION },
   qc: { maf: null, geno: null, hwe: null, mind: null },
+  structure: { ...STRUCTURE_DEFAULTS },
   pipelineRunning: false,
   notice: null,
 });
@@ -119,20 +124,28 @@ export const ui = $state<{
 class StepResults {
   prep = $state.raw<PrepareInfo | null>(null);
   train = $state.raw<TrainInfo | null>(null);
+  structure = $state.raw<StructureInfo | null>(null);
   scan = $state.raw<ScanInfo | null>(null);
   select = $state.raw<SelectInfo | null>(null);
   view = $state.raw<ResultsView | null>(null);
 
   /** Plain copy (for saving). */
   toJSON() {
-    return { prep: this.prep, train: this.train, scan: this.scan, select: this.select, view: this.view };
+    return { prep: this.prep, train: this.train, structure: this.structure, scan: this.scan, select: this.select, view: this.view };
   }
 }
 export const results = new StepResults();
 
+/** The settings the shown structure results were made with (null: none made since the last training). */
+const structureDone: { key: string | null } = { key: null };
+
 function clearFrom(step: 'prep' | 'train' | 'scan') {
   if (step === 'prep') results.prep = null;
-  if (step === 'prep' || step === 'train') results.train = null;
+  if (step === 'prep' || step === 'train') {
+    results.train = null;
+    results.structure = null;
+    structureDone.key = null;
+  }
   results.scan = null;
   results.select = null;
   results.view = null;
@@ -361,11 +374,38 @@ export async function trainHsv(): Promise<boolean> {
   return true;
 }
 
+/** What the scan, the selection and the structure step are run with (the Association step's settings). */
+function assocSettings(): AssocSettings {
+  return { covariates: [...ui.covariates], env: [...ui.env], qc: qcOptions(ui.qc), structure: { ...ui.structure } };
+}
+
+/**
+ * The structure step (genetic PCs, LOCO ridge, kinship) as its own job, with progress and cancel. Skipped when
+ * its results for the same settings are shown; with 0 PCs and no LOCO it clears them.
+ */
+export async function computeStructure(): Promise<boolean> {
+  if (!results.train) return false;
+  const settings = assocSettings();
+  const key = JSON.stringify(settings);
+  if (structureDone.key === key) return true;
+  const r = await runJob('structure', 'Population structure (genetic PCs, LOCO ridge, kinship)', (jobId, onProgress) =>
+    call((api) => api.structure(jobId, settings, onProgress)),
+  );
+  if (!r.ok) {
+    setError('structure', r.error);
+    return false;
+  }
+  setError('structure', null);
+  results.structure = r.value;
+  structureDone.key = key;
+  return true;
+}
+
 export async function scanGenome(): Promise<boolean> {
   if (!results.train) return false;
-  const r = await runJob('scan', 'Genome-wide scan', (jobId, onProgress) =>
-    call((api) => api.scan(jobId, { covariates: [...ui.covariates], env: [...ui.env], qc: qcOptions(ui.qc) }, onProgress)),
-  );
+  if (!(await computeStructure())) return false;
+  const settings = assocSettings();
+  const r = await runJob('scan', 'Genome-wide scan', (jobId, onProgress) => call((api) => api.scan(jobId, settings, onProgress)));
   if (!r.ok) {
     setError('scan', r.error);
     return false;
@@ -384,10 +424,10 @@ export async function selectFactors(): Promise<boolean> {
     setError('select', { kind: 'input', message: `Factor discovery settings: ${problems.map((p) => p.message).join('; ')}.` });
     return false;
   }
+  if (!(await computeStructure())) return false;
   const selection = $state.snapshot(ui.selection);
-  const r = await runJob('select', 'Factor discovery (SIS)', (jobId, onProgress) =>
-    call((api) => api.select(jobId, { covariates: [...ui.covariates], env: [...ui.env], qc: qcOptions(ui.qc), selection }, onProgress)),
-  );
+  const settings = { ...assocSettings(), selection };
+  const r = await runJob('select', 'Factor discovery (SIS)', (jobId, onProgress) => call((api) => api.select(jobId, settings, onProgress)));
   if (!r.ok) {
     setError('select', r.error);
     return false;

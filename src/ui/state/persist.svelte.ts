@@ -94,6 +94,7 @@ export async function openSaved(id: string): Promise<boolean> {
     Object.assign(ui, { ...rec.ui, selection: { ...DEFAULT_SELECTION, ...rec.ui.selection } });
     results.prep = rec.results.prep;
     results.train = rec.results.train;
+    results.structure = rec.results.structure ?? null;
     results.scan = rec.results.scan;
     results.select = rec.results.select;
     results.view = rec.results.view;
