@@ -192,7 +192,7 @@ describe('buildReport', () => {
         sections: [...document.querySelectorAll('section')].map((s) => s.id),
         rasters: [...document.querySelectorAll('image')].length,
       }));
-      expect(facts.sections).toEqual(['data', 'preparation', 'training', 'interpretation', 'association', 'selected', 'versions', 'parameters']);
+      expect(facts.sections).toEqual(['data', 'preparation', 'training', 'interpretation', 'structure', 'association', 'selected', 'versions', 'parameters']);
       expect(facts.figures).toBeGreaterThanOrEqual(12);
       for (const s of facts.svgs) {
         expect(s.ns).toBe('http://www.w3.org/2000/svg');

@@ -253,8 +253,9 @@ export interface Analysis {
   /** HSV x phenotype correlations (rows: HSVs, cols: phenotypes). */
   hsvCorrelation?: LabelledMatrix;
   interpretation?: HsvInterpretation[];
-  /** One entry per response (and per test row when SNPxE is reported). */
+  /** Population structure adjustment (genetic PCs, LOCO ridge, kinship); absent when the scans were not adjusted. */
   structure?: StructureSummary;
+  /** One entry per response (and per test row when SNPxE is reported). */
   scans?: ScanResult[];
   omnibus?: OmnibusResult;
   selected?: SelectedTermSummary[];

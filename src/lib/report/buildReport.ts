@@ -1,11 +1,11 @@
 /**
  * buildReport(analysis): one self-contained HTML document (inline CSS and SVG, no scripts, no external
  * resources: it opens offline and can be archived with the study). Sections: data summary and QC, phenotype
- * preparation, autoencoder search and PCA comparison, HSV interpretation, association results and plots,
- * selected factors with genes, software versions, parameters and seeds. Every section is optional; a
+ * preparation, autoencoder search and PCA comparison, HSV interpretation, population structure (when there
+ * is a structure record or a scan), association results and plots, selected factors with genes, software versions, parameters and seeds. Every section is optional; a
  * missing one says so. Pure: a string in, a string out (Node, worker or page).
  */
-import type { Analysis, AnnotatedHit, LabelledMatrix, OmnibusResult, ScanResult, SelectedTermSummary } from './Analysis';
+import type { Analysis, AnnotatedHit, LabelledMatrix, OmnibusResult, ScanResult, SelectedTermSummary, StructureSummary } from './Analysis';
 import type { GeneIndex } from '../annotate/GeneIndex';
 import { manhattanSvg } from './manhattanSvg';
 import { qqSvg } from './qqSvg';
@@ -14,6 +14,8 @@ import { lossCurvesSvg } from './lossCurvesSvg';
 import { regionalSvg } from './regionalSvg';
 import { collectHits } from './collectHits';
 import { lambdaOf, mlog10pOf } from './pValues';
+import { kinshipHistogramSvg, pcScatterSvg, screeSvg, screeShares } from './structurePlots';
+import { lambdaWarnings } from './lambdaWarnings';
 import { escapeXml, fmtNum, fmtPFromMlog10, slug } from './svgText';
 
 export interface BuildReportOptions {
@@ -183,6 +185,70 @@ function interpretationSection(a: Analysis): string {
   return s || missing('No HSV interpretation was recorded.');
 }
 
+/** Column j of a row-major n x k matrix, as numbers (NaN where JSON gave null). */
+function pcColumn(p: NonNullable<StructureSummary['pca']>, j: number): Float64Array {
+  const n = p.iids.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = p.vectors[i * p.k + j];
+    out[i] = typeof v === 'number' ? v : NaN;
+  }
+  return out;
+}
+
+/**
+ * Population structure: what the scan and the selection were adjusted for (the structure step's lines), the PC
+ * scatters (PC1/PC2, PC3/PC4; uncoloured: the record holds no grouping column), the scree plot, the LOCO ridge
+ * fit, the kinship histogram with related pairs by degree, and a warning for each scan whose genomic-control
+ * lambda (as shown under Association results) exceeds LAMBDA_WARN. Null (no section) when the analysis has
+ * neither a structure record nor a scan.
+ */
+function structureSection(a: Analysis): string | null {
+  const st = a.structure;
+  const scans = a.scans ?? [];
+  if (!st && !scans.length && !a.omnibus) return null;
+  const adjusted = st ? { pcs: st.pcs, loco: st.loco } : { pcs: 0, loco: false };
+  const warnings = lambdaWarnings(scans.map((sc) => ({ response: sc.response, test: sc.test ?? 'ADD', lambda: lambdaOf(sc) })), adjusted);
+  let s = warnings.length ? '<div role="note" data-testid="report-lambda-warnings">' + warnings.map((w) => `<p class="warn">${h(w)}</p>`).join('') + '</div>' : '';
+  if (!st) return s + missing('No population-structure adjustment was recorded: the scans were not adjusted for genetic PCs or a LOCO prediction.');
+  const facts: string[][] = [
+    ['Genetic PCs adjusted for (covariates)', st.pcs > 0 ? `PC1..PC${st.pcs}` : 'none'],
+    ['LOCO ridge step (regenie step 1)', st.loco ? 'yes: each response minus its LOCO prediction' : 'no'],
+  ];
+  if (st.variantsUsed !== undefined) facts.push(['Variants used', n0(st.variantsUsed)]);
+  if (st.seconds !== undefined) facts.push(['Time', `${fmtNum(st.seconds)} s`]);
+  s += table(['Adjustment', 'Value'], facts, { testid: 'report-structure-facts' });
+  const lines = st.adjustedFor ?? [];
+  if (lines.length) s += '<ul data-testid="report-adjusted-for">' + lines.map((l) => `<li>${h(l)}</li>`).join('') + '</ul>';
+  const p = st.pca;
+  if (p && p.k >= 1 && p.iids.length) {
+    const pairs = p.k >= 4 ? [[0, 1], [2, 3]] : p.k >= 2 ? [[0, 1]] : [];
+    s += '<div class="plots">';
+    for (const [x, y] of pairs) {
+      s += figure(
+        pcScatterSvg({ x: pcColumn(p, x), y: pcColumn(p, y), xLabel: `PC${x + 1}`, yLabel: `PC${y + 1}`, id: `fig-pc${x + 1}-${y + 1}` }),
+        `Genetic PC${y + 1} against PC${x + 1}, one point per sample (${n0(p.iids.length)} samples).`,
+      );
+    }
+    if (p.eigenvalues.length) {
+      const share = screeShares(p.eigenvalues)[0];
+      s += figure(screeSvg({ eigenvalues: p.eigenvalues, id: 'fig-scree' }), `Eigenvalue of each of the ${p.eigenvalues.length} genetic PCs; PC1 carries ${pct(share)} of their sum.`);
+    }
+    s += '</div>';
+  } else if (st.pcs > 0) s += missing('The genetic PCs were not recorded.');
+  if (st.locoR2?.length) {
+    s += table(['Response', 'Out-of-fold R²'], st.locoR2.map((r) => [h(r.response), f3(r.r2)]), { numeric: [false, true], caption: 'LOCO ridge: out-of-fold R² of the genome-wide prediction', testid: 'report-loco-r2' });
+  }
+  if (st.kinship) {
+    const k = st.kinship;
+    s += '<div class="plots">';
+    s += figure(kinshipHistogramSvg({ bins: k.bins, id: 'fig-kinship' }), `KING-robust kinship of all ${n0(k.pairs)} sample pairs (count axis log-scaled); dashed lines at the degree thresholds.`);
+    s += `<div>${table(['Degree', 'Pairs'], k.degrees.map((d) => [h(d.label), n0(d.count)]), { numeric: [false, true], caption: 'Related pairs by degree (KING-robust)', testid: 'report-related-pairs' })}</div>`;
+    s += '</div>';
+  } else s += `<p class="missing" data-testid="report-kinship-skipped">No kinship computed${st.kinshipSkipped ? `: ${h(st.kinshipSkipped)}` : ''}.</p>`;
+  return s;
+}
+
 function topHitsTable(scan: ScanResult, n: number): string {
   const m = mlog10pOf(scan);
   const idx = topIndices(m, n);
@@ -326,11 +392,13 @@ export function buildReport(analysis: Analysis, opts: BuildReportOptions = {}): 
   const title = a.title ?? 'LatentScan analysis';
   let hits: AnnotatedHit[] = a.annotations ?? [];
   if (!a.annotations && opts.genes) hits = collectHits(a.scans ?? [], a.selected ?? [], opts.genes, { window: a.annotationSource?.window });
+  const structure = structureSection(a);
   const sections: [string, string, string][] = [
     ['data', 'Data summary and QC', dataSection(a)],
     ['preparation', 'Phenotype preparation', prepSection(a)],
     ['training', 'Autoencoder search and PCA comparison', trainingSection(a)],
     ['interpretation', 'HSV interpretation', interpretationSection(a)],
+    ...(structure === null ? [] : [['structure', 'Population structure', structure] as [string, string, string]]),
     ['association', 'Association results', associationSection(a, opts.topHits ?? 10)],
     ['selected', 'Selected factors and genes', selectedSection(a, hits, opts)],
     ['versions', 'Software versions', versionsSection(a)],
