@@ -48,6 +48,7 @@ import { reportStep } from '../lib/pipeline/reportStep';
 import { genotypeReport, withGenotypeQc } from '../lib/pipeline/genotypeReport';
 import { structureStep, structureSummary, type StructureStepResult } from '../lib/pipeline/structureStep';
 import type { LocoAdjustment } from '../lib/pipeline/locoScan';
+import type { NamedColumn } from '../lib/assoc/design';
 import type {
   AssocSettings,
   DemoInfo,
@@ -321,7 +322,7 @@ export class AnalysisSession {
     if (!this.trained) throw new Error('train health variables first');
     const t0 = performance.now();
     const source = await withGenotypeQc(this.geno, s.qc, { signal, onProgress });
-    const { aligned, loco } = await this.adjusted(source, s, onProgress, signal);
+    const { aligned, loco, pcs } = await this.adjusted(source, s, onProgress, signal);
     const notes: string[] = [];
     let device: GPUDevice | null = null;
     let used: ScanBackend = backend;
@@ -337,7 +338,7 @@ export class AnalysisSession {
     try {
       const d = device;
       r = await scanStep(
-        { source, responses: aligned.responses, covariates: aligned.covariates, env: aligned.env, loco },
+        { source, responses: aligned.responses, covariates: aligned.covariates, env: aligned.env, loco, envAdjust: pcs },
         { backend: used },
         { onProgress, signal, createGpuKernel: d ? (X) => createGpuKernel(d, X) : undefined },
       );
@@ -348,7 +349,7 @@ export class AnalysisSession {
     const covariates = aligned.covariates.map((c) => c.name);
     const g = genotypeReport(source);
     notes.push(...g.lines);
-    const test = `plink2 --glm (ADD; ADDx<E> per E)${loco ? ' on each HSV minus its LOCO prediction for the variant\'s chromosome' : ''}`;
+    const test = `plink2 --glm (ADD; ADDx<E> per E${pcs?.length ? ', with PC x E covariates' : ''})${loco ? ' on each HSV minus its LOCO prediction for the variant\'s chromosome' : ''}`;
     this.analysis.parameters = { ...this.analysis.parameters, structure: s.structure ?? { pcs: 0, loco: false }, scan: { covariates, env: s.env, qc: s.qc ?? {}, test } };
     this.analysis.scans = r.scans;
     const dropped = [...g.samples, ...r.dropped];
@@ -438,7 +439,7 @@ export class AnalysisSession {
    * The alignment with the structure adjustment: PCs appended to the covariates, and the LOCO predictions.
    * Runs the structure step when the settings ask for it and no step of the same inputs is kept.
    */
-  private async adjusted(source: GenotypeSource, s: AssocSettings, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<{ aligned: AlignedSamples; loco?: LocoAdjustment }> {
+  private async adjusted(source: GenotypeSource, s: AssocSettings, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<{ aligned: AlignedSamples; loco?: LocoAdjustment; pcs?: NamedColumn[] }> {
     const aligned = this.align(source, s);
     const want = s.structure ?? { pcs: 0, loco: false };
     if (want.pcs <= 0 && !want.loco) return { aligned };
@@ -447,7 +448,7 @@ export class AnalysisSession {
     const same = run && run.key === this.structureKey(s) && run.inputs.every((x, i) => x === inputs[i]);
     if (!same) await this.structure(s, onProgress, signal);
     const step = this.structureRun!.step;
-    return { aligned: { ...aligned, covariates: [...aligned.covariates, ...step.pcColumns] }, loco: step.locoAdjustment };
+    return { aligned: { ...aligned, covariates: [...aligned.covariates, ...step.pcColumns] }, loco: step.locoAdjustment, pcs: step.pcColumns };
   }
 
   /** Covariate-table columns per genotype sample of `source` (categorical as labels), for colouring PC plots. */

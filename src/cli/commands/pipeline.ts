@@ -32,6 +32,7 @@ import { SCAN_BACKEND_DEFAULT, STRUCTURE_DEFAULTS, TABLE_PRECISION } from '../..
 import { structureSummary } from '../../lib/pipeline/structureStep';
 import { lambdaWarnings } from '../../lib/pipeline/lambdaWarnings';
 import type { LocoAdjustment } from '../../lib/pipeline/locoScan';
+import type { NamedColumn } from '../../lib/assoc/design';
 import { eigenvalText, eigenvecText } from '../../lib/relate/pca';
 import { runStructure, structureOptions, structureSettingsFromArgs } from '../structureArgs';
 import { alignSamples, type AlignedSamples } from '../../lib/pipeline/alignSamples';
@@ -124,7 +125,7 @@ export const command: CliCommand = {
       }
       say(`structure: ${structure.step.seconds.toFixed(1)} s${structure.step.pca ? ` -> ${join(dir, 'structure.eigenvec')}, ${join(dir, 'structure.eigenval')}` : ''}`);
     } else say('structure: no genetic PCs and no LOCO step (--pca 0 --no-loco): the scan is plink2 --glm exact');
-    const scan = await scanToFiles(a, dir, source, aligned, structure?.loco);
+    const scan = await scanToFiles(a, dir, source, aligned, structure?.loco, structure?.step.pcColumns);
     say(`scan: ${scan.runs[0].result.summary.nVariants} variants, ${scan.analysed} samples, ${scan.backend}, ${scan.seconds.toFixed(1)} s; lambda ${scan.lambda.map((l) => `${l.response}${l.test === 'ADD' ? '' : ` ${l.test}`} ${l.lambda.toFixed(3)}`).join(', ')}`);
     for (const w of lambdaWarnings(scan.lambda, structureSettings)) say(w);
 
@@ -182,7 +183,7 @@ export const command: CliCommand = {
           covariates: aligned.covariates.map((c) => c.name),
           env: cfg.env,
           qc: qcFromArgs(a) ?? {},
-          test: `plink2 --glm (ADD; ADDx<E> per E)${structure?.loco ? ' on each HSV minus its LOCO prediction for the variant\'s chromosome' : ''}`,
+          test: `plink2 --glm (ADD; ADDx<E> per E${structure?.step.pca ? ', with PC x E covariates' : ''})${structure?.loco ? ' on each HSV minus its LOCO prediction for the variant\'s chromosome' : ''}`,
         },
         selection: { covariates: aligned.covariates.map((c) => c.name), env: cfg.env, ...cfg.options, log: undefined },
       },
@@ -196,12 +197,12 @@ export const command: CliCommand = {
 };
 
 /** The scan step, streamed into DIR/scan.<HSV>.glm.linear (and DIR/scan.<HSV>.<E>.glm.linear per E), results kept. */
-async function scanToFiles(a: ParsedArgs, dir: string, source: GenotypeSource, aligned: AlignedSamples, loco: LocoAdjustment | undefined): Promise<ScanStepResult> {
+async function scanToFiles(a: ParsedArgs, dir: string, source: GenotypeSource, aligned: AlignedSamples, loco: LocoAdjustment | undefined, pcs: NamedColumn[] = []): Promise<ScanStepResult> {
   const fds = new Map<string, number>();
   const pool = await kernelPoolFromArgs(a);
   try {
     return await scanStep(
-      { source, responses: aligned.responses, covariates: aligned.covariates, env: aligned.env, loco },
+      { source, responses: aligned.responses, covariates: aligned.covariates, env: aligned.env, loco, envAdjust: pcs },
       { backend: SCAN_BACKEND_DEFAULT },
       {
         pool,

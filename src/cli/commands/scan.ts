@@ -135,7 +135,7 @@ export const command: CliCommand = {
         }
       }
       const step = await scanStep(
-        { source, responses, covariates, env: aligned.env, loco },
+        { source, responses, covariates, env: aligned.env, loco, envAdjust: sr?.step.pcColumns },
         { backend, marginal: !gxe, filter, chunkVariants: arg.num(a, 'chunk'), omnibus: arg.flag(a, 'omnibus'), keepResults: false },
         {
           pool,

@@ -15,6 +15,7 @@ import type { NamedColumn } from '../assoc/design';
 import { geneticPca, pcColumns, type PcaResult } from '../relate/pca';
 import { locoRidge, type LocoResult } from '../relate/locoRidge';
 import { kingRobust, type KingResult } from '../relate/kingRobust';
+import { indepPairwise, type IndepPairwiseParams } from '../relate/indepPairwise';
 import { summarizeDegrees } from '../relate/kin0';
 import { binKinship, KINSHIP_DEGREE_LINES } from '../report/kinshipHistogramSvg';
 import type { StructureSummary } from '../report/Analysis';
@@ -28,12 +29,20 @@ export interface StructureSettings {
   /** Minimum minor allele frequency of the variants used (default 0.01). */
   maf?: number;
   /**
+   * LD pruning before the PCA, as plink2 --indep-pairwise (default 1000 100 0.1, PCA_PRUNE_DEFAULT); false = none.
+   * The LOCO ridge step uses every variant with MAF >= maf, as regenie step 1 does.
+   */
+  prune?: IndepPairwiseParams | false;
+  /**
    * KING-robust kinship of every pair (the record's histogram and related-pair counts): 'auto' = up to
    * KINSHIP_MAX_SAMPLES samples, as its memory is 28 bytes per pair (`cli king` has no such limit). Default off.
    */
   kinship?: boolean | 'auto';
   chunkVariants?: number;
 }
+
+/** plink2 --indep-pairwise 1000 100 0.1, the pruning before the genetic PCA (the UK Biobank / gnomAD choice). */
+export const PCA_PRUNE_DEFAULT: IndepPairwiseParams = { window: 1000, step: 100, r2: 0.1, windowKb: false };
 
 /** Largest cohort whose kinship the structure step computes by default: 4,000 samples = 8.0M pairs, 224 MB. */
 export const KINSHIP_MAX_SAMPLES = 4000;
@@ -99,10 +108,18 @@ export async function structureStep(
   let pca: PcaResult | null = null;
   let pcs: NamedColumn[] = [];
   if (s.pcs > 0) {
-    pca = await geneticPca(source, { k: s.pcs, include, chunkVariants: s.chunkVariants, signal: hooks.signal, onProgress: hooks.onProgress });
+    let pcaInclude: Uint8Array = include;
+    const prune = s.prune === undefined ? PCA_PRUNE_DEFAULT : s.prune;
+    if (prune) {
+      const pr = await indepPairwise(source, { ...prune, include, chunkVariants: s.chunkVariants, signal: hooks.signal, onProgress: hooks.onProgress });
+      pcaInclude = pr.keep;
+      const win = prune.windowKb ? `${prune.window}kb` : `${prune.window} ${prune.step}`;
+      lines.push(`LD pruning (plink2 --indep-pairwise ${win} ${prune.r2}): ${pr.kept} of ${pr.eligible} variants kept for the PCA (${pr.removed} removed, ${pr.monomorphic} monomorphic among founders)`);
+    }
+    pca = await geneticPca(source, { k: s.pcs, include: pcaInclude, chunkVariants: s.chunkVariants, signal: hooks.signal, onProgress: hooks.onProgress });
     pcs = pcColumns(pca);
     const ev = Array.from(pca.eigenvalues, (x) => x.toFixed(3)).join(', ');
-    lines.push(`genetic PCs: ${pca.k} (randomized PCA, ${pca.iterations} passes), eigenvalues ${ev}; adjusted for as covariates PC1..PC${pca.k}`);
+    lines.push(`genetic PCs: ${pca.k} over ${pca.nVariants} variants (randomized PCA, ${pca.iterations} passes), eigenvalues ${ev}; adjusted for as covariates PC1..PC${pca.k}`);
   }
   let loco: LocoResult | null = null;
   if (s.loco) {

@@ -19,6 +19,13 @@ import type { GenotypeChunk, GenotypeSource, SampleIds } from '../io/GenotypeSou
 import { isAutosome } from './kingRobust';
 import { formatKing } from './kin0';
 
+/**
+ * Convergence: the top-k Ritz values change by less than this (relative) between passes. Ritz values converge
+ * about twice as fast as the vectors, so 1e-6 leaves the top PCs' subspace within ~1e-3 rad; a tighter value only
+ * spends passes on the near-degenerate noise PCs of a cohort with less than k real axes of structure.
+ */
+export const PCA_TOLERANCE = 1e-6;
+
 export interface PcaOptions {
   /** Number of PCs (default 10). */
   k?: number;
@@ -26,7 +33,7 @@ export interface PcaOptions {
   include?: Uint8Array;
   /** Seed of the random start (default 1). */
   seed?: number;
-  /** Maximum passes over the genotypes (default 40); stops earlier once the top-k Ritz values change < 1e-9 relative. */
+  /** Maximum passes over the genotypes (default 40); stops earlier once the top-k Ritz values change < PCA_TOLERANCE (1e-6) relative. */
   iterations?: number;
   chunkVariants?: number;
   signal?: AbortSignal;
@@ -180,7 +187,7 @@ export async function geneticPca(source: GenotypeSource, o: PcaOptions = {}): Pr
     vals = Float64Array.from(order, (i) => e.values[i]);
     w = new Float64Array(l * l);
     for (let a = 0; a < l; a++) for (let c = 0; c < l; c++) w[a * l + c] = e.vectors[a * l + order[c]];
-    const converged = prev !== null && Array.from({ length: k }, (_, i) => Math.abs(vals[i] - prev![i]) / Math.abs(vals[i])).every((d) => d < 1e-9);
+    const converged = prev !== null && Array.from({ length: k }, (_, i) => Math.abs(vals[i] - prev![i]) / Math.abs(vals[i])).every((d) => d < PCA_TOLERANCE);
     prev = vals;
     if (converged || it === maxIter) break;
     // next Q = orth(Y W)
