@@ -24,6 +24,7 @@ describe('selection settings (browser Association step, shared with the CLI defa
       stability: 0,
       seed: 1,
       qc: { maf: 0.01, geno: 0.1 },
+      heredity: 'weak',
     });
     expect(describeSelection(DEFAULT_SELECTION, 1000)).toBe('SIS (d = 144) + MCP (γ 3), EBIC; SNP×SNP: top 50 × every SNP');
     expect(describeSelection(DEFAULT_SELECTION)).toBe('SIS (d = n / log n) + MCP (γ 3), EBIC; SNP×SNP: top 50 × every SNP');

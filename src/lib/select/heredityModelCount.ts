@@ -9,6 +9,24 @@
  */
 import { featureKey, type Feature } from './Feature';
 
+/**
+ * Per column: null for a main effect (SNP, E), else the columns of the interaction's parents among `features`
+ * (possibly none, when no parent was screened in). Weak heredity admits an interaction only next to a parent.
+ */
+export function interactionParents(features: readonly Feature[]): (number[] | null)[] {
+  const index = new Map<string, number>();
+  features.forEach((f, j) => index.set(featureKey(f), j));
+  const col = (f: Parameters<typeof featureKey>[0]) => index.get(featureKey(f));
+  return features.map((f) => {
+    if (f.type === 'SNP' || f.type === 'ENV') return null;
+    const parents =
+      f.type === 'GxE'
+        ? [col({ type: 'SNP', variant: f.variant, aux: -1 }), col({ type: 'ENV', variant: -1, aux: f.aux })]
+        : [col({ type: 'SNP', variant: f.variant, aux: -1 }), col({ type: 'SNP', variant: f.aux, aux: -1 })];
+    return parents.filter((x): x is number => x !== undefined);
+  });
+}
+
 export function heredityModelCount(features: readonly Feature[], universe: number, partnersPerParent: number): (cols: readonly number[]) => number {
   const index = new Map<string, number>();
   features.forEach((f, j) => index.set(featureKey(f), j));

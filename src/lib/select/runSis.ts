@@ -75,6 +75,11 @@ export interface SisOptions {
   ebicGamma?: number | 'auto';
   /** EBIC counts an interaction next to a selected parent against that parent's partners only (heredityModelCount). */
   ebicHeredity?: boolean;
+  /**
+   * 'weak': an interaction (GxE, GxG) is selected only next to one of its parents (selectPenalized `heredity`);
+   * 'none' (default here; the pipeline, the app and `cli sis` default to 'weak', selectionSettings): any term.
+   */
+  heredity?: 'weak' | 'none';
   folds?: number;
   /** Vanilla ISIS rounds after the first selection (0 = plain SIS). */
   iter: number;
@@ -227,7 +232,7 @@ export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
     selectSeconds += await selectResponses(problem, o, state, which, rng, stats);
   };
 
-  log(`selection: ${o.penalty} path, ${o.tune} tuning, ${K} response(s)`);
+  log(`selection: ${o.penalty} path, ${o.tune} tuning, ${K} response(s)${o.heredity === 'weak' ? ', interactions only next to a selected parent (weak heredity)' : ''}`);
   await select(Array.from({ length: K }, (_, k) => k));
   // ISIS rounds screen all analysed rows with the first round's SNPxSNP partners.
   const partners = { partners: s0.partners, dosage: s0.dosage };

@@ -35,6 +35,12 @@ export interface SelectOptions {
   universe: number;
   /** EBIC's log model-space count of a set of columns; default log C(universe, k). */
   logModelCount?: (cols: readonly number[]) => number;
+  /**
+   * Weak heredity: per column, null for a main effect, else its parents' columns (interactionParents). Each
+   * active set of a path is scored, and the chosen one reported, without its interactions that have no parent in
+   * the set (a hierarchical model search, as RAMP's or hierNet's weak heredity). Plain data (the worker pool).
+   */
+  heredity?: (number[] | null)[];
   /** EBIC gamma; 'auto' = 1 - 1/(2 log p / log n). Default 1 (measured: docs/selection.md). */
   ebicGamma?: number | 'auto';
   nLambda?: number;
@@ -98,6 +104,13 @@ export function selectPenalized(x: Float64Array, y: Float64Array, n: number, d: 
   const patience = o.tune === 'cv' ? 0 : (o.patienceTerms ?? 15);
   /** Criterion of each distinct active set, by its column list. */
   const cache = new Map<string, number>();
+  const her = o.heredity;
+  /** The set without its parentless interactions (weak heredity), or the set itself. */
+  const admissible = (cols: number[]): number[] => {
+    if (!her) return cols;
+    const inSet = new Set(cols);
+    return cols.filter((j) => her[j] === null || her[j]!.some((c) => inSet.has(c)));
+  };
   const fitPath = (penalty: PenaltySpec) => {
     const lmax = lambdaMax(x, y, n, d, penalty);
     const lambdas = o.lambdas && penalty === o.penalty ? o.lambdas : lambdaPath(lmax > 0 ? lmax : 1e-300, nLambda, minRatio);
@@ -108,8 +121,9 @@ export function selectPenalized(x: Float64Array, y: Float64Array, n: number, d: 
     const stopAfter =
       patience > 0
         ? (_l: number, beta: Float64Array, df: number): boolean => {
-            const cols: number[] = [];
-            for (let j = 0; j < d; j++) if (beta[j] !== 0) cols.push(j);
+            const all: number[] = [];
+            for (let j = 0; j < d; j++) if (beta[j] !== 0) all.push(j);
+            const cols = admissible(all);
             const key = cols.join(',');
             if (key !== lastKey) {
               lastKey = key;
@@ -147,7 +161,7 @@ export function selectPenalized(x: Float64Array, y: Float64Array, n: number, d: 
       const seen = new Set<string>();
       for (const p of paths) {
         for (let l = 0; l < p.nFit; l++) {
-          const cols = activeOf(p.betas, l, d);
+          const cols = admissible(activeOf(p.betas, l, d));
           const key = cols.join(',');
           if (seen.has(key) && p !== path) continue;
           seen.add(key);
@@ -185,7 +199,7 @@ export function selectPenalized(x: Float64Array, y: Float64Array, n: number, d: 
     default:
       throw new Error(`unknown tuning rule '${String(o.tune)}' (expected ebic|bic|cv)`);
   }
-  const active = Int32Array.from(activeOf(bestPath.betas, best, d));
+  const active = Int32Array.from(admissible(activeOf(bestPath.betas, best, d)));
   const fit = olsRefit(x, y, n, active);
   const betaPenalized = new Float64Array(active.length);
   for (let a = 0; a < active.length; a++) betaPenalized[a] = bestPath.betas[best * d + active[a]];

@@ -11,7 +11,7 @@ import { rowsFor, type Candidate } from './Candidate';
 import type { VariantRow } from './collectVariants';
 import { describeResponse } from './describeResponse';
 import { featureMatrix } from './featureMatrix';
-import { heredityModelCount } from './heredityModelCount';
+import { heredityModelCount, interactionParents } from './heredityModelCount';
 import { honestCrossValidation, type HonestCv } from './honestCrossValidation';
 import type { ResponseSelection, SisOptions } from './runSis';
 import type { ScreenStats } from './screenRound';
@@ -89,6 +89,7 @@ async function selectOne(
     lambdas: cv?.lambdas[k],
     cvErrors: cv?.errors[k],
     dfMax: o.dfMax,
+    heredity: o.heredity === 'weak' ? interactionParents(cands.map((c) => c.feature)) : undefined,
   };
   const logModelCount = o.ebicHeredity ? heredityModelCount(cands.map((c) => c.feature), p.universe[k], p.mainEffects) : undefined;
   // The pool takes plain options only: the heredity count (a function) and fold-split CV (an rng) stay here.

@@ -103,6 +103,7 @@ export function sisOptionsFrom(s: SelectionSettings): Omit<SisOptions, 'signal' 
     stability: s.stability,
     seed: s.seed,
     qc: { maf: s.maf, geno: s.geno },
+    heredity: 'weak',
   };
 }
 
