@@ -26,6 +26,9 @@ import { formatKing } from './kin0';
  */
 export const PCA_TOLERANCE = 1e-6;
 
+/** Default cap on the passes over the genotypes (the PCs of real structure converge in about 10). */
+export const PCA_MAX_PASSES = 20;
+
 export interface PcaOptions {
   /** Number of PCs (default 10). */
   k?: number;
@@ -33,7 +36,11 @@ export interface PcaOptions {
   include?: Uint8Array;
   /** Seed of the random start (default 1). */
   seed?: number;
-  /** Maximum passes over the genotypes (default 40); stops earlier once the top-k Ritz values change < PCA_TOLERANCE (1e-6) relative. */
+  /**
+   * Maximum passes over the genotypes (default PCA_MAX_PASSES = 20); stops earlier once the top-k Ritz values change
+   * < PCA_TOLERANCE (1e-6) relative. With fewer than k axes of real structure the noise PCs are near-degenerate and
+   * their Ritz values creep for many passes (40 passes on a 3-group cohort); they are not what the adjustment needs.
+   */
   iterations?: number;
   chunkVariants?: number;
   signal?: AbortSignal;
@@ -153,7 +160,7 @@ export async function geneticPca(source: GenotypeSource, o: PcaOptions = {}): Pr
   const n = source.samples.iid.length;
   const k = Math.min(o.k ?? 10, n);
   const l = Math.min(n, k + Math.max(10, k));
-  const maxIter = o.iterations ?? 40;
+  const maxIter = o.iterations ?? PCA_MAX_PASSES;
   const rng = createRng(o.seed ?? 1);
   const founder = source.samples.founder && source.samples.founder.some((f) => !f) ? source.samples.founder : undefined;
   const st: PassState = {
