@@ -136,8 +136,6 @@ interface Aggs {
 
 const NO_AGGS: Aggs = { nm: 0, sum: 0, ssq: 0, miss: null };
 
-
-
 interface Entry {
   /** load index (plink2's tvidx): increases along the stream of loaded variants */
   tv: number;
@@ -330,12 +328,17 @@ class Growable {
   }
 }
 
-/**
- * Which variants plink2 `--indep-pairwise` keeps (.prune.in) and removes (.prune.out), in one streamed pass.
- * Needs hard calls (packed chunks) and at least two founders.
- */
-export async function indepPairwise(source: GenotypeSource, o: IndepPairwiseOptions): Promise<IndepPairwiseResult> {
-  const t0 = performance.now();
+/** The window in variants (count mode) or bp (kb mode), the step, the r2 threshold with plink2's tolerance. */
+interface WindowParams {
+  W: number;
+  step: number;
+  windowKb: boolean;
+  thresh: number;
+  order: PruneOrder;
+}
+
+/** Checks the options as plink2 does and converts a kb window to bp (floor(W x 1000 (1 + 2^-44))). */
+function windowParams(o: IndepPairwiseOptions): WindowParams {
   const order: PruneOrder = o.order ?? 'plink1';
   if (!(o.r2 >= 0 && o.r2 <= 1)) throw new LatentScanError('input', `--indep-pairwise: r2 threshold must be in [0, 1], got ${o.r2}`);
   let W: number;
@@ -350,10 +353,16 @@ export async function indepPairwise(source: GenotypeSource, o: IndepPairwiseOpti
     W = o.window;
     step = o.step;
   }
-  const thresh = o.r2 * (1 + SMALL_EPSILON);
+  return { W, step, windowKb: !!o.windowKb, thresh: o.r2 * (1 + SMALL_EPSILON), order };
+}
+
+/**
+ * The founders' sample groups of each chromosome kind: diploid (all founders), MT (all, hets missing), chrY (male
+ * founders, hets missing), chrX (male founders with hets missing, plus the nonmale founders at weight 2).
+ */
+function founderLayouts(source: GenotypeSource, sex: Uint8Array | undefined): { layouts: Record<ChromKind, Layout>; founders: number; maleFounders: number } {
   const n = source.samples.iid.length;
   const founderFlag = source.samples.founder;
-  const sex = o.sex ?? sourceSex(source);
   const founders: number[] = [];
   for (let j = 0; j < n; j++) if (!founderFlag || founderFlag[j]) founders.push(j);
   if (founders.length < 2) throw new LatentScanError('input', `${source.name}: --indep-pairwise needs at least two founders (found ${founders.length})`);
@@ -372,306 +381,447 @@ export async function indepPairwise(source: GenotypeSource, o: IndepPairwiseOpti
     x: { a: group(males, true), b: nonmales.length > 0 ? group(nonmales, false) : null, planeWords: 0 },
   };
   for (const L of Object.values(layouts)) L.planeWords = 2 * L.a.words + (L.b ? 2 * L.b.words : 0);
-  const pools: Record<ChromKind, Pool> = {
-    diploid: new Pool(layouts.diploid.planeWords),
-    haploid: new Pool(layouts.haploid.planeWords),
-    y: new Pool(layouts.y.planeWords),
-    x: new Pool(layouts.x.planeWords),
-  };
+  return { layouts, founders: founders.length, maleFounders: males.length };
+}
 
-  const keepG = new Growable(source.nVariants ?? 0);
-  const prunedG = new Growable(source.nVariants ?? 0);
-  const inIds: string[] | undefined = o.collectIds ? [] : undefined;
+/** The r2 test of the current chromosome kind: its layout, the threshold, and scratch for the components. */
+interface LdTest {
+  L: Layout;
+  thresh: number;
+  c: Float64Array;
+  cb: Float64Array;
+}
+
+/**
+ * The fate of every variant (keep / pruned flags, indexed like the source's variants, growing with the stream), the
+ * counters of the result, and the ID lists in file order.
+ */
+class Outcome {
+  readonly keep: Growable;
+  readonly pruned: Growable;
+  readonly inIds: string[] | undefined;
+  readonly outIds: string[] | undefined;
   // IDs wait until the variant's fate is final (its last window), then go out in file order
-  const idOf = new Map<number, string>();
-  let idNext = 0; // next source index whose ID is to be emitted
-  const res = { kept: 0, removed: 0, eligible: 0, skippedChr0: 0, monomorphic: 0, pairs: 0, peakWindow: 0 };
-  const outIds: string[] | undefined = o.collectIds ? [] : undefined;
+  private readonly idOf = new Map<number, string>();
+  private idNext = 0; // next source index whose ID is to be emitted
+  eligible = 0;
+  skippedChr0 = 0;
+  monomorphic = 0;
+  pairs = 0;
+  peakWindow = 0;
 
-  // ---- segment and window state ----
-  let segChrom: string | null = null; // normalized chromosome of the current segment
-  const seenChroms = new Set<string>();
-  let kind: ChromKind = 'diploid';
-  let L = layouts.diploid;
-  let pool = pools.diploid;
-  let segLen = 0;
-  let segFirst: Entry | null = null;
-  let tv = 0; // load counter
-  let win: Entry[] = [];
-  let split = 0; // carried entries at the window's front
-  let newSince = 0; // entries loaded since the last processing
-  let winStartTv = 0;
-  let winEndTv = 0; // count mode: exclusive end
-  let lastBp = -1;
-  // kb mode: (tv, bp) of every loaded variant from the window start on, removed ones included
-  let kbTv: number[] = [];
-  let kbBp: number[] = [];
-  let kbStartBp = 0;
-  const comp = new Float64Array(6), compB = new Float64Array(6);
-  const counts = new Float64Array(2);
+  constructor(nVariants: number, collectIds: boolean) {
+    this.keep = new Growable(nVariants);
+    this.pruned = new Growable(nVariants);
+    this.inIds = collectIds ? [] : undefined;
+    this.outIds = collectIds ? [] : undefined;
+  }
 
-  const markRemoved = (e: Entry): void => {
+  ensure(end: number): void {
+    this.keep.ensure(end);
+    this.pruned.ensure(end);
+  }
+
+  noteId(vidx: number, id: string): void {
+    this.idOf.set(vidx, id);
+  }
+
+  /** A loaded variant: eligible, kept unless monomorphic among the founders (then pruned). */
+  loaded(vidx: number, mono: boolean): void {
+    this.eligible++;
+    if (mono) {
+      this.monomorphic++;
+      this.pruned.a[vidx] = 1;
+    } else this.keep.a[vidx] = 1;
+  }
+
+  markRemoved(e: Entry): void {
     if (e.removed) return;
     e.removed = true;
-    keepG.a[e.vidx] = 0;
-    prunedG.a[e.vidx] = 1;
-  };
+    this.keep.a[e.vidx] = 0;
+    this.pruned.a[e.vidx] = 1;
+  }
 
-  const processWindow = (curTv: number): void => {
-    newSince = 0;
-    const size = win.length;
-    if (order === 'reverse') {
-      const stop = split > 0 ? split : 1;
-      for (let s = size - 1; s >= stop; s--) {
-        const E2 = win[s];
-        if (E2.mono) continue; // cov = 0 against anything: never in LD
-        for (let f = s - 1; f >= 0; f--) {
-          const E1 = win[f];
-          if (E1.removed) continue;
-          res.pairs++;
-          if (inLd(E1, E2, L, thresh, comp, compB)) {
-            if (E1.majfreq <= E2.majfreq * (1 + SMALL_EPSILON)) {
-              markRemoved(E2);
-              break;
-            }
-            markRemoved(E1);
-          }
-        }
-      }
-      return;
+  /** The variant of a one-variant segment: plink2 never loads it, so it is kept as it is, monomorphic or not. */
+  keepUnloaded(e: Entry): void {
+    if (!e.removed) return;
+    e.removed = false;
+    this.pruned.a[e.vidx] = 0;
+    this.keep.a[e.vidx] = 1;
+    this.monomorphic--;
+  }
+
+  /** Emits the IDs of the variants before `upTo` (their fate final) to the in/out lists. */
+  emitIds(upTo: number): void {
+    const { inIds, outIds } = this;
+    if (!inIds || !outIds) return;
+    for (; this.idNext < upTo; this.idNext++) {
+      const id = this.idOf.get(this.idNext);
+      if (id === undefined) continue;
+      this.idOf.delete(this.idNext);
+      if (this.keep.a[this.idNext]) inIds.push(id);
+      else if (this.pruned.a[this.idNext]) outIds.push(id);
     }
-    // PLINK 1.x order
-    const nextKept = (from: number): number => {
-      let s = from;
-      while (s < size && win[s].removed) s++;
-      return s;
-    };
-    let removedCt = 0;
-    for (const e of win) if (e.removed) removedCt++;
-    let prev: number;
-    do {
-      prev = removedCt;
-      for (let f = 0; f < size; f++) {
-        const E1 = win[f];
-        if (E1.removed) continue;
-        const fu = E1.firstUnchecked;
-        if (fu >= curTv) continue;
-        // the first kept second with tv >= fu (tv increases along the window)
-        let lo = f + 1, hi = size;
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (win[mid].tv < fu) lo = mid + 1;
-          else hi = mid;
-        }
-        let s = nextKept(lo);
-        if (s >= size) {
-          E1.firstUnchecked = curTv;
-          continue;
-        }
-        for (;;) {
-          const E2 = win[s];
-          res.pairs++;
-          if (inLd(E1, E2, L, thresh, comp, compB)) {
-            if (E1.majfreq > E2.majfreq * (1 + SMALL_EPSILON)) markRemoved(E1);
-            else {
-              markRemoved(E2);
-              const nx = nextKept(s + 1);
-              E1.firstUnchecked = nx < size ? win[nx].tv : curTv;
-            }
-            break;
-          }
-          s = nextKept(s + 1);
-          if (s >= size) {
-            E1.firstUnchecked = curTv;
-            break;
-          }
-        }
-      }
-      removedCt = 0;
-      for (const e of win) if (e.removed) removedCt++;
-    } while (removedCt > prev);
+  }
+}
+
+/**
+ * Loads one variant of a chromosome kind: its founder call planes (from `pool`), the groups' aggregates, whether it
+ * is monomorphic among the founders, and its major-allele frequency (plink2's allele counts).
+ */
+function loadEntry(L: Layout, pool: Pool, packed: Uint8Array, off: number, tv: number, vidx: number, bp: number, counts: Float64Array): Entry {
+  const planes = pool.get();
+  counts[0] = 0;
+  counts[1] = 0;
+  const a = fillGroup(L.a, packed, off, planes, 0, counts, 1);
+  let b = NO_AGGS;
+  if (L.b) b = fillGroup(L.b, packed, off, planes, 2 * L.a.words, counts, 2);
+  const nm = a.nm + 2 * b.nm;
+  const plus = (a.ssq + a.sum) / 2 + (b.ssq + b.sum); // hom REF count, nonmale doubled
+  const minus = (a.ssq - a.sum) / 2 + (b.ssq - b.sum);
+  const mono = (plus === 0 && minus === 0) || plus === nm || minus === nm;
+  const refCt = counts[0], altCt = counts[1];
+  const tot = refCt + altCt;
+  const refFreq = refCt / tot;
+  return {
+    tv, vidx, bp, planes, a, b,
+    majfreq: refCt >= altCt ? refFreq : 1 - refFreq,
+    removed: mono, mono, firstUnchecked: tv + 1,
   };
+}
+
+/**
+ * The 'reverse' pair order (plink2 >= 2.00a4): seconds from the window's last variant down to its first new one
+ * (`split`: the carried entries at the front), firsts from second - 1 down to 0, skipping removed firsts only.
+ */
+function pruneReverse(win: Entry[], split: number, t: LdTest, out: Outcome): void {
+  const { L, thresh, c, cb } = t;
+  const stop = split > 0 ? split : 1;
+  for (let s = win.length - 1; s >= stop; s--) {
+    const E2 = win[s];
+    if (E2.mono) continue; // cov = 0 against anything: never in LD
+    for (let f = s - 1; f >= 0; f--) {
+      const E1 = win[f];
+      if (E1.removed) continue;
+      out.pairs++;
+      if (inLd(E1, E2, L, thresh, c, cb)) {
+        if (E1.majfreq <= E2.majfreq * (1 + SMALL_EPSILON)) {
+          out.markRemoved(E2);
+          break;
+        }
+        out.markRemoved(E1);
+      }
+    }
+  }
+}
+
+/** The first entry at or after `from` that is still kept (win.length when none). */
+function nextKept(win: Entry[], from: number): number {
+  let s = from;
+  while (s < win.length && win[s].removed) s++;
+  return s;
+}
+
+function countRemoved(win: Entry[]): number {
+  let ct = 0;
+  for (const e of win) if (e.removed) ct++;
+  return ct;
+}
+
+/**
+ * One first of the PLINK 1.x order: compares win[f] with the kept seconds from its firstUnchecked load index on,
+ * until a hit (the lower-MAF variant goes) or the window's end; records where the next pass resumes.
+ */
+function compareWithSeconds(win: Entry[], f: number, curTv: number, t: LdTest, out: Outcome): void {
+  const size = win.length;
+  const E1 = win[f];
+  const fu = E1.firstUnchecked;
+  // the first kept second with tv >= fu (tv increases along the window)
+  let lo = f + 1, hi = size;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (win[mid].tv < fu) lo = mid + 1;
+    else hi = mid;
+  }
+  let s = nextKept(win, lo);
+  if (s >= size) {
+    E1.firstUnchecked = curTv;
+    return;
+  }
+  const { L, thresh, c, cb } = t;
+  let pairs = 0;
+  for (;;) {
+    const E2 = win[s];
+    pairs++;
+    if (inLd(E1, E2, L, thresh, c, cb)) {
+      if (E1.majfreq > E2.majfreq * (1 + SMALL_EPSILON)) out.markRemoved(E1);
+      else {
+        out.markRemoved(E2);
+        const nx = nextKept(win, s + 1);
+        E1.firstUnchecked = nx < size ? win[nx].tv : curTv;
+      }
+      break;
+    }
+    s = nextKept(win, s + 1);
+    if (s >= size) {
+      E1.firstUnchecked = curTv;
+      break;
+    }
+  }
+  out.pairs += pairs;
+}
+
+/**
+ * The 'plink1' pair order (plink2 2.00a3.5, PLINK 1.9): for each kept first in window order, the kept seconds not
+ * compared with it yet, until a hit; passes repeat while they remove variants. `curTv`: the window's end load index.
+ */
+function prunePlink1(win: Entry[], curTv: number, t: LdTest, out: Outcome): void {
+  let removedCt = countRemoved(win);
+  let prev: number;
+  do {
+    prev = removedCt;
+    for (let f = 0; f < win.length; f++) {
+      const E1 = win[f];
+      if (E1.removed) continue;
+      if (E1.firstUnchecked >= curTv) continue;
+      compareWithSeconds(win, f, curTv, t, out);
+    }
+    removedCt = countRemoved(win);
+  } while (removedCt > prev);
+}
+
+/**
+ * The segment and window state of the stream: eligible variants come in file order through `add`; it splits them
+ * into segments (chromosomes, and kb gaps wider than the window), loads them, and prunes each complete window.
+ */
+class WindowPruner {
+  private segChrom: string | null = null; // normalized chromosome of the current segment
+  private readonly seenChroms = new Set<string>();
+  private readonly pools: Record<ChromKind, Pool>;
+  private pool: Pool;
+  private readonly ld: LdTest;
+  private segLen = 0;
+  private segFirst: Entry | null = null;
+  private tv = 0; // load counter
+  private win: Entry[] = [];
+  private split = 0; // carried entries at the window's front
+  private newSince = 0; // entries loaded since the last processing
+  private winStartTv = 0;
+  private winEndTv = 0; // count mode: exclusive end
+  private lastBp = -1;
+  // kb mode: (tv, bp) of every loaded variant from the window start on, removed ones included
+  private kbTv: number[] = [];
+  private kbBp: number[] = [];
+  private kbStartBp = 0;
+  private readonly counts = new Float64Array(2);
+
+  constructor(
+    private readonly p: WindowParams,
+    private readonly layouts: Record<ChromKind, Layout>,
+    private readonly out: Outcome,
+    private readonly sourceName: string,
+  ) {
+    this.pools = {
+      diploid: new Pool(layouts.diploid.planeWords),
+      haploid: new Pool(layouts.haploid.planeWords),
+      y: new Pool(layouts.y.planeWords),
+      x: new Pool(layouts.x.planeWords),
+    };
+    this.pool = this.pools.diploid;
+    this.ld = { L: layouts.diploid, thresh: p.thresh, c: new Float64Array(6), cb: new Float64Array(6) };
+  }
+
+  /** One eligible variant (not chromosome 0), in file order. */
+  add(vidx: number, norm: string, bp: number, packed: Uint8Array, off: number): void {
+    if (norm !== this.segChrom) this.newChromosome(norm, bp);
+    else if (this.p.windowKb) this.advanceKb(norm, bp);
+    if (this.p.windowKb) {
+      this.kbTv.push(this.tv);
+      this.kbBp.push(bp);
+    }
+    const loadedTv = this.tv;
+    this.load(vidx, bp, packed, off);
+    if (!this.p.windowKb && loadedTv + 1 === this.winEndTv) this.advanceCount();
+  }
+
+  /** Ends the last segment. */
+  finish(): void {
+    if (this.segChrom !== null) this.endSegment();
+  }
+
+  /** The first source index whose fate may still change: the earliest one in a window or in an undecided one-variant segment, else `end`. */
+  pendingFrom(end: number): number {
+    let pending = end;
+    if (this.win.length > 0) pending = Math.min(pending, this.win[0].vidx);
+    const single = this.segLen === 1 ? this.segFirst : null;
+    if (single) pending = Math.min(pending, single.vidx);
+    return pending;
+  }
+
+  private newChromosome(norm: string, bp: number): void {
+    if (this.segChrom !== null) this.endSegment();
+    if (this.seenChroms.has(norm)) {
+      throw new LatentScanError('input', `${this.sourceName}: chromosome ${norm} is split (its variants are not contiguous); --indep-pairwise needs variants grouped by chromosome`);
+    }
+    this.seenChroms.add(norm);
+    this.startSegment(norm, bp);
+  }
+
+  /** kb mode, same chromosome: a gap wider than the window ends the segment; a variant past the window's end completes the window. */
+  private advanceKb(norm: string, bp: number): void {
+    const W = this.p.W;
+    if (bp < this.lastBp) throw new LatentScanError('input', `${this.sourceName}: positions not sorted on chromosome ${norm}; a kb window needs sorted positions, as in plink2`);
+    if (bp - this.lastBp > W) {
+      // a gap wider than the window ends the segment (plink2's subcontig split)
+      this.endSegment();
+      this.startSegment(norm, bp);
+    } else if (bp > this.kbStartBp + W) {
+      // the window [start, this variant) is complete
+      if (this.newSince > 0) this.processWindow(this.tv);
+      this.carry(this.nextKbStart(bp - W, bp));
+    }
+    this.lastBp = bp;
+  }
+
+  /** kb mode: the next window start, the first variant after the old start with bp >= minBp (else this variant, at `bp`). */
+  private nextKbStart(minBp: number, bp: number): number {
+    const { kbTv, kbBp } = this;
+    let k = 1;
+    while (k < kbTv.length && kbBp[k] < minBp) k++;
+    let startTv: number;
+    if (k < kbTv.length) {
+      startTv = kbTv[k];
+      this.kbStartBp = kbBp[k];
+    } else {
+      startTv = this.tv; // this variant
+      this.kbStartBp = bp;
+    }
+    this.kbTv = kbTv.slice(k);
+    this.kbBp = kbBp.slice(k);
+    return startTv;
+  }
+
+  /** Count mode: the window [start, start + W) is complete; process it and move the start by the step. */
+  private advanceCount(): void {
+    this.processWindow(this.winEndTv);
+    this.winStartTv += this.p.step;
+    this.winEndTv = this.winStartTv + this.p.W;
+    this.carry(this.winStartTv);
+  }
+
+  private processWindow(curTv: number): void {
+    this.newSince = 0;
+    if (this.p.order === 'reverse') pruneReverse(this.win, this.split, this.ld, this.out);
+    else prunePlink1(this.win, curTv, this.ld, this.out);
+  }
 
   /** Drops entries that leave the window (removed, or before the new start); the rest are carried. */
-  const carry = (newStartTv: number): void => {
+  private carry(newStartTv: number): void {
     const next: Entry[] = [];
-    for (const e of win) {
-      if (e.removed || e.tv < newStartTv) pool.put(e.planes);
+    for (const e of this.win) {
+      if (e.removed || e.tv < newStartTv) this.pool.put(e.planes);
       else next.push(e);
     }
-    win = next;
-    split = win.length;
-  };
+    this.win = next;
+    this.split = next.length;
+  }
 
-  const emitIds = (upTo: number): void => {
-    if (!inIds || !outIds) return;
-    for (; idNext < upTo; idNext++) {
-      const id = idOf.get(idNext);
-      if (id === undefined) continue;
-      idOf.delete(idNext);
-      if (keepG.a[idNext]) inIds.push(id);
-      else if (prunedG.a[idNext]) outIds.push(id);
-    }
-  };
+  private startSegment(norm: string, bp: number): void {
+    this.segChrom = norm;
+    const kind = chromKind(norm);
+    this.ld.L = this.layouts[kind];
+    this.pool = this.pools[kind];
+    this.winStartTv = this.tv;
+    this.winEndTv = this.tv + this.p.W;
+    this.kbStartBp = bp;
+    this.lastBp = bp;
+  }
 
-  const endSegment = (): void => {
-    if (segLen === 1 && segFirst) {
+  private endSegment(): void {
+    if (this.segLen === 1 && this.segFirst) {
       // plink2 never loads a one-variant segment: kept as it is, monomorphic or not
-      if (segFirst.removed) {
-        segFirst.removed = false;
-        prunedG.a[segFirst.vidx] = 0;
-        keepG.a[segFirst.vidx] = 1;
-        res.monomorphic--;
-      }
-    } else if (segLen > 1 && newSince > 0) processWindow(tv);
-    for (const e of win) pool.put(e.planes);
-    win = [];
-    split = 0;
-    newSince = 0;
-    segLen = 0;
-    segFirst = null;
-    kbTv = [];
-    kbBp = [];
-  };
+      this.out.keepUnloaded(this.segFirst);
+    } else if (this.segLen > 1 && this.newSince > 0) this.processWindow(this.tv);
+    for (const e of this.win) this.pool.put(e.planes);
+    this.win = [];
+    this.split = 0;
+    this.newSince = 0;
+    this.segLen = 0;
+    this.segFirst = null;
+    this.kbTv = [];
+    this.kbBp = [];
+  }
 
-  const startSegment = (norm: string, bp: number): void => {
-    segChrom = norm;
-    kind = chromKind(norm);
-    L = layouts[kind];
-    pool = pools[kind];
-    winStartTv = tv;
-    winEndTv = tv + W;
-    kbStartBp = bp;
-    lastBp = bp;
-  };
+  private load(vidx: number, bp: number, packed: Uint8Array, off: number): void {
+    const e = loadEntry(this.ld.L, this.pool, packed, off, this.tv, vidx, bp, this.counts);
+    this.tv++;
+    this.segLen++;
+    if (this.segLen === 1) this.segFirst = e;
+    this.out.loaded(vidx, e.mono);
+    this.win.push(e);
+    if (this.win.length > this.out.peakWindow) this.out.peakWindow = this.win.length;
+    this.newSince++;
+  }
+}
 
-  const load = (vidx: number, bp: number, packed: Uint8Array, off: number): void => {
-    const planes = pool.get();
-    counts[0] = 0;
-    counts[1] = 0;
-    const a = fillGroup(L.a, packed, off, planes, 0, counts, 1);
-    let b = NO_AGGS;
-    if (L.b) b = fillGroup(L.b, packed, off, planes, 2 * L.a.words, counts, 2);
-    const nm = a.nm + 2 * b.nm;
-    const plus = (a.ssq + a.sum) / 2 + (b.ssq + b.sum); // hom REF count, nonmale doubled
-    const minus = (a.ssq - a.sum) / 2 + (b.ssq - b.sum);
-    const mono = (plus === 0 && minus === 0) || plus === nm || minus === nm;
-    const refCt = counts[0], altCt = counts[1];
-    const tot = refCt + altCt;
-    const refFreq = refCt / tot;
-    const e: Entry = {
-      tv, vidx, bp, planes, a, b,
-      majfreq: refCt >= altCt ? refFreq : 1 - refFreq,
-      removed: false, mono, firstUnchecked: tv + 1,
-    };
-    tv++;
-    segLen++;
-    if (segLen === 1) segFirst = e;
-    res.eligible++;
-    if (mono) {
-      res.monomorphic++;
-      e.removed = true;
-      prunedG.a[vidx] = 1;
-    } else keepG.a[vidx] = 1;
-    win.push(e);
-    if (win.length > res.peakWindow) res.peakWindow = win.length;
-    newSince++;
-  };
-
+/**
+ * Which variants plink2 `--indep-pairwise` keeps (.prune.in) and removes (.prune.out), in one streamed pass.
+ * Needs hard calls (packed chunks) and at least two founders.
+ */
+export async function indepPairwise(source: GenotypeSource, o: IndepPairwiseOptions): Promise<IndepPairwiseResult> {
+  const t0 = performance.now();
+  const params = windowParams(o);
+  const { layouts, founders, maleFounders } = founderLayouts(source, o.sex ?? sourceSex(source));
+  const out = new Outcome(source.nVariants ?? 0, !!o.collectIds);
+  const pruner = new WindowPruner(params, layouts, out, source.name);
   const progress = createProgress('indep-pairwise', source.nVariants ?? 0, o.onProgress, { unit: 'variants' });
   let nVariants = 0;
   for await (const ch of source.chunks({ chunkVariants: o.chunkVariants, signal: o.signal })) {
     if (!ch.packed) throw new LatentScanError('input', `${source.name}: --indep-pairwise needs hard calls (packed genotypes), not dosages`);
     const end = ch.start + ch.count;
-    keepG.ensure(end);
-    prunedG.ensure(end);
+    out.ensure(end);
     nVariants = Math.max(nVariants, end);
     for (let i = 0; i < ch.count; i++) {
       const vidx = ch.start + i;
       if (o.include && !o.include[vidx]) continue;
       const norm = normalizeChrom(ch.variants.chrom[i]);
       if (norm === '0') {
-        res.skippedChr0++;
+        out.skippedChr0++;
         continue;
       }
-      if (inIds) idOf.set(vidx, ch.variants.id[i]);
-      const bp = ch.variants.pos[i];
-      if (norm !== segChrom) {
-        if (segChrom !== null) endSegment();
-        if (seenChroms.has(norm)) {
-          throw new LatentScanError('input', `${source.name}: chromosome ${norm} is split (its variants are not contiguous); --indep-pairwise needs variants grouped by chromosome`);
-        }
-        seenChroms.add(norm);
-        startSegment(norm, bp);
-      } else if (o.windowKb) {
-        if (bp < lastBp) throw new LatentScanError('input', `${source.name}: positions not sorted on chromosome ${norm}; a kb window needs sorted positions, as in plink2`);
-        if (bp - lastBp > W) {
-          // a gap wider than the window ends the segment (plink2's subcontig split)
-          endSegment();
-          startSegment(norm, bp);
-        } else if (bp > kbStartBp + W) {
-          // the window [start, this variant) is complete
-          if (newSince > 0) processWindow(tv);
-          // next start: the first variant after the old start with bp >= bp - W
-          const minBp = bp - W;
-          let k = 1;
-          while (k < kbTv.length && kbBp[k] < minBp) k++;
-          let startTv: number;
-          if (k < kbTv.length) {
-            startTv = kbTv[k];
-            kbStartBp = kbBp[k];
-          } else {
-            startTv = tv; // this variant
-            kbStartBp = bp;
-          }
-          kbTv = kbTv.slice(k);
-          kbBp = kbBp.slice(k);
-          carry(startTv);
-        }
-        lastBp = bp;
-      }
-      if (o.windowKb) {
-        kbTv.push(tv);
-        kbBp.push(bp);
-      }
-      const loadedTv = tv;
-      load(vidx, bp, ch.packed, i * ch.bytesPerVariant);
-      if (!o.windowKb && loadedTv + 1 === winEndTv) {
-        processWindow(winEndTv);
-        winStartTv += step;
-        winEndTv = winStartTv + W;
-        carry(winStartTv);
-      }
+      if (out.inIds) out.noteId(vidx, ch.variants.id[i]);
+      pruner.add(vidx, norm, ch.variants.pos[i], ch.packed, i * ch.bytesPerVariant);
     }
     // every variant before the earliest one still in a window (or in an undecided one-variant segment) is final
-    let pending = end;
-    if (win.length > 0) pending = Math.min(pending, win[0].vidx);
-    const single = segLen === 1 ? (segFirst as Entry | null) : null;
-    if (single) pending = Math.min(pending, single.vidx);
-    emitIds(pending);
+    out.emitIds(pruner.pendingFrom(end));
     progress.tick(end);
     await yieldAndCheck(o.signal);
   }
-  if (segChrom !== null) endSegment();
-  emitIds(nVariants);
+  pruner.finish();
+  out.emitIds(nVariants);
   progress.finish();
-  const keep = keepG.a.slice(0, nVariants);
-  const pruned = prunedG.a.slice(0, nVariants);
+  return assembleResult(out, nVariants, founders, maleFounders, t0);
+}
+
+function assembleResult(out: Outcome, nVariants: number, founders: number, maleFounders: number, t0: number): IndepPairwiseResult {
+  const keep = out.keep.a.slice(0, nVariants);
+  const pruned = out.pruned.a.slice(0, nVariants);
   let kept = 0;
   for (let v = 0; v < nVariants; v++) kept += keep[v];
+  const { inIds, outIds } = out;
   return {
     keep,
     pruned,
     kept,
-    removed: res.eligible - kept,
+    removed: out.eligible - kept,
     nVariants,
-    eligible: res.eligible,
-    skippedChr0: res.skippedChr0,
-    monomorphic: res.monomorphic,
-    founders: founders.length,
-    maleFounders: males.length,
-    pairs: res.pairs,
-    peakWindow: res.peakWindow,
+    eligible: out.eligible,
+    skippedChr0: out.skippedChr0,
+    monomorphic: out.monomorphic,
+    founders,
+    maleFounders,
+    pairs: out.pairs,
+    peakWindow: out.peakWindow,
     seconds: (performance.now() - t0) / 1000,
     ...(inIds ? { inIds, outIds } : {}),
   };
