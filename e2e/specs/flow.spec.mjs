@@ -209,6 +209,50 @@ export const tests = [
     },
   },
   {
+    name: 'structure step: its own job with progress and cancel; PCs and kinship shown; the switches turn it off',
+    timeoutMs: 600_000,
+    async fn({ baseURL, open }) {
+      const ctx = await open();
+      const { page } = await openApp(ctx, baseURL);
+      await page.getByTestId('load-demo').click();
+      await waitFor(async () => (await page.getByTestId('geno-input-loaded').count()) > 0, 'demo cohort loaded', 120_000);
+      await quickTraining(page);
+      await page.getByTestId('step-hsv').click();
+      await page.getByTestId('train').click();
+      await waitFor(async () => (await page.getByTestId('train-summary').count()) > 0 && (await page.getByTestId('progress-train').count()) === 0, 'trained', 300_000, 250);
+      await page.getByTestId('step-assoc').click();
+      // On by default, as the CLI pipeline: 10 PCs and the LOCO ridge step.
+      assert.equal(await page.getByTestId('structure-summary').textContent(), '10 genetic PCs as covariates + LOCO ridge (regenie step 1)');
+      // The scan starts with the structure step, shown as its own job; cancel stops it and no scan runs.
+      await page.getByTestId('scan').click();
+      await waitFor(async () => (await page.getByTestId('progress-structure').count()) > 0, 'structure progress', 60_000, 50);
+      await page.getByTestId('cancel-structure').click();
+      await waitFor(async () => (await page.getByTestId('progress-structure').count()) === 0, 'structure step to stop', 60_000);
+      assert.match(await page.getByTestId('structure-error').textContent(), /cancelled/);
+      assert.equal(await page.getByTestId('scan-summary').count(), 0, 'no scan after a cancelled structure step');
+      // Run again: PCs, scree, kinship and what was adjusted for.
+      await page.getByTestId('scan').click();
+      await waitFor(async () => (await page.getByTestId('scan-summary').count()) > 0, 'scan with structure', 300_000, 250);
+      assert.equal(await page.getByTestId('structure-error').count(), 0, 'the cancel message goes with the next run');
+      const lines = await page.locator('[data-testid="structure-result"] .structure-lines li').allTextContents();
+      assert.ok(lines.some((l) => /^genetic PCs: 10 over \d+ variants/.test(l)), lines.join(' | '));
+      assert.ok(lines.some((l) => /^LOCO ridge \(regenie step 1\)/.test(l)), lines.join(' | '));
+      assert.ok(lines.some((l) => /^LD pruning \(plink2 --indep-pairwise 1000 100 0.1\)/.test(l)), lines.join(' | '));
+      assert.equal(await page.getByTestId('pc-scatter').count(), 2, 'PC1/PC2 and PC3/PC4');
+      assert.equal(await page.getByTestId('scree').count(), 1);
+      assert.equal(await page.getByTestId('related-pairs').count(), 1, 'kinship by degree (1,000 samples: under the 4,000 limit)');
+      // Both switches off: the scan is plink2 --glm exact and says so.
+      await page.locator('[data-testid="structure-settings"] summary').click();
+      await page.getByTestId('structure-pcs').fill('0');
+      await page.getByTestId('structure-loco').uncheck();
+      assert.equal(await page.getByTestId('structure-summary').textContent(), 'none (plink2 --glm exact)');
+      await page.getByTestId('scan').click();
+      await waitFor(async () => (await page.locator('[data-testid="structure-result"] .structure-lines').count()) === 0 && (await page.getByTestId('progress-scan').count()) === 0, 'scan without structure', 300_000, 250);
+      assert.match(await page.getByTestId('kinship-skipped').textContent(), /the structure step is off/);
+      assert.equal(await page.getByTestId('pc-scatter').count(), 0);
+    },
+  },
+  {
     name: 'webgpu forced: the scan runs on the WGSL kernel (SwiftShader) and matches the wasm kernel',
     timeoutMs: 600_000,
     async fn({ baseURL, open }) {
