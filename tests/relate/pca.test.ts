@@ -15,7 +15,8 @@ import { geneticPca, eigenvecText, eigenvalText, pcColumns, type PcaResult } fro
 import { command as pcaCommand } from '../../src/cli/commands/pca';
 import { plink2, tempDir, writeRandomBed, type RandomGeno } from '../io/genoFixtures';
 
-function structured(n: number, m: number, groups: number, seed: number): RandomGeno {
+/** `ld` > 0: each odd variant copies the previous one's genotype in a sample with probability `ld` (LD pairs). */
+function structured(n: number, m: number, groups: number, seed: number, ld = 0): RandomGeno {
   const rng = createRng(seed);
   const bpv = Math.ceil(n / 4);
   const packed = new Uint8Array(bpv * m);
@@ -28,6 +29,7 @@ function structured(n: number, m: number, groups: number, seed: number): RandomG
     for (let j = 0; j < n; j++) {
       const p = pg[grp[j]];
       let d = (rng.next() < p ? 1 : 0) + (rng.next() < p ? 1 : 0);
+      if (ld > 0 && v % 2 === 1 && codes[(v - 1) * n + j] >= 0 && rng.next() < ld) d = codes[(v - 1) * n + j];
       const code = rng.next() < 0.02 ? MISSING_CODE : CODE_OF_DOSAGE[d];
       if (code === MISSING_CODE) d = -1;
       codes[v * n + j] = d;
@@ -132,6 +134,34 @@ describe('genetic PCA vs plink2 --pca 10 (approx and exact)', () => {
     expect(maxAngle(cli.v, ref.approx.v, n, k)).toBeLessThanOrEqual(0.05);
     expect(readFileSync(`${out}.eigenval`, 'utf8').trim().split('\n').length).toBe(k);
   }, 30000);
+
+  it('the pca command with its default pruning matches plink2 --indep-pairwise 1000 100 0.1 then --extract --pca 10 approx', async () => {
+    // the same kind of cohort with LD pairs (each odd variant a 70% copy of the one before)
+    const prefix = writeRandomBed(tempDir('pca-ld'), structured(n, m, 11, 8, 0.7));
+    plink2(['--bfile', prefix, '--maf', '0.01', '--indep-pairwise', '1000', '100', '0.1', '--out', join(dir, 'pr')]);
+    plink2(['--bfile', prefix, '--maf', '0.01', '--extract', join(dir, 'pr.prune.in'), '--pca', String(k), 'approx', '--seed', '1', '--out', join(dir, 'pruned')]);
+    const out = join(dir, 'clipruned');
+    const orig = console.log;
+    console.log = () => undefined;
+    try {
+      await pcaCommand.run({ bfile: prefix, pca: k, out });
+    } finally {
+      console.log = orig;
+    }
+    const list = (f: string) => readFileSync(f, 'utf8').trim().split('\n');
+    const kept = list(`${out}.prune.in`);
+    expect(kept).toEqual(list(join(dir, 'pr.prune.in')));
+    expect(kept.length).toBeLessThan(0.75 * m); // most LD pairs lose one variant
+    const cli = readEigenvec(`${out}.eigenvec`, k);
+    const want = readEigenvec(join(dir, 'pruned.eigenvec'), k);
+    const ang = maxAngle(cli.v, want.v, n, k);
+    const vals = list(`${out}.eigenval`).map(Number);
+    const refVals = list(join(dir, 'pruned.eigenval')).map(Number);
+    const rel = vals.map((x, i) => Math.abs(x - refVals[i]) / refVals[i]);
+    console.log(`pca after pruning vs plink2: ${kept.length} of ${m} variants kept; max angle ${ang.toExponential(2)} rad, max eigenvalue rel diff ${Math.max(...rel).toExponential(2)}`);
+    expect(ang).toBeLessThanOrEqual(0.05);
+    for (const r of rel) expect(r).toBeLessThan(0.02);
+  }, 60000);
 
   it('can be cancelled', async () => {
     const ac = new AbortController();
