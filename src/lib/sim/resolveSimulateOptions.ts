@@ -62,6 +62,7 @@ function resolveStructure(o: SimulateOptions) {
     siblingFraction: o.siblingFraction ?? 0,
     groupFactorShift: o.groupFactorShift ?? (G > 1 ? 0.5 : 0),
     polygenicShare: o.polygenicShare ?? 0,
+    polygenicChromosomes: o.polygenicChromosomes ?? 'all',
     altMajorFraction: o.altMajorFraction ?? 0,
   };
 }

@@ -90,6 +90,11 @@ export interface SimulateOptions {
   groupFactorShift?: number;
   /** Share of each factor's variance from an infinitesimal polygenic score over the non-planted SNPs (default 0). */
   polygenicShare?: number;
+  /**
+   * Where the polygenic effects sit: 'all' autosomes (default) or 'odd' chromosomes only, so that the SNPs of the
+   * even ones are null for every factor (calibration tests of LOCO: relatives correlated, tested SNPs null).
+   */
+  polygenicChromosomes?: 'all' | 'odd';
   /** Fraction of variants whose ALT allele is the major one (default 0). */
   altMajorFraction?: number;
 }

@@ -68,8 +68,12 @@ export function simulateVariants(rngs: VariantRngs, o: ResolvedSimulateOptions, 
   let polygenic: Float64Array[] | null = null;
   if (pop) {
     groupFreq = groupFrequencies(rngs.freq!, altFreq, pop.G, o.fst);
-    const polyEffects = o.polygenicShare > 0 ? polygenicEffects(rngs.poly!, altFreq, new Set(plantedSet), K) : null;
     const chrom = variants.chrom;
+    const polyEffects = o.polygenicShare > 0 ? polygenicEffects(rngs.poly!, altFreq, new Set(plantedSet), K) : null;
+    if (polyEffects && o.polygenicChromosomes === 'odd') {
+      // the same draws as 'all', then the even chromosomes' effects set to 0
+      for (let v = 0; v < o.snps; v++) if (Number(chrom[v]) % 2 === 0) for (let k = 0; k < K; k++) polyEffects[k * o.snps + v] = 0;
+    }
     ({ packed, polygenic } = simulateStructuredGenotypes(rngs.geno, { o: gopts, chrom, groupFreq, pop, trueDosage, polyEffects, K }));
   } else packed = simulateGenotypeMatrix(rngs.geno, gopts, altFreq, trueDosage);
   const counts = genotypeCounts(packed, n, o.snps);
