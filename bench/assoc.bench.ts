@@ -60,7 +60,7 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   const size = `n=${n} snps=${snps} responses=${K} covariates=age+sex`;
   const cli = [join(root, 'src/cli/main.ts'), 'scan', '--bfile', 'g', '--pheno', 'pheno.tsv', '--covar', 'covar.tsv', '--covar-name', 'age,sex'];
   const ours = timed(tsxBin, [...cli, '--out', 'ours'], dir);
-  const ref = timed('plink2', ['--bfile', 'g', '--pheno', 'pheno.tsv', '--covar', 'covar.tsv', '--covar-name', 'age,sex', '--glm', 'hide-covar', 'omit-ref', '--threads', '2', '--out', 'ref'], dir);
+  const ref = timed('plink2', ['--bfile', 'g', '--pheno', 'pheno.tsv', '--covar', 'covar.tsv', '--covar-name', 'age,sex', '--glm', 'hide-covar', '--threads', '2', '--out', 'ref'], dir);
   const rows: BenchRow[] = [
     {
       area: 'assoc',
@@ -76,7 +76,7 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   const oursG = timed(tsxBin, [...cli.slice(0, 4), '--to-index', String(gSnps), ...cli.slice(4), '--gxe', 'E', '--out', 'oursg'], dir);
   const refG = timed(
     'plink2',
-    ['--bfile', 'g', '--to', `snp${gSnps - 1}`, '--from', 'snp0', '--pheno', 'pheno.tsv', '--covar', 'covar.tsv', '--covar-name', 'age,sex,E', '--glm', 'interaction', 'omit-ref', '--parameters', '1-4,7', '--threads', '2', '--out', 'refg'],
+    ['--bfile', 'g', '--to', `snp${gSnps - 1}`, '--from', 'snp0', '--pheno', 'pheno.tsv', '--covar', 'covar.tsv', '--covar-name', 'age,sex,E', '--glm', 'interaction', '--parameters', '1-4,7', '--threads', '2', '--out', 'refg'],
     dir,
   );
   rows.push({

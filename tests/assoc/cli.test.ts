@@ -34,7 +34,7 @@ describe('cli scan', () => {
   it('writes PREFIX.<response>.glm.linear matching plink2 (CSV phenotypes, covariates)', () => {
     const r = cli(['--bfile', 'g', '--pheno', 'pheno.csv', '--covar', 'covar.tsv', '--covar-name', 'age,sex', '--out', 'o'], c.dir);
     expect(r.code, r.err).toBe(0);
-    runPlink2(['--bfile', 'g', '--pheno', 'pheno.tsv', '--covar', 'covar.tsv', '--covar-name', 'age,sex', '--glm', 'hide-covar', 'omit-ref', '--out', 'ref'], c.dir);
+    runPlink2(['--bfile', 'g', '--pheno', 'pheno.tsv', '--covar', 'covar.tsv', '--covar-name', 'age,sex', '--glm', 'hide-covar', '--out', 'ref'], c.dir);
     for (const y of ['y1', 'y2']) {
       const text = readFileSync(join(c.dir, `o.${y}.glm.linear`), 'utf8');
       expect(text.split('\n')[0]).toBe('#CHROM\tPOS\tID\tREF\tALT\tA1\tTEST\tOBS_CT\tBETA\tSE\tT_STAT\tP');
@@ -60,7 +60,7 @@ describe('cli scan', () => {
     const qc = ['--maf', '0.3', '--geno', '0.05', '--mind', '0.2'];
     const r = cli(['--bfile', 'g', '--pheno', 'pheno.tsv', '--covar', 'covar.tsv', '--covar-name', 'age,sex', ...qc, '--out', 'q'], c.dir);
     expect(r.code, r.err).toBe(0);
-    runPlink2(['--bfile', 'g', '--pheno', 'pheno.tsv', '--covar', 'covar.tsv', '--covar-name', 'age,sex', ...qc, '--glm', 'hide-covar', 'omit-ref', '--out', 'qref'], c.dir);
+    runPlink2(['--bfile', 'g', '--pheno', 'pheno.tsv', '--covar', 'covar.tsv', '--covar-name', 'age,sex', ...qc, '--glm', 'hide-covar', '--out', 'qref'], c.dir);
     const ours = readGlm(join(c.dir, 'q.y1.glm.linear'));
     const ref = readGlm(join(c.dir, 'qref.y1.glm.linear'));
     expect(ref.length).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 /**
  * PC x E covariates in the SNPxE scan (scanStep `envAdjust`): the ADDxE test equals plink2 --glm interaction with
- * the products written as covariates (plink2 2.00a3.5, run in the test; tolerances as tests/assoc/oracle.test.ts:
+ * the products written as covariates (plink2 2.00a3.5 with its default counted allele, run in the test; tolerances as tests/assoc/oracle.test.ts:
  * BETA and SE within 1e-4 relative, -log10 P within 0.01), and the ADD pass is not touched by them.
  */
 import { describe, it, expect, afterAll } from 'vitest';
@@ -33,7 +33,7 @@ describe('scanStep envAdjust (PC x E covariates of the SNPxE model)', () => {
     writeFileSync(covarFile, [`#FID\tIID\t${cols.map((x) => x.name).join('\t')}`, ...Array.from({ length: n }, (_, i) => `F${i}\tI${i}\t${cols.map((x) => fmt(x.values[i])).join('\t')}`)].join('\n') + '\n');
     // --parameters picks the model's terms: 1 ADD, 2-6 the covariates in file order (E last), 7-11 ADDx each covariate
     // (ADDxE = 11): ADD + PCs + PCxE + E + ADDxE, the model scanStep fits
-    runPlink2(['--bfile', c.prefix, '--pheno', c.phenoFile, '--covar', covarFile, '--glm', 'interaction', 'omit-ref', '--parameters', '1-6,11', '--out', join(c.dir, 'pcxe')], c.dir);
+    runPlink2(['--bfile', c.prefix, '--pheno', c.phenoFile, '--covar', covarFile, '--glm', 'interaction', '--parameters', '1-6,11', '--out', join(c.dir, 'pcxe')], c.dir);
     const source = await openBed({ bed: nodeFileSource(`${c.prefix}.bed`), bim: nodeFileSource(`${c.prefix}.bim`), fam: nodeFileSource(`${c.prefix}.fam`) });
     const responses = Object.entries(c.pheno).map(([name, values]) => ({ name, values }));
     const step = await scanStep({ source, responses, covariates: pcs, env: [E], envAdjust: pcs }, { backend: 'cpu' });

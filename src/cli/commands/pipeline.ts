@@ -35,6 +35,7 @@ import type { LocoAdjustment } from '../../lib/pipeline/locoScan';
 import type { NamedColumn } from '../../lib/assoc/design';
 import { eigenvalText, eigenvecText } from '../../lib/relate/pca';
 import { runStructure, structureOptions, structureSettingsFromArgs } from '../structureArgs';
+import { A1_OPTION, countedAlleleArg } from './scan';
 import { alignSamples, type AlignedSamples } from '../../lib/pipeline/alignSamples';
 import { prepareStep } from '../../lib/pipeline/prepareStep';
 import { trainStep, hsvTable } from '../../lib/pipeline/trainStep';
@@ -59,6 +60,7 @@ export const command: CliCommand = {
     'Example: npm run cli -- pipeline --pheno sim/pheno.csv --covar sim/covar.csv --covar-name age,sex --env smoking,alcohol,exercise --bfile sim/geno --out out',
   ].join('\n'),
   options: [
+    A1_OPTION,
     { name: 'pheno', type: 'string', required: true, meta: 'FILE', help: 'phenotype table (autoencoder input)' },
     { name: 'pheno-name', type: 'list', meta: 'a,b', help: 'phenotype columns to use (default: all usable)' },
     { name: 'id-col', type: 'string', meta: 'NAME', help: 'ID column of the tables (default IID, else the first column)' },
@@ -203,7 +205,7 @@ async function scanToFiles(a: ParsedArgs, dir: string, source: GenotypeSource, a
   try {
     return await scanStep(
       { source, responses: aligned.responses, covariates: aligned.covariates, env: aligned.env, loco, envAdjust: pcs },
-      { backend: SCAN_BACKEND_DEFAULT },
+      { backend: SCAN_BACKEND_DEFAULT, countedAllele: countedAlleleArg(a) },
       {
         pool,
         onChunk(env: string | null, c: ScanChunkResult) {

@@ -5,7 +5,7 @@
  * and PREFIX.scan.log (samples, exclusions, genomic-control lambda, NA counts by ERRCODE).
  */
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
-import { arg, UsageError, type CliCommand } from '../args';
+import { arg, UsageError, type CliCommand, type ParsedArgs } from '../args';
 import { openGenotypes } from '../openGenotypes';
 import { loadTable } from '../loadTable';
 import { progressPrinter } from '../progressPrinter';
@@ -22,13 +22,28 @@ import type { VariantFilter } from '../../lib/io/GenotypeSource';
 import { lambdaWarning } from '../../lib/pipeline/lambdaWarnings';
 import { runStructure, structureOptions, structureSettingsFromArgs } from '../structureArgs';
 import type { LocoAdjustment } from '../../lib/pipeline/locoScan';
+import { COUNTED_ALLELE_DEFAULT, type CountedAllele } from '../../lib/io/countedAllele';
+
+/** `--a1 minor|alt` (scan and pipeline): the counted allele. */
+export const A1_OPTION = {
+  name: 'a1',
+  type: 'string',
+  meta: 'minor|alt',
+  choices: ['minor', 'alt'],
+  help: `counted allele: minor = plink2 --glm default (ALT unless its founder frequency is above 0.5), alt = plink2 omit-ref (default ${COUNTED_ALLELE_DEFAULT})`,
+} as const;
+
+export function countedAlleleArg(a: ParsedArgs): CountedAllele {
+  return (arg.str(a, 'a1') as CountedAllele | undefined) ?? COUNTED_ALLELE_DEFAULT;
+}
 
 export const command: CliCommand = {
   name: 'scan',
   summary: 'genome-wide scan of every response: plink2 --glm linear statistics (ADD, SNPxE), one genotype pass',
   details: [
-    'Outputs: PREFIX.<response>.glm.linear (#CHROM POS ID REF ALT A1 TEST OBS_CT BETA SE T_STAT P; A1 = ALT,',
-    'the .bim column 5 allele, as plink2 --glm omit-ref), PREFIX.omnibus.glm.tsv with --omnibus',
+    'Outputs: PREFIX.<response>.glm.linear (#CHROM POS ID REF ALT A1 TEST OBS_CT BETA SE T_STAT P; A1 = the',
+    'counted allele as plink2 --glm picks it: ALT unless its founder frequency is above 0.5, then REF; --a1 alt',
+    'counts ALT always, as plink2 omit-ref), PREFIX.omnibus.glm.tsv with --omnibus',
     '(#CHROM POS ID A1 OBS_CT CHISQ DF P; with --gxe also PREFIX.omnibus.ADDx<E>.glm.tsv), PREFIX.scan.log.',
     'Without --pheno-name every numeric column of --pheno is a response; without --covar-name every column of',
     '--covar but the --gxe one is a covariate. --gxe names a column of --covar (or --pheno): rows ADD, <E>, ADDx<E>.',
@@ -57,6 +72,7 @@ export const command: CliCommand = {
     { name: 'from-index', type: 'int', meta: 'I', help: 'first variant index (0-based, file order) of a shard' },
     { name: 'to-index', type: 'int', meta: 'J', help: 'end variant index (exclusive) of a shard' },
     ...structureOptions({ pcs: 0, loco: false }),
+    A1_OPTION,
     { name: 'omnibus', type: 'flag', help: 'omnibus chi-square test across all responses (and per SNPxE term)' },
     { name: 'errcode', type: 'flag', help: "append plink2's ERRCODE column to .glm.linear files" },
     { name: 'chunk', type: 'int', meta: 'V', help: 'variants per chunk (default: ~4 MB of genotypes)' },
@@ -136,7 +152,7 @@ export const command: CliCommand = {
       }
       const step = await scanStep(
         { source, responses, covariates, env: aligned.env, loco, envAdjust: sr?.step.pcColumns },
-        { backend, marginal: !gxe, filter, chunkVariants: arg.num(a, 'chunk'), omnibus: arg.flag(a, 'omnibus'), keepResults: false },
+        { backend, marginal: !gxe, filter, chunkVariants: arg.num(a, 'chunk'), omnibus: arg.flag(a, 'omnibus'), keepResults: false, countedAllele: countedAlleleArg(a) },
         {
           pool,
           createGpuKernel,

@@ -20,7 +20,7 @@ export function glmLinearRows(c: ScanChunkResult, k: number, tests: string[], er
   const blocks = c.blocks[k];
   const parts: string[] = [];
   for (let v = 0; v < c.count; v++) {
-    const head = `${vb.chrom[v]}\t${vb.pos[v]}\t${vb.id[v]}\t${vb.ref[v]}\t${vb.alt[v]}\t${vb.alt[v]}\t`;
+    const head = `${vb.chrom[v]}\t${vb.pos[v]}\t${vb.id[v]}\t${vb.ref[v]}\t${vb.alt[v]}\t${vb.a1 ? vb.a1[v] : vb.alt[v]}\t`;
     for (let t = 0; t < tests.length; t++) {
       const b = blocks[t];
       let line: string;
@@ -42,7 +42,7 @@ export function omnibusRows(c: ScanChunkResult, t: number, df: number): string {
   const vb = c.variants;
   const parts: string[] = [];
   for (let v = 0; v < c.count; v++) {
-    const head = `${vb.chrom[v]}\t${vb.pos[v]}\t${vb.id[v]}\t${vb.alt[v]}\t${o.obs[v]}\t`;
+    const head = `${vb.chrom[v]}\t${vb.pos[v]}\t${vb.id[v]}\t${vb.a1 ? vb.a1[v] : vb.alt[v]}\t${o.obs[v]}\t`;
     parts.push(o.err[v] ? `${head}NA\t${df}\tNA` : `${head}${formatG(o.chisq[v])}\t${df}\t${formatP(o.log10p[v])}`);
   }
   return parts.length ? parts.join('\n') + '\n' : '';

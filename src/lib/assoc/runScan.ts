@@ -101,7 +101,8 @@ export interface ScanSummary {
 }
 
 export interface ScanResult {
-  variants: { chrom: string[]; pos: Int32Array; id: string[]; ref: string[]; alt: string[] };
+  /** `a1`: the counted allele (ALT unless the source counts REF for a variant: countedAlleleSource). */
+  variants: { chrom: string[]; pos: Int32Array; id: string[]; ref: string[]; alt: string[]; a1: string[] };
   tests: string[];
   responses: ResponseResult[];
   omnibus?: { tests: OmnibusArrays[]; df: number; R: Float64Array; nComplete: number };
@@ -368,6 +369,7 @@ class ScanAccumulator {
   private readonly ids: string[] = [];
   private readonly ref: string[] = [];
   private readonly alt: string[] = [];
+  private readonly a1: string[] = [];
   private readonly pos = new Grow((k) => new Int32Array(k));
   private readonly cols: ReturnType<typeof testColumns>[][];
   private readonly omniCols: ReturnType<typeof omnibusColumns>[];
@@ -418,6 +420,7 @@ class ScanAccumulator {
         this.ids.push(vb.id[v]);
         this.ref.push(vb.ref[v]);
         this.alt.push(vb.alt[v]);
+        this.a1.push(vb.a1 ? vb.a1[v] : vb.alt[v]);
       }
       this.pos.push(vb.pos);
     }
@@ -426,7 +429,7 @@ class ScanAccumulator {
 
   /** The variants (call once: the responses share these arrays). */
   variants(): ScanResult['variants'] {
-    return { chrom: this.chrom, pos: this.pos.done(), id: this.ids, ref: this.ref, alt: this.alt };
+    return { chrom: this.chrom, pos: this.pos.done(), id: this.ids, ref: this.ref, alt: this.alt, a1: this.a1 };
   }
 
   responses(variants: ScanResult['variants']): ResponseResult[] {

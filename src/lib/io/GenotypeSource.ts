@@ -24,8 +24,10 @@ export interface VariantBlock {
   id: string[];
   /** REF: .bim column 6 (A2). */
   ref: string[];
-  /** ALT = A1: .bim column 5. The counted allele. */
+  /** ALT: .bim column 5. The counted allele unless `a1` says otherwise. */
   alt: string[];
+  /** The counted allele per variant where a source chose it (countedAlleleSource: REF or ALT); absent = ALT. */
+  a1?: string[];
 }
 
 export interface GenotypeChunk {

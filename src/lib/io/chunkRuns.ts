@@ -15,7 +15,7 @@ export function sliceChunk(c: GenotypeChunk, from: number, to: number): Genotype
     bytesPerVariant: c.bytesPerVariant,
     packed: c.packed ? c.packed.subarray(from * c.bytesPerVariant, to * c.bytesPerVariant) : undefined,
     dosage: c.dosage ? c.dosage.subarray(from * c.nSamples, to * c.nSamples) : undefined,
-    variants: { chrom: vb.chrom.slice(from, to), pos: vb.pos.subarray(from, to), id: vb.id.slice(from, to), ref: vb.ref.slice(from, to), alt: vb.alt.slice(from, to) },
+    variants: { chrom: vb.chrom.slice(from, to), pos: vb.pos.subarray(from, to), id: vb.id.slice(from, to), ref: vb.ref.slice(from, to), alt: vb.alt.slice(from, to), ...(vb.a1 ? { a1: vb.a1.slice(from, to) } : {}) },
   };
 }
 

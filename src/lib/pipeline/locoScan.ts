@@ -83,6 +83,7 @@ function joinScans(parts: ScanResult[], keep: boolean, logs: Map<string, Float32
     id: parts.flatMap((p) => p.variants.id),
     ref: parts.flatMap((p) => p.variants.ref),
     alt: parts.flatMap((p) => p.variants.alt),
+    a1: parts.flatMap((p) => p.variants.a1),
   };
   const responses: ResponseResult[] = first.responses.map((r0, k) => {
     const tests: TestArrays[] = r0.tests.map((t0, t) => {

@@ -14,6 +14,7 @@ import { runScan, type ScanChunkResult, type ScanOptions, type ScanResult, type 
 import type { KernelPool, ScanBackend, StatsKernel } from '../assoc/StatsKernel';
 import type { ReasonCount, ScanResult as ReportScan } from '../report/Analysis';
 import { runLocoScan, type LocoAdjustment } from './locoScan';
+import { countedAlleleSource, COUNTED_ALLELE_DEFAULT, type CountedAllele } from '../io/countedAllele';
 
 export interface ScanStepInput {
   source: GenotypeSource;
@@ -48,6 +49,8 @@ export interface ScanStepSettings {
   omnibus?: boolean;
   /** Keep every statistic for the record (default true); false streams through onChunk only. */
   keepResults?: boolean;
+  /** The counted allele: 'minor' (default; plink2 --glm's A1, countedAllele.ts) or 'alt' (plink2 omit-ref). */
+  countedAllele?: CountedAllele;
 }
 
 export interface ScanStepHooks {
@@ -83,9 +86,10 @@ export async function scanStep(input: ScanStepInput, s: ScanStepSettings, hooks:
   const t0 = performance.now();
   const notes: string[] = [];
   let backend = s.backend;
+  const source = countedAlleleSource(input.source, s.countedAllele ?? COUNTED_ALLELE_DEFAULT);
   const once = async (gxe: NamedColumn | undefined): Promise<ScanResult> => {
     const opts: ScanOptions = {
-      source: input.source,
+      source,
       responses: input.responses,
       covariates: gxe && input.envAdjust?.length ? [...input.covariates, ...input.envAdjust.map((c) => productColumn(c, gxe))] : input.covariates,
       gxe,
@@ -142,7 +146,7 @@ function reportScan(response: string, t: TestArrays, v: ScanResult['variants']):
     p: t.p,
     beta: t.beta,
     se: t.se,
-    a1: v.alt,
+    a1: v.a1,
     obsCt: t.obs,
     lambdaGc: t.lambda,
   };

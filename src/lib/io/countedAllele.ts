@@ -1,0 +1,89 @@
+/**
+ * The counted allele (A1) of the scan, as plink2 2.00a3.5 `--glm` picks it without `omit-ref`: ALT, unless ALT's
+ * frequency over the founders with a call is above 0.5 (strictly), then REF. Ties, variants with no founder call
+ * and cohorts without founders count ALT (plink2's frequency is then NaN). Founders: samples whose .fam line names
+ * no parent; every sample of a VCF. Frequencies of dosage sources are dosage means. Pinned against plink2 in
+ * tests/io/countedAllele.test.ts. 'alt' keeps ALT everywhere (plink2 `omit-ref`).
+ *
+ * With REF counted, the 2-bit codes 00 (two ALT) and 11 (no ALT) swap and dosages become 2 - d, so every kernel
+ * counts A1 without knowing; the chunk's `variants.a1` names the counted allele for the outputs.
+ */
+import type { GenotypeChunk, GenotypeSource } from './GenotypeSource';
+import { chunkVariantStats } from './variantQc';
+import { subsetDosageSamples, subsetPackedSamples } from './subsetSamples';
+
+export type CountedAllele = 'minor' | 'alt';
+export const COUNTED_ALLELE_DEFAULT: CountedAllele = 'minor';
+
+/** Flags (1 = count REF) of a chunk's variants under the plink2 rule, from its founders' calls. */
+export function refCountedFlags(c: GenotypeChunk, founderIdx: Int32Array | null): Uint8Array {
+  const f = founderIdx
+    ? chunkVariantStats({
+        ...c,
+        nSamples: founderIdx.length,
+        bytesPerVariant: Math.ceil(founderIdx.length / 4),
+        packed: c.packed ? subsetPackedSamples(c.packed, c.nSamples, c.count, founderIdx) : undefined,
+        dosage: c.dosage ? subsetDosageSamples(c.dosage, c.nSamples, c.count, founderIdx) : undefined,
+      })
+    : chunkVariantStats(c);
+  const flip = new Uint8Array(c.count);
+  for (let v = 0; v < c.count; v++) if (f.obs[v] > 0 && f.a1[v] / (2 * f.obs[v]) > 0.5) flip[v] = 1;
+  return flip;
+}
+
+/** Swaps codes 00 and 11 in every 2-bit field of the bytes (01 missing and 10 het stay). */
+export function flipPackedBytes(bytes: Uint8Array): void {
+  for (let i = 0; i < bytes.length; i++) {
+    const x = bytes[i];
+    const eq = ~(x ^ (x >> 1)) & 0x55; // low bit of each field: both bits equal (00 or 11)
+    bytes[i] = x ^ (eq | (eq << 1));
+  }
+}
+
+/** The chunk with REF counted where `flip` is set (a copy when anything flips; the chunk itself otherwise). */
+export function applyCountedAllele(c: GenotypeChunk, flip: Uint8Array): GenotypeChunk {
+  const a1 = c.variants.alt.slice();
+  let any = false;
+  for (let v = 0; v < c.count; v++) if (flip[v]) {
+    a1[v] = c.variants.ref[v];
+    any = true;
+  }
+  if (!any) return { ...c, variants: { ...c.variants, a1 } };
+  let packed = c.packed;
+  if (packed) {
+    packed = packed.slice();
+    const b = c.bytesPerVariant;
+    for (let v = 0; v < c.count; v++) if (flip[v]) flipPackedBytes(packed.subarray(v * b, (v + 1) * b));
+  }
+  let dosage = c.dosage;
+  if (dosage) {
+    dosage = dosage.slice();
+    const n = c.nSamples;
+    for (let v = 0; v < c.count; v++) if (flip[v]) for (let j = v * n; j < (v + 1) * n; j++) dosage[j] = 2 - dosage[j];
+  }
+  return { ...c, packed, dosage, variants: { ...c.variants, a1 } };
+}
+
+/** The source with plink2's counted allele ('minor'), or the source itself ('alt'). */
+export function countedAlleleSource(source: GenotypeSource, mode: CountedAllele): GenotypeSource {
+  if (mode === 'alt') return source;
+  const founder = source.samples.founder;
+  let founderIdx: Int32Array | null = null;
+  if (founder && founder.some((f) => !f)) {
+    const idx: number[] = [];
+    for (let j = 0; j < founder.length; j++) if (founder[j]) idx.push(j);
+    founderIdx = Int32Array.from(idx);
+  }
+  const noFounder = founderIdx !== null && founderIdx.length === 0;
+  return {
+    format: source.format,
+    name: source.name,
+    samples: source.samples,
+    nVariants: source.nVariants,
+    async *chunks(opts) {
+      for await (const c of source.chunks(opts)) {
+        yield applyCountedAllele(c, noFounder ? new Uint8Array(c.count) : refCountedFlags(c, founderIdx));
+      }
+    },
+  };
+}
