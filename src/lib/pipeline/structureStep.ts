@@ -3,7 +3,8 @@
  * that the scan adjusts for. One pass over the genotypes finds the variants used (MAF >= `maf` over all
  * genotype samples, autosomes and X alike, as plink2 --maf), and the chromosomes in file order; then the
  * randomized PCA (src/lib/relate/pca.ts) and the ridge step (src/lib/relate/locoRidge.ts) stream over those
- * variants. The PCs join the covariates of the ridge step, the scan and the selection.
+ * variants (the PCA over the LD-pruned ones, plink2 --indep-pairwise 1000 100 0.1). The PCs join the covariates of
+ * the ridge step, the scan and the selection; up to KINSHIP_MAX_SAMPLES samples KING-robust kinship is added.
  */
 import { throwIfAborted } from '../base/cancel';
 import { LatentScanError } from '../base/errors';
@@ -41,7 +42,7 @@ export interface StructureSettings {
   chunkVariants?: number;
 }
 
-/** plink2 --indep-pairwise 1000 100 0.1, the pruning before the genetic PCA (the UK Biobank / gnomAD choice). */
+/** plink2 --indep-pairwise 1000 100 0.1, the pruning before the genetic PCA (the issue's and `cli pca`'s default). */
 export const PCA_PRUNE_DEFAULT: IndepPairwiseParams = { window: 1000, step: 100, r2: 0.1, windowKb: false };
 
 /** Largest cohort whose kinship the structure step computes by default: 4,000 samples = 8.0M pairs, 224 MB. */
