@@ -42,7 +42,7 @@ export interface StructureSettings {
   chunkVariants?: number;
 }
 
-/** plink2 --indep-pairwise 1000 100 0.1, the pruning before the genetic PCA (the issue's and `cli pca`'s default). */
+/** plink2 --indep-pairwise 1000 100 0.1, the pruning before the genetic PCA (also `cli pca`'s default). */
 export const PCA_PRUNE_DEFAULT: IndepPairwiseParams = { window: 1000, step: 100, r2: 0.1, windowKb: false };
 
 /** Largest cohort whose kinship the structure step computes by default: 4,000 samples = 8.0M pairs, 224 MB. */
