@@ -16,6 +16,9 @@ import { flipPackedBytes } from '../../src/lib/io/countedAllele';
 import { simulateCohort } from '../../src/lib/sim/simulateCohort';
 import { cohortFiles } from '../../src/lib/sim/cohortFiles';
 import { readGlm, requirePlink2, runPlink2 } from '../assoc/oracleData';
+import { openGenotypes } from '../../src/cli/openGenotypes';
+import { scanStep } from '../../src/lib/pipeline/scanStep';
+import { formatSumstats } from '../../src/lib/report/exportFormats';
 
 const root = join(__dirname, '..', '..');
 function cli(args: string[], cwd: string) {
@@ -38,7 +41,7 @@ describe('counted allele (A1) as plink2 --glm', () => {
     expect(Array.from(b)).toEqual([0b11_01_10_00, 0b00_00_11_11, 0b01_10_01_10]);
   });
 
-  it('the rule: REF when the founders\' ALT frequency is above 0.5; ties, no founder call and no founder: ALT', () => {
+  it('the rule: REF when the founders\' ALT frequency is above 0.5; ties, no founder call and no founder: ALT', async () => {
     requirePlink2();
     const dir = tempDir();
     // 6 founders, 2 children of the first two; ALT counts per sample (null = missing)
@@ -73,6 +76,12 @@ describe('counted allele (A1) as plink2 --glm', () => {
       // the expected A1 written out, so the rule is visible here
       expect(want).toEqual(vars.map(([id, , a1]) => `${id} ${prefix === 'nf' ? 'G' : a1}`));
     }
+    // The record and the app's sumstats export keep REF and ALT and name the counted allele in A1.
+    const source = await openGenotypes({ bfile: join(dir, 't') });
+    const y = { name: 'y', values: Float64Array.of(0.3, -1.2, 0.8, 0.1, -0.4, 1.5, -0.9, 0.6) };
+    const step = await scanStep({ source, responses: [y], covariates: [], env: [] }, { backend: 'cpu' });
+    const rows = formatSumstats(step.scans[0]).trim().split('\n').slice(1).map((l) => l.split('\t').slice(2, 6).join(' '));
+    expect(rows).toEqual(vars.map(([id, , a1]) => `${id} A G ${a1}`));
   });
 
   it('cli scan --gxe on an ALT-major cohort with non-founders: every row as plink2 --glm interaction', () => {

@@ -146,6 +146,8 @@ function reportScan(response: string, t: TestArrays, v: ScanResult['variants']):
     p: t.p,
     beta: t.beta,
     se: t.se,
+    ref: v.ref,
+    alt: v.alt,
     a1: v.a1,
     obsCt: t.obs,
     lambdaGc: t.lambda,
