@@ -182,12 +182,12 @@ describe('HSV phenotype export for plink2 and REGENIE', () => {
 
   it('selected terms and annotated hits tables', () => {
     const sel = formatSelected([
-      { hsv: 'HSV1', term: 'rs1', type: 'SNP', beta: 0.12, p: 3e-9, stability: 0.96, genes: 'CFTR' },
+      { hsv: 'HSV1', term: 'rs1', type: 'SNP', beta: 0.12, p: 3e-9, stability: 0.96, genes: 'CFTR', a1: 'G' },
       { hsv: 'HSV2', term: 'rs2:smoking', type: 'GxE', beta: -0.05 },
     ]);
-    expect(sel).toBe('HSV\tTERM\tTYPE\tBETA\tP\tSTABILITY\tGENES\nHSV1\trs1\tSNP\t0.12\t3e-09\t0.96\tCFTR\nHSV2\trs2:smoking\tGxE\t-0.05\tNA\tNA\tNA\n');
+    expect(sel).toBe('HSV\tTERM\tTYPE\tA1\tBETA\tP\tSTABILITY\tGENES\nHSV1\trs1\tSNP\tG\t0.12\t3e-09\t0.96\tCFTR\nHSV2\trs2:smoking\tGxE\tNA\t-0.05\tNA\tNA\tNA\n');
     expect(parseSelected(sel, 'selected.tsv')).toEqual([
-      { hsv: 'HSV1', term: 'rs1', type: 'SNP', beta: 0.12, p: 3e-9, stability: 0.96, genes: 'CFTR' },
+      { hsv: 'HSV1', term: 'rs1', type: 'SNP', beta: 0.12, p: 3e-9, stability: 0.96, genes: 'CFTR', a1: 'G' },
       { hsv: 'HSV2', term: 'rs2:smoking', type: 'GxE', beta: -0.05 },
     ]);
     const hits = formatAnnotatedHits([{ id: 'rs1', chrom: '7', pos: 117600000, hsv: 'HSV1', p: 3e-9, nearestGene: 'CFTR', distance: 0, strand: '+', genesInWindow: ['CFTR', 'CTTNBP2'] }]);

@@ -10,7 +10,8 @@ import { createRng } from '../../src/lib/math/rng';
 import { runSis, pairsInUniverse, type SisOptions, type SisInput } from '../../src/lib/select/runSis';
 import { memorySource, randomGenotypes } from './memorySource';
 
-const BASE: SisOptions = { gxg: 'none', gxgTop: 4, penalty: 'mcp', tune: 'ebic', iter: 0, stability: 0, seed: 3, qc: { maf: 0.01, geno: 0.1 } };
+// ALT counted: the direct computations below use ALT dosages (scores are signed).
+const BASE: SisOptions = { gxg: 'none', gxgTop: 4, penalty: 'mcp', tune: 'ebic', iter: 0, stability: 0, seed: 3, qc: { maf: 0.01, geno: 0.1 }, countedAllele: 'alt' };
 
 function imputed(g: Float64Array): Float64Array {
   let s = 0;

@@ -47,7 +47,7 @@ describe('cli sis', () => {
     for (const f of ['F1', 'F2', 'F3']) {
       expect(existsSync(`${out}.${f}.sis.tsv`)).toBe(true);
       const per = readFileSync(`${out}.${f}.selected.tsv`, 'utf8').split('\n')[0].split('\t');
-      expect(per.slice(0, 5)).toEqual(['TERM', 'TYPE', 'CHROM', 'POS', 'BETA']);
+      expect(per.slice(0, 5)).toEqual(['TERM', 'TYPE', 'CHROM', 'POS', 'A1']);
       const screened = readFileSync(`${out}.${f}.sis.tsv`, 'utf8').trim().split('\n');
       expect(screened[0]).toBe('RANK\tTERM\tTYPE\tSCORE\tROUND');
       expect(screened.length - 1).toBe(Math.floor(2000 / Math.log(2000)));

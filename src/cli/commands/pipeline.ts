@@ -35,7 +35,7 @@ import type { LocoAdjustment } from '../../lib/pipeline/locoScan';
 import type { NamedColumn } from '../../lib/assoc/design';
 import { eigenvalText, eigenvecText } from '../../lib/relate/pca';
 import { runStructure, structureOptions, structureSettingsFromArgs } from '../structureArgs';
-import { A1_OPTION, countedAlleleArg } from './scan';
+import { countedAlleleArg } from './scan';
 import { alignSamples, type AlignedSamples } from '../../lib/pipeline/alignSamples';
 import { prepareStep } from '../../lib/pipeline/prepareStep';
 import { trainStep, hsvTable } from '../../lib/pipeline/trainStep';
@@ -51,7 +51,7 @@ export const command: CliCommand = {
   details: [
     'Writes DIR/hsv.tsv, DIR/train.json, DIR/ae.model/, DIR/scan.<HSV>.glm.linear (plink2 --glm columns; per E also',
     'DIR/scan.<HSV>.<E>.glm.linear with ADD, E, ADDx<E> rows), per HSV DIR/sis.<HSV>.sis.tsv and DIR/sis.<HSV>.selected.tsv,',
-    'DIR/selected.tsv (HSV TERM TYPE CHROM POS BETA BETA_PENALIZED R P STABILITY PARENTS PARENTS_SELECTED',
+    'DIR/selected.tsv (HSV TERM TYPE CHROM POS A1 BETA BETA_PENALIZED R P STABILITY PARENTS PARENTS_SELECTED',
     'NEAREST_GENE GENE_DIST GENES_IN_WINDOW; one row per selected term; TERM = SNP ID, E, SNPID:E, SNPID1:SNPID2),',
     'DIR/analysis.json (the record the app saves: `report --dir DIR` draws its Manhattan and QQ plots) and DIR/pipeline.log.',
     'Defaults are the app\'s (src/lib/pipeline/defaults.ts): k = prepared phenotypes / 8 in [2, 10], 8 candidates,',
@@ -60,7 +60,6 @@ export const command: CliCommand = {
     'Example: npm run cli -- pipeline --pheno sim/pheno.csv --covar sim/covar.csv --covar-name age,sex --env smoking,alcohol,exercise --bfile sim/geno --out out',
   ].join('\n'),
   options: [
-    A1_OPTION,
     { name: 'pheno', type: 'string', required: true, meta: 'FILE', help: 'phenotype table (autoencoder input)' },
     { name: 'pheno-name', type: 'list', meta: 'a,b', help: 'phenotype columns to use (default: all usable)' },
     { name: 'id-col', type: 'string', meta: 'NAME', help: 'ID column of the tables (default IID, else the first column)' },

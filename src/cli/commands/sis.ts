@@ -5,6 +5,7 @@
  * Writes PREFIX.<response>.sis.tsv, PREFIX.<response>.selected.tsv, PREFIX.selected.tsv (all responses) and
  * PREFIX.sis.log. Library: src/lib/select (docs/selection.md).
  */
+import { A1_OPTION, countedAlleleArg } from './scan';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { arg, UsageError, type CliCommand, type OptionSpec, type ParsedArgs } from '../args';
@@ -29,6 +30,7 @@ import { genotypeReport } from '../../lib/pipeline/genotypeReport';
 
 /** Options shared by `sis` and `pipeline` (the selection part). */
 export const selectionOptions: OptionSpec[] = [
+  A1_OPTION,
   { name: 'env', type: 'list', meta: 'E1,E2', help: 'environment factors (columns of --covar): E main effects and SNPxE terms' },
   { name: 'gxg', type: 'optional', meta: 'top|among|all', choices: ['top', 'among', 'all', 'none'], implicit: 'top', help: 'SNPxSNP terms: top-M x every SNP (top), pairs among the top M (among), all pairs (all)' },
   { name: 'gxg-top', type: 'int', meta: 'M', default: DEFAULT_SELECTION.gxgTop, help: 'top marginal SNPs paired' },
@@ -98,6 +100,7 @@ export function selectionConfig(a: ParsedArgs, log: (m: string) => void, default
       ebicGamma,
       ebicHeredity: arg.flag(a, 'ebic-heredity'),
       heredity: arg.flag(a, 'no-heredity') ? 'none' : 'weak',
+      countedAllele: countedAlleleArg(a),
       folds: arg.num(a, 'folds'),
       iter: arg.num(a, 'iter') ?? 0,
       stability,
@@ -184,7 +187,7 @@ export const command: CliCommand = {
   summary: 'factor discovery: SIS over SNP, E, SNPxE, SNPxSNP terms, then penalized regression (lasso/enet/SCAD/MCP)',
   details: [
     'Outputs: PREFIX.<response>.sis.tsv (RANK TERM TYPE SCORE ROUND), PREFIX.<response>.selected.tsv',
-    '(TERM TYPE CHROM POS BETA BETA_PENALIZED R P STABILITY PARENTS PARENTS_SELECTED), PREFIX.selected.tsv',
+    '(TERM TYPE CHROM POS A1 BETA BETA_PENALIZED R P STABILITY PARENTS PARENTS_SELECTED), PREFIX.selected.tsv',
     '(HSV + the same columns, all responses) and PREFIX.sis.log. TERM: SNP ID, E name, SNPID:E, SNPID1:SNPID2.',
     'Covariates are adjusted for (residualized), never screened; without --covar-name, every column of --covar that is',
     'not an --env factor. Missing genotype calls are mean-imputed.',

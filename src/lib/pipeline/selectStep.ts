@@ -57,7 +57,7 @@ export async function selectStep(
     { ...o, signal: hooks.signal, onProgress: hooks.onProgress, pool: hooks.pool, selectPool: hooks.selectPool },
   );
   const selected: SelectedTermSummary[] = run.responses.flatMap((r) =>
-    r.selected.map((t) => ({ hsv: r.response, term: t.term, type: t.type, beta: t.beta, p: t.p, stability: t.stability ?? undefined })),
+    r.selected.map((t) => ({ hsv: r.response, term: t.term, type: t.type, beta: t.beta, p: t.p, stability: t.stability ?? undefined, ...(t.a1 ? { a1: t.a1 } : {}) })),
   );
   const q = run.qc;
   const qcDropped = [

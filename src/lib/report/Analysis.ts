@@ -200,6 +200,8 @@ export interface SelectedTermSummary {
   /** Position of the term's SNP (SNP and GxE terms; selected.tsv CHROM/POS), when known. */
   chrom?: string;
   pos?: number;
+  /** The counted allele of the term's SNP(s) (`A:G` for SNPxSNP; absent for E): BETA is per copy of it. */
+  a1?: string;
 }
 
 /** A hit (selected or significant SNP) with its genes. */

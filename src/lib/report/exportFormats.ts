@@ -160,9 +160,9 @@ export function formatSumstats(scan: ScanResult): string {
 
 /** Selected terms across HSVs. */
 export function formatSelected(terms: readonly SelectedTermSummary[]): string {
-  const lines = [['HSV', 'TERM', 'TYPE', 'BETA', 'P', 'STABILITY', 'GENES'].join('\t')];
+  const lines = [['HSV', 'TERM', 'TYPE', 'A1', 'BETA', 'P', 'STABILITY', 'GENES'].join('\t')];
   for (const t of terms) {
-    lines.push([t.hsv, t.term, t.type, fmtG6(t.beta), t.p === undefined ? 'NA' : fmtG6(t.p), t.stability === undefined ? 'NA' : fmtG6(t.stability), t.genes || 'NA'].join('\t'));
+    lines.push([t.hsv, t.term, t.type, t.a1 || 'NA', fmtG6(t.beta), t.p === undefined ? 'NA' : fmtG6(t.p), t.stability === undefined ? 'NA' : fmtG6(t.stability), t.genes || 'NA'].join('\t'));
   }
   return lines.join('\n') + '\n';
 }

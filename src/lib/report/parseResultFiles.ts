@@ -131,7 +131,7 @@ export function parseOmnibus(text: string, file: string): OmnibusResult {
   };
 }
 
-/** selected.tsv: HSV TERM TYPE BETA [P] [STABILITY] [NEAREST_GENE ...] (any extra columns ignored). */
+/** selected.tsv: HSV TERM TYPE BETA [A1] [P] [STABILITY] [NEAREST_GENE ...] (any extra columns ignored). */
 export function parseSelected(text: string, file: string): SelectedTermSummary[] {
   const c = readTsv(text, file);
   const iH = need(c, 'HSV', file), iT = need(c, 'TERM', file), iY = need(c, 'TYPE', file), iB = need(c, 'BETA', file);
@@ -140,11 +140,13 @@ export function parseSelected(text: string, file: string): SelectedTermSummary[]
   const iG = c.names.findIndex((n) => n === 'NEAREST_GENE' || n === 'GENES');
   const iC = c.names.findIndex((n) => n === 'CHROM' || n === 'CHR');
   const iPos = c.names.findIndex((n) => n === 'POS' || n === 'BP');
+  const iA = c.names.indexOf('A1');
   return c.rows.map((r) => {
     const t: SelectedTermSummary = { hsv: r[iH], term: r[iT], type: r[iY], beta: num(r[iB]) };
     if (iP >= 0 && Number.isFinite(num(r[iP]))) t.p = num(r[iP]);
     if (iS >= 0 && Number.isFinite(num(r[iS]))) t.stability = num(r[iS]);
     if (iG >= 0 && r[iG] !== 'NA' && r[iG] !== '') t.genes = r[iG];
+    if (iA >= 0 && r[iA] !== 'NA' && r[iA] !== '') t.a1 = r[iA];
     if (iC >= 0 && iPos >= 0 && r[iC] !== 'NA' && r[iC] !== '' && /^\d+$/.test(r[iPos])) {
       t.chrom = r[iC];
       t.pos = Number(r[iPos]);

@@ -54,6 +54,7 @@ export function describeResponse(p: SisProblem, k: number, fit: ResponseFit, isi
       type: f.type,
       chrom: f.variant >= 0 ? vinfo.chrom[f.variant] : '',
       pos: f.variant >= 0 ? vinfo.pos[f.variant] : 0,
+      a1: f.type === 'ENV' ? '' : f.type === 'GxG' ? `${vinfo.a1[f.variant]}:${vinfo.a1[f.aux]}` : vinfo.a1[f.variant],
       beta: scale > 0 ? sel.betaRefit[a] / scale : 0,
       betaPenalized: scale > 0 ? sel.betaPenalized[a] / scale : 0,
       marginalR: r,

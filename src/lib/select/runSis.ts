@@ -10,6 +10,7 @@
  * Screening keeps the top d by |corr(f_j, y)| (default d = floor(n / log n) as the SIS R package), one
  * genotype pass for SNP and SNPxE of all responses, one more (per batch of partners) for SNPxSNP.
  */
+import { countedAlleleSource, COUNTED_ALLELE_DEFAULT, type CountedAllele } from '../io/countedAllele';
 import type { ProgressCallback } from '../base/progress';
 import type { GenotypeSource } from '../io/GenotypeSource';
 import { createRng } from '../math/rng';
@@ -80,6 +81,12 @@ export interface SisOptions {
    * 'none' (default here; the pipeline, the app and `cli sis` default to 'weak', selectionSettings): any term.
    */
   heredity?: 'weak' | 'none';
+  /**
+   * The counted allele of SNP terms (default 'minor': plink2 --glm's A1, as the scan; src/lib/io/countedAllele.ts).
+   * Screening scores and selections do not depend on it (interactions are built with their parents projected
+   * out); a SNP term's BETA changes sign, and the A1 column says which allele it counts.
+   */
+  countedAllele?: CountedAllele;
   folds?: number;
   /** Vanilla ISIS rounds after the first selection (0 = plain SIS). */
   iter: number;
@@ -122,6 +129,8 @@ export interface SelectedTerm {
   type: FeatureType;
   chrom: string;
   pos: number;
+  /** The counted allele of the term's SNP(s) ('A' for a SNP or GxE term, 'A:G' for GxG; '' for E). */
+  a1: string;
   /** Refitted (unpenalized) joint coefficient per unit of the feature (dosage, E; an interaction: the product with its parents projected out). */
   beta: number;
   /** Penalized coefficient at the chosen lambda, same scale. */
@@ -184,8 +193,9 @@ export function defaultNsis(n: number): number {
  * SIS on every response: the first screening round on all analysed rows (2d/3 terms kept when ISIS rounds
  * follow), penalized selection, ISIS rounds, then selection stability; timings and pair counts of the run.
  */
-export async function runSis(input: SisInput, o: SisOptions): Promise<SisRun> {
+export async function runSis(inputRaw: SisInput, o: SisOptions): Promise<SisRun> {
   const t0 = performance.now();
+  const input: SisInput = { ...inputRaw, source: countedAlleleSource(inputRaw.source, o.countedAllele ?? COUNTED_ALLELE_DEFAULT) };
   const log = o.log ?? (() => {});
   const n = input.n;
   const K = input.responses.length;

@@ -59,6 +59,8 @@ export interface VariantInfo {
   ids: string[];
   chrom: string[];
   pos: number[];
+  /** The counted allele (ALT unless the source counts REF: countedAlleleSource). */
+  a1: string[];
   /** Mean dosage over the analysed samples with a call (NaN when none). */
   mean: number[];
   /** 1 = passed QC (call rate, MAF, non-constant after covariates). */
@@ -374,7 +376,7 @@ export async function marginalPass(data: ScreenData, targets: Float64Array[], o:
   const heaps = o.keep.map((c) => new TopK<Feature>(c));
   const tops = Array.from({ length: K }, () => new TopK<number>(o.topM));
   const nA = data.basis.n;
-  const info: VariantInfo = o.info ?? { ids: [], chrom: [], pos: [], mean: [], qc: [] };
+  const info: VariantInfo = o.info ?? { ids: [], chrom: [], pos: [], a1: [], mean: [], qc: [] };
   const collect = !o.info;
   const qc: QcCounts = { variants: 0, passed: 0, lowCallRate: 0, lowMaf: 0, constant: 0 };
   const vs = new VariantScratch(data.basis.q1, K);
@@ -395,6 +397,7 @@ export async function marginalPass(data: ScreenData, targets: Float64Array[], o:
           info.ids[vi] = chunk.variants.id[v];
           info.chrom[vi] = chunk.variants.chrom[v];
           info.pos[vi] = chunk.variants.pos[v];
+          info.a1[vi] = chunk.variants.a1 ? chunk.variants.a1[v] : chunk.variants.alt[v];
           const nObs = st.x[base + one.cCol];
           mu = nObs > 0 ? st.gx[base + one.cCol] / nObs : NaN;
           info.mean[vi] = mu;

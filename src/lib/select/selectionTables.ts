@@ -2,9 +2,10 @@
  * Tab-separated result tables of the selection step.
  * - <response>.sis.tsv: RANK TERM TYPE SCORE ROUND (every screened term, best first; ROUND 0 = SIS,
  *   1.. = ISIS rounds)
- * - <response>.selected.tsv: TERM TYPE CHROM POS BETA BETA_PENALIZED R P STABILITY PARENTS PARENTS_SELECTED
+ * - <response>.selected.tsv: TERM TYPE CHROM POS A1 BETA BETA_PENALIZED R P STABILITY PARENTS PARENTS_SELECTED
  * - combined selected.tsv: HSV then the same columns, one row per selected term of every response.
- * TERM is the SNP ID, the E name, `SNPID:E` or `SNPID1:SNPID2`; TYPE is SNP, ENV, GxE or GxG; BETA the
+ * TERM is the SNP ID, the E name, `SNPID:E` or `SNPID1:SNPID2`; TYPE is SNP, ENV, GxE or GxG; A1 the counted
+ * allele of the term's SNP (`A1:A1` for SNPxSNP, NA for E; plink2's --glm A1 by default); BETA the
  * refitted joint coefficient per unit of the feature (an interaction: with its parents projected out); R/P the term's partial correlation with the
  * response given the covariates (and an interaction's parents) and its t-test P; STABILITY the selection
  * frequency over subsamples (NA when not run); PARENTS the interaction's parent terms (comma-separated)
@@ -13,7 +14,7 @@
 import type { ResponseSelection, SelectedTerm } from './runSis';
 
 export const SCREENED_HEADER = ['RANK', 'TERM', 'TYPE', 'SCORE', 'ROUND'];
-export const SELECTED_COLUMNS = ['TERM', 'TYPE', 'CHROM', 'POS', 'BETA', 'BETA_PENALIZED', 'R', 'P', 'STABILITY', 'PARENTS', 'PARENTS_SELECTED'];
+export const SELECTED_COLUMNS = ['TERM', 'TYPE', 'CHROM', 'POS', 'A1', 'BETA', 'BETA_PENALIZED', 'R', 'P', 'STABILITY', 'PARENTS', 'PARENTS_SELECTED'];
 
 function num(x: number): string {
   if (!Number.isFinite(x)) return 'NA';
@@ -32,6 +33,7 @@ function selectedCells(t: SelectedTerm): string[] {
     t.type,
     t.chrom || 'NA',
     t.chrom ? String(t.pos) : 'NA',
+    t.a1 || 'NA',
     num(t.beta),
     num(t.betaPenalized),
     num(t.marginalR),
