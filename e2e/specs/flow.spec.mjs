@@ -85,7 +85,9 @@ export const tests = [
       await waitFor(async () => (await page.getByTestId('loadings-heatmaps').locator('svg').count()) === 2, 'loadings before and after rotation (2 SVGs)');
       await page.getByTestId('step-results').click();
       await page.getByTestId('show-heatmap').click();
-      await waitFor(async () => (await page.getByTestId('heatmap').locator('svg').count()) > 0, 'heatmap drawn');
+      // drawn by the worker, between the steps of the factor discovery that Run all is still running (structure
+      // step, LOCO screening): 30 s ran out once on a loaded machine
+      await waitFor(async () => (await page.getByTestId('heatmap').locator('svg').count()) > 0, 'heatmap drawn', 180_000);
       const dl = page.waitForEvent('download');
       await page.getByTestId('export-sumstats').click();
       const d = await dl;
