@@ -9,23 +9,14 @@
  * counts A1 without knowing; the chunk's `variants.a1` names the counted allele for the outputs.
  */
 import type { GenotypeChunk, GenotypeSource } from './GenotypeSource';
-import { chunkVariantStats } from './variantQc';
-import { subsetDosageSamples, subsetPackedSamples } from './subsetSamples';
+import { chunkVariantStats, chunkVariantStatsOf } from './variantQc';
 
 export type CountedAllele = 'minor' | 'alt';
 export const COUNTED_ALLELE_DEFAULT: CountedAllele = 'minor';
 
 /** Flags (1 = count REF) of a chunk's variants under the plink2 rule, from its founders' calls. */
 export function refCountedFlags(c: GenotypeChunk, founderIdx: Int32Array | null): Uint8Array {
-  const f = founderIdx
-    ? chunkVariantStats({
-        ...c,
-        nSamples: founderIdx.length,
-        bytesPerVariant: Math.ceil(founderIdx.length / 4),
-        packed: c.packed ? subsetPackedSamples(c.packed, c.nSamples, c.count, founderIdx) : undefined,
-        dosage: c.dosage ? subsetDosageSamples(c.dosage, c.nSamples, c.count, founderIdx) : undefined,
-      })
-    : chunkVariantStats(c);
+  const f = founderIdx ? chunkVariantStatsOf(c, founderIdx) : chunkVariantStats(c);
   const flip = new Uint8Array(c.count);
   for (let v = 0; v < c.count; v++) if (f.obs[v] > 0 && f.a1[v] / (2 * f.obs[v]) > 0.5) flip[v] = 1;
   return flip;
@@ -42,13 +33,8 @@ export function flipPackedBytes(bytes: Uint8Array): void {
 
 /** The chunk with REF counted where `flip` is set (a copy when anything flips; the chunk itself otherwise). */
 export function applyCountedAllele(c: GenotypeChunk, flip: Uint8Array): GenotypeChunk {
-  const a1 = c.variants.alt.slice();
-  let any = false;
-  for (let v = 0; v < c.count; v++) if (flip[v]) {
-    a1[v] = c.variants.ref[v];
-    any = true;
-  }
-  if (!any) return { ...c, variants: { ...c.variants, a1 } };
+  if (!flip.includes(1)) return { ...c, variants: { ...c.variants, a1: c.variants.alt } };
+  const a1 = Array.from(c.variants.alt, (alt, v) => (flip[v] ? c.variants.ref[v] : alt));
   let packed = c.packed;
   if (packed) {
     packed = packed.slice();

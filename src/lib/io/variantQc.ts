@@ -107,6 +107,17 @@ export function chunkVariantStats(c: GenotypeChunk) {
   return { obs, a1, hom1, het, hom2 };
 }
 
+/** chunkVariantStats over the samples `idx` of the chunk only (e.g. the founders). */
+export function chunkVariantStatsOf(c: GenotypeChunk, idx: Int32Array) {
+  return chunkVariantStats({
+    ...c,
+    nSamples: idx.length,
+    bytesPerVariant: Math.ceil(idx.length / 4),
+    packed: c.packed ? subsetPackedSamples(c.packed, c.nSamples, c.count, idx) : undefined,
+    dosage: c.dosage ? subsetDosageSamples(c.dosage, c.nSamples, c.count, idx) : undefined,
+  });
+}
+
 export async function createQcSource(source: GenotypeSource, opts: VariantQcOptions, run: QcRunOptions = {}): Promise<QcSource> {
   const n = source.samples.iid.length;
   let keep = Int32Array.from({ length: n }, (_, j) => j);
@@ -183,15 +194,7 @@ export async function createQcSource(source: GenotypeSource, opts: VariantQcOpti
           };
       const s = chunkVariantStats(c);
       // Founder-only counts for --hwe and --maf (plink2's default), when some kept samples are not founders.
-      const f = freqIdx
-        ? chunkVariantStats({
-            ...c,
-            nSamples: freqIdx.length,
-            bytesPerVariant: Math.ceil(freqIdx.length / 4),
-            packed: c.packed ? subsetPackedSamples(c.packed, c.nSamples, c.count, freqIdx) : undefined,
-            dosage: c.dosage ? subsetDosageSamples(c.dosage, c.nSamples, c.count, freqIdx) : undefined,
-          })
-        : s;
+      const f = freqIdx ? chunkVariantStatsOf(c, freqIdx) : s;
       const pass = new Uint8Array(c.count);
       let nPass = 0;
       for (let v = 0; v < c.count; v++) {
