@@ -38,6 +38,12 @@ async function watchLongTasks(page) {
 }
 
 /** Smaller training for tests that need results but not good ones: 1 candidate, 30 epochs. */
+/** Loads the demo cohort and waits for its genotypes. */
+async function loadDemo(page) {
+  await page.getByTestId('load-demo').click();
+  await waitFor(async () => (await page.getByTestId('geno-input-loaded').count()) > 0, 'demo cohort loaded', 120_000);
+}
+
 async function quickTraining(page) {
   await page.getByTestId('step-hsv').click();
   await page.getByTestId('candidates').fill('1');
@@ -46,8 +52,7 @@ async function quickTraining(page) {
 }
 
 async function runDemo(page, label, quick = false) {
-  await page.getByTestId('load-demo').click();
-  await waitFor(async () => (await page.getByTestId('geno-input-loaded').count()) > 0, 'demo cohort loaded', 120_000);
+  await loadDemo(page);
   if (quick) await quickTraining(page);
   const t0 = Date.now();
   await page.getByTestId('run-pipeline').click();
@@ -119,8 +124,7 @@ export const tests = [
     async fn({ baseURL, open }) {
       const ctx = await open();
       const { page } = await openApp(ctx, baseURL);
-      await page.getByTestId('load-demo').click();
-      await waitFor(async () => (await page.getByTestId('geno-input-loaded').count()) > 0, 'demo cohort loaded', 120_000);
+      await loadDemo(page);
       assert.equal(await page.getByTestId('covariate-age').isChecked(), true, 'age is a default covariate');
       assert.equal(await page.getByTestId('env-smoking').isChecked(), false, 'no E by default');
       await page.getByTestId('env-smoking').check();
@@ -216,8 +220,7 @@ export const tests = [
     async fn({ baseURL, open }) {
       const ctx = await open();
       const { page } = await openApp(ctx, baseURL);
-      await page.getByTestId('load-demo').click();
-      await waitFor(async () => (await page.getByTestId('geno-input-loaded').count()) > 0, 'demo cohort loaded', 120_000);
+      await loadDemo(page);
       await quickTraining(page);
       await page.getByTestId('step-hsv').click();
       await page.getByTestId('train').click();
@@ -401,8 +404,7 @@ export const tests = [
     async fn({ baseURL, open }) {
       const ctx = await open();
       const { page } = await openApp(ctx, baseURL);
-      await page.getByTestId('load-demo').click();
-      await waitFor(async () => (await page.getByTestId('geno-input-loaded').count()) > 0, 'demo cohort loaded', 120_000);
+      await loadDemo(page);
       await page.getByTestId('step-hsv').click();
       await page.getByTestId('max-epochs').fill('2000');
       await page.getByTestId('candidates').fill('8');
