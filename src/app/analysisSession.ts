@@ -42,7 +42,7 @@ import { TABLE_PRECISION, defaultCovariateNames } from '../lib/pipeline/defaults
 import { alignSamples, type AlignedSamples } from '../lib/pipeline/alignSamples';
 import { prepareStep } from '../lib/pipeline/prepareStep';
 import { trainStep, hsvTable } from '../lib/pipeline/trainStep';
-import { scanStep } from '../lib/pipeline/scanStep';
+import { scanStep, scanTestDescription } from '../lib/pipeline/scanStep';
 import { selectStep } from '../lib/pipeline/selectStep';
 import { reportStep } from '../lib/pipeline/reportStep';
 import { genotypeReport, withGenotypeQc } from '../lib/pipeline/genotypeReport';
@@ -349,7 +349,7 @@ export class AnalysisSession {
     const covariates = aligned.covariates.map((c) => c.name);
     const g = genotypeReport(source);
     notes.push(...g.lines);
-    const test = `plink2 --glm (ADD; ADDx<E> per E${pcs?.length ? ', with PC x E covariates' : ''})${loco ? ' on each HSV minus its LOCO prediction for the variant\'s chromosome' : ''}`;
+    const test = scanTestDescription(!!pcs?.length, !!loco);
     this.analysis.parameters = { ...this.analysis.parameters, structure: s.structure ?? { pcs: 0, loco: false }, scan: { covariates, env: s.env, qc: s.qc ?? {}, test } };
     this.analysis.scans = r.scans;
     const dropped = [...g.samples, ...r.dropped];

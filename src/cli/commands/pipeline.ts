@@ -39,7 +39,7 @@ import { countedAlleleArg } from './scan';
 import { alignSamples, type AlignedSamples } from '../../lib/pipeline/alignSamples';
 import { prepareStep } from '../../lib/pipeline/prepareStep';
 import { trainStep, hsvTable } from '../../lib/pipeline/trainStep';
-import { scanStep, type ScanStepResult } from '../../lib/pipeline/scanStep';
+import { scanStep, scanTestDescription, type ScanStepResult } from '../../lib/pipeline/scanStep';
 import { annotateStep } from '../../lib/pipeline/annotateStep';
 import { genotypeReport } from '../../lib/pipeline/genotypeReport';
 import { kernelPoolFromArgs, screenAndSelect, selectionConfig, selectionOptions, sisLogLines, writeSisOutputs } from './sis';
@@ -184,7 +184,7 @@ export const command: CliCommand = {
           covariates: aligned.covariates.map((c) => c.name),
           env: cfg.env,
           qc: qcFromArgs(a) ?? {},
-          test: `plink2 --glm (ADD; ADDx<E> per E${structure?.step.pca ? ', with PC x E covariates' : ''})${structure?.loco ? ' on each HSV minus its LOCO prediction for the variant\'s chromosome' : ''}`,
+          test: scanTestDescription(!!structure?.step.pca, !!structure?.loco),
         },
         selection: { covariates: aligned.covariates.map((c) => c.name), env: cfg.env, ...cfg.options, log: undefined },
       },

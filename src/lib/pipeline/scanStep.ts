@@ -33,6 +33,11 @@ export interface ScanStepInput {
   envAdjust?: NamedColumn[];
 }
 
+/** The scan's test in words, for the record's parameters (what the PCs and the LOCO step changed). */
+export function scanTestDescription(pcs: boolean, loco: boolean): string {
+  return `plink2 --glm (ADD; ADDx<E> per E${pcs ? ', with PC x E covariates' : ''})${loco ? " on each HSV minus its LOCO prediction for the variant's chromosome" : ''}`;
+}
+
 /** `c x e` per sample (NaN where either is missing), named `<c>x<e>`. */
 export function productColumn(c: NamedColumn, e: NamedColumn): NamedColumn {
   const values = new Float64Array(e.values.length);
