@@ -113,7 +113,7 @@ export class AnalysisSession {
   /** Why the built-in gene table could not be loaded (shown with the results), or null. */
   genesProblem: string | null = null;
   /** The last structure step and the inputs it was made from (reused while they are the same). */
-  private structureRun: { key: string; inputs: unknown[]; step: StructureStepResult } | null = null;
+  private structureRun: { key: string; inputs: unknown[]; step: StructureStepResult; info: StructureInfo } | null = null;
   readonly analysis: Analysis = {};
 
   /** Records an input in the analysis (replacing an earlier one of the same kind). */
@@ -408,14 +408,14 @@ export class AnalysisSession {
       delete this.analysis.structure;
       return null;
     }
+    if (this.structureKept(s)) return this.structureRun!.info;
     const source = await withGenotypeQc(this.geno, s.qc, { signal, onProgress });
     const aligned = this.align(source, s);
     const settings = { ...want, kinship: 'auto' as const };
     const step = await structureStep(source, { responses: aligned.responses, covariates: aligned.covariates }, settings, { signal, onProgress });
-    this.structureRun = { key: this.structureKey(s), inputs: this.structureInputs(), step };
     this.analysis.structure = structureSummary(step, settings);
     const sum = this.analysis.structure;
-    return {
+    const info: StructureInfo = {
       lines: step.lines,
       seconds: step.seconds,
       variantsUsed: step.variantsUsed,
@@ -425,6 +425,15 @@ export class AnalysisSession {
       kinshipSkipped: step.kinshipSkipped,
       colorColumns: this.colorColumns(source),
     };
+    this.structureRun = { key: this.structureKey(s), inputs: this.structureInputs(), step, info };
+    return info;
+  }
+
+  /** Whether the kept structure step was made from these settings and the same genotypes, covariates and HSVs. */
+  private structureKept(s: AssocSettings): boolean {
+    const run = this.structureRun;
+    const inputs = this.structureInputs();
+    return !!run && run.key === this.structureKey(s) && run.inputs.every((x, i) => x === inputs[i]);
   }
 
   private structureKey(s: AssocSettings): string {
@@ -443,10 +452,7 @@ export class AnalysisSession {
     const aligned = this.align(source, s);
     const want = s.structure ?? { pcs: 0, loco: false };
     if (want.pcs <= 0 && !want.loco) return { aligned };
-    const inputs = this.structureInputs();
-    const run = this.structureRun;
-    const same = run && run.key === this.structureKey(s) && run.inputs.every((x, i) => x === inputs[i]);
-    if (!same) await this.structure(s, onProgress, signal);
+    await this.structure(s, onProgress, signal); // the kept step when its inputs are the same
     const step = this.structureRun!.step;
     return { aligned: { ...aligned, covariates: [...aligned.covariates, ...step.pcColumns] }, loco: step.locoAdjustment, pcs: step.pcColumns };
   }

@@ -136,7 +136,10 @@ class StepResults {
 }
 export const results = new StepResults();
 
-/** The settings the shown structure results were made with (null: none made since the last training). */
+/**
+ * The settings the shown structure results were made with (null: none made since the last training or since new
+ * genotypes or covariates were loaded). Saves the round trip; the session also keeps its step by inputs.
+ */
 const structureDone: { key: string | null } = { key: null };
 
 function clearFrom(step: 'prep' | 'train' | 'scan') {
@@ -225,6 +228,7 @@ export async function loadTable(kind: 'pheno' | 'covar', file: File, reload = fa
     ui.covar = r.value;
     ui.covariates = defaultCovariates(r.value);
     ui.env = [];
+    structureDone.key = null;
   }
   await refreshOverlap();
   return true;
@@ -279,6 +283,7 @@ async function loadGenotypeFiles(files: File[]): Promise<boolean> {
   sources.geno = files;
   sources.demo = false;
   ui.geno = r.value;
+  structureDone.key = null;
   ui.demo = null;
   await refreshOverlap();
   return true;
