@@ -187,7 +187,7 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
     {
       area: 'structure',
       name: `LOCO ridge (regenie step 1), ${R} responses, covariates age+sex+PC1-10`,
-      size: `${size}, ${ol.nBlocks} blocks of 200`,
+      size: `${size}, ${ol.nBlocks} blocks of up to ${ol.blockSize}`,
       ours: { seconds: oursLoco.seconds, peakMB: oursLoco.peakMB },
       note:
         `no reference: regenie is not in Debian's archive (apt-cache policy regenie: no candidate)${regenieOnPath ? '; a regenie is on PATH but this bench does not run it yet' : ', none installed'}; ` +

@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     for (let k = 0; k < responses.length; k++) for (const c of r.chromosomes) r.prediction(k, c);
     const seconds = (performance.now() - t0) / 1000;
     console.log(JSON.stringify({
-      seconds, selectSeconds: tSel, stepSeconds: r.seconds, used, nBlocks: r.nBlocks, nAnalysed: r.nAnalysed,
+      seconds, selectSeconds: tSel, stepSeconds: r.seconds, used, nBlocks: r.nBlocks, blockSize: r.blockSize, nAnalysed: r.nAnalysed,
       r2: r.level1.map((l) => l.r2), maxRssMB: process.resourceUsage().maxRSS / 1024,
     }));
   } else throw new Error(`mode ${mode}: expected pca or loco`);

@@ -2,30 +2,70 @@
 import { describe, it, expect } from 'vitest';
 import { createRng } from '../../src/lib/math/rng';
 import { solveLinear } from '../../src/lib/math/linalg';
-import { foldMembers, ridgeLevel0 } from '../../src/lib/relate/ridgeLevel0';
+import { foldOffsets, ridgeLevel0 } from '../../src/lib/relate/ridgeLevel0';
+import { ridgeLevel1 } from '../../src/lib/relate/ridgeLevel1';
+import { columns } from '../../src/lib/math/denseKernels';
+
+/** Direct dense ridge: (X_train'X_train + lam I)^-1 X_train'y over the rows outside [from, to). */
+function denseRidge(x: Float64Array, n: number, m: number, y: Float64Array, from: number, to: number, lam: number, rowOk = (_i: number) => true): Float64Array {
+  const a = new Float64Array(m * m), b = new Float64Array(m);
+  for (let i = 0; i < n; i++) if ((i < from || i >= to) && rowOk(i)) for (let u = 0; u < m; u++) {
+    b[u] += x[u * n + i] * y[i];
+    for (let v = 0; v < m; v++) a[u * m + v] += x[u * n + i] * x[v * n + i];
+  }
+  for (let u = 0; u < m; u++) a[u * m + u] += lam;
+  return solveLinear(a, m, b)!;
+}
 
 describe('ridgeLevel0', () => {
-  it('matches a direct dense ridge solve per fold to 1e-8', () => {
+  it('matches a direct dense ridge solve per fold to 1e-8 (odd sizes: 3 folds of 20, 23, 17 rows; 7 variants)', () => {
     const rng = createRng(3);
-    const n = 60, m = 7, R = 2, K = 3, lambdas = [0.5, 4, 50];
+    const n = 60, m = 7, R = 2, lambdas = [0.5, 4, 50];
+    const offsets = foldOffsets([20, 23, 17]);
     const g = Float64Array.from({ length: n * m }, () => rng.normal());
     const y = Float64Array.from({ length: n * R }, () => rng.normal());
-    const fold = Int32Array.from({ length: n }, (_, i) => i % K);
-    const out = ridgeLevel0(g, n, m, y, R, foldMembers(fold, K), lambdas);
-    for (let k = 0; k < K; k++) for (let r = 0; r < R; r++) lambdas.forEach((lam, l) => {
-      const a = new Float64Array(m * m), b = new Float64Array(m);
-      for (let i = 0; i < n; i++) if (fold[i] !== k) for (let u = 0; u < m; u++) {
-        b[u] += g[u * n + i] * y[r * n + i];
-        for (let v = 0; v < m; v++) a[u * m + v] += g[u * n + i] * g[v * n + i];
-      }
-      for (let u = 0; u < m; u++) a[u * m + u] += lam;
-      const beta = solveLinear(a, m, b)!;
-      for (let i = 0; i < n; i++) if (fold[i] === k) {
+    const out = ridgeLevel0(columns(g, n, m), columns(y, n, R), offsets, lambdas);
+    for (let k = 0; k < 3; k++) for (let r = 0; r < R; r++) lambdas.forEach((lam, l) => {
+      const beta = denseRidge(g, n, m, y.subarray(r * n, (r + 1) * n), offsets[k], offsets[k + 1], lam);
+      for (let i = offsets[k]; i < offsets[k + 1]; i++) {
         let p = 0;
         for (let u = 0; u < m; u++) p += g[u * n + i] * beta[u];
         expect(Math.abs(out[(r * lambdas.length + l) * n + i] - p)).toBeLessThan(1e-8);
       }
     });
+  });
+});
+
+describe('ridgeLevel1', () => {
+  it('picks the tau of least out-of-fold squared error and keeps each fold model (dense solve, 1e-8); missing rows left out', () => {
+    const rng = createRng(8);
+    const n = 90, P = 11, taus = [0.1, 3, 40, 900];
+    const offsets = foldOffsets([30, 31, 29]);
+    const x = Float64Array.from({ length: n * P }, () => rng.normal());
+    const y = Float64Array.from({ length: n }, (_, i) => 0.3 * x[i] - 0.2 * x[2 * n + i] + rng.normal());
+    const ok = (i: number) => i % 13 !== 5;
+    for (let i = 0; i < n; i++) if (!ok(i)) { y[i] = 0; for (let j = 0; j < P; j++) x[j * n + i] = 0; }
+    const nObs = Array.from({ length: n }, (_, i) => ok(i)).filter(Boolean).length;
+    const fit = ridgeLevel1(columns(x, n, P), y, offsets, nObs, taus);
+    const sse = taus.map((tau) => {
+      let s = 0;
+      for (let k = 0; k < 3; k++) {
+        const beta = denseRidge(x, n, P, y, offsets[k], offsets[k + 1], tau, ok);
+        for (let i = offsets[k]; i < offsets[k + 1]; i++) if (ok(i)) {
+          let p = 0;
+          for (let u = 0; u < P; u++) p += x[u * n + i] * beta[u];
+          s += (y[i] - p) ** 2;
+        }
+      }
+      return s;
+    });
+    const best = sse.indexOf(Math.min(...sse));
+    expect(fit.tauIndex).toBe(best);
+    sse.forEach((s, q) => expect(Math.abs(fit.mse[q] - s / nObs)).toBeLessThan(1e-10));
+    for (let k = 0; k < 3; k++) {
+      const beta = denseRidge(x, n, P, y, offsets[k], offsets[k + 1], taus[best], ok);
+      for (let u = 0; u < P; u++) expect(Math.abs(fit.beta[k][u] - beta[u])).toBeLessThan(1e-8);
+    }
   });
 });
 

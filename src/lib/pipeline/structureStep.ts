@@ -130,7 +130,7 @@ export async function structureStep(
       { include, chunkVariants: s.chunkVariants, signal: hooks.signal, onProgress: hooks.onProgress },
     );
     const r2 = loco.level1.map((l, r) => `${loco!.responses[r]} ${l.r2.toFixed(3)}`).join(', ');
-    lines.push(`LOCO ridge (regenie step 1): ${loco.nBlocks} blocks, ${loco.nAnalysed} samples; out-of-fold R^2 of the genome-wide prediction: ${r2}`);
+    lines.push(`LOCO ridge (regenie step 1): ${loco.nBlocks} blocks of up to ${loco.blockSize} variants, ${loco.nAnalysed} samples; out-of-fold R^2 of the genome-wide prediction: ${r2}`);
     lines.push('scan: each response minus its LOCO prediction for the tested variant\'s chromosome');
   }
   const nSamples = source.samples.iid.length;

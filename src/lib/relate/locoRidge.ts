@@ -11,12 +11,13 @@ import { createRng, permutation } from '../math/rng';
 import { decodeDosages } from '../io/bedDecode';
 import { normalizeChrom } from '../io/chrom';
 import type { GenotypeSource, SampleIds } from '../io/GenotypeSource';
-import { foldMembers, ridgeLevel0 } from './ridgeLevel0';
+import { columns } from '../math/denseKernels';
+import { foldOffsets, ridgeLevel0 } from './ridgeLevel0';
 import { ridgeLevel1, type Level1Fit } from './ridgeLevel1';
 
 export interface LocoColumn { name: string; values: ArrayLike<number> }
 export interface LocoOptions {
-  /** Variants per level-0 block (default 200); blocks never span chromosomes. */
+  /** Variants per level-0 block (default: level0BlockSize); blocks never span chromosomes. */
   blockSize?: number;
   /** Cross-validation folds (default 5). */
   folds?: number;
@@ -35,6 +36,8 @@ export interface LocoResult {
   nAnalysed: number;
   nVariants: number;
   nBlocks: number;
+  /** Variants per level-0 block (the last block of a chromosome may have fewer). */
+  blockSize: number;
   /** per response: the level-1 lambda chosen and the out-of-fold R^2 of the whole-genome prediction */
   level1: { lambda: number; r2: number }[];
   /** LOCO prediction of response r for variants on chromosome chrom: one value per genotype sample (NaN where not analysed). A chromosome with no step-1 variants gets the full-genome prediction. */
@@ -45,6 +48,7 @@ export interface LocoResult {
 /** regenie's heritability grid; level 0: lambda = M (1 - h2) / h2, level 1: tau = (blocks R0) (1 - h2) / h2. */
 export const H2_GRID = [0.01, 0.25, 0.5, 0.75, 0.99] as const;
 export const DEFAULT_BLOCK_SIZE = 200;
+export const MAX_DEFAULT_BLOCKS = 250;
 
 export function shrinkageGrid(scale: number): number[] {
   return H2_GRID.map((h2) => (scale * (1 - h2)) / h2);
@@ -149,20 +153,31 @@ function standardize(d: Float32Array, idx: Int32Array, col: Float64Array): boole
   return true;
 }
 
+/** Level-0 predictions: per block its chromosome, and per response L columns of na Float32 values. */
 interface Level0Store {
-  /** Per block: its chromosome, and per response a Float32 na x R0 column-major block of predictors. */
   chrom: string[];
   preds: Float32Array[][];
 }
 
+/**
+ * Variants per level-0 block: `blockSize`, or by default 200, raised so that there are at most about
+ * MAX_DEFAULT_BLOCKS blocks: level 1 works on (blocks x 5) predictors and costs their number cubed.
+ */
+export function level0BlockSize(M: number, blockSize?: number): number {
+  if (blockSize !== undefined) return Math.max(1, blockSize);
+  return Math.max(DEFAULT_BLOCK_SIZE, Math.ceil(M / MAX_DEFAULT_BLOCKS));
+}
+
 async function streamLevel0(
-  source: GenotypeSource, prep: Prepared, members: Int32Array[], lambdas: number[], M: number, o: LocoOptions,
+  source: GenotypeSource, prep: Prepared, offsets: Int32Array, lambdas: number[], M: number, o: LocoOptions,
 ): Promise<Level0Store> {
   const na = prep.idx.length;
   const R = prep.obs.length;
   const L = lambdas.length;
-  const bs = Math.max(1, o.blockSize ?? DEFAULT_BLOCK_SIZE);
+  const bs = level0BlockSize(M, o.blockSize);
   const g = new Float64Array(na * bs);
+  const gCols = columns(g, na, bs);
+  const yCols = columns(prep.y, na, R);
   const d = new Float32Array(source.samples.iid.length);
   const store: Level0Store = { chrom: [], preds: Array.from({ length: R }, () => []) };
   let m = 0;
@@ -170,8 +185,14 @@ async function streamLevel0(
   let done = 0;
   const flush = () => {
     if (m === 0) return;
-    const out = ridgeLevel0(g.subarray(0, na * m), na, m, prep.y, R, members, lambdas);
-    for (let r = 0; r < R; r++) store.preds[r].push(Float32Array.from(out.subarray(r * L * na, (r + 1) * L * na)));
+    const out = ridgeLevel0(gCols.slice(0, m), yCols, offsets, lambdas);
+    for (let r = 0; r < R; r++) {
+      // Rows where response r is missing are 0: level 1 then leaves them out of its sums.
+      const p = Float32Array.from(out.subarray(r * L * na, (r + 1) * L * na));
+      const ok = prep.obs[r];
+      for (let l = 0; l < L; l++) for (let i = 0; i < na; i++) if (!ok[i]) p[l * na + i] = 0;
+      store.preds[r].push(p);
+    }
     store.chrom.push(chrom);
     m = 0;
   };
@@ -183,9 +204,14 @@ async function streamLevel0(
       if (c !== chrom || m === bs) { flush(); chrom = c; }
       if (ch.packed) decodeDosages(ch.packed, v * ch.bytesPerVariant, ch.nSamples, d);
       else d.set(ch.dosage!.subarray(v * ch.nSamples, (v + 1) * ch.nSamples));
-      standardize(d, prep.idx, g.subarray(m * na, (m + 1) * na));
+      standardize(d, prep.idx, gCols[m]);
       m++;
       done++;
+      if (m === bs) {
+        flush();
+        progress.tick(done);
+        await yieldAndCheck(o.signal);
+      }
     }
     progress.tick(done);
     await yieldAndCheck(o.signal);
@@ -195,11 +221,62 @@ async function streamLevel0(
   return store;
 }
 
-function assignFolds(na: number, K: number, seed: number): Int32Array {
+/**
+ * The analysed samples reordered so that each cross-validation fold is a contiguous range: fold labels from
+ * a seeded permutation (sample perm[t] gets fold floor(t K / na)), then samples sorted by fold, keeping
+ * their order within a fold. Returns the new order (positions in the old one) and the fold offsets.
+ */
+function foldOrder(na: number, K: number, seed: number): { order: Int32Array; offsets: Int32Array } {
   const perm = permutation(na, createRng(seed));
   const fold = new Int32Array(na);
   for (let t = 0; t < na; t++) fold[perm[t]] = Math.floor((t * K) / na);
-  return fold;
+  const sizes = new Int32Array(K);
+  for (let i = 0; i < na; i++) sizes[fold[i]]++;
+  const offsets = foldOffsets(sizes);
+  const at = offsets.slice(0, K);
+  const order = new Int32Array(na);
+  for (let i = 0; i < na; i++) order[at[fold[i]]++] = i;
+  return { order, offsets };
+}
+
+function reorder(prep: Prepared, order: Int32Array): Prepared {
+  const na = order.length;
+  const R = prep.obs.length;
+  const y = new Float64Array(na * R);
+  for (let r = 0; r < R; r++) for (let t = 0; t < na; t++) y[r * na + t] = prep.y[r * na + order[t]];
+  return {
+    idx: Int32Array.from(order, (i) => prep.idx[i]),
+    y,
+    sd: prep.sd,
+    obs: prep.obs.map((ok) => Uint8Array.from(order, (i) => ok[i])),
+  };
+}
+
+/**
+ * One response's level 1 and its whole-genome prediction split by chromosome: sums[c][i] = the part of the
+ * prediction of sample i from the blocks on chromosome c (fold models: row i of fold k uses beta_k).
+ */
+function level1WithChromSums(
+  preds: Float32Array[], blockChrom: string[], y: Float64Array, nObs: number, offsets: Int32Array, taus: number[], L: number,
+): { fit: Level1Fit; sums: Map<string, Float64Array> } {
+  const na = y.length;
+  const x = preds.flatMap((p) => columns(p, na, L));
+  const fit = ridgeLevel1(x, y, offsets, nObs, taus);
+  const sums = new Map<string, Float64Array>();
+  preds.forEach((_, b) => {
+    const c = blockChrom[b];
+    if (!sums.has(c)) sums.set(c, new Float64Array(na));
+    const acc = sums.get(c)!;
+    for (let k = 0; k + 1 < offsets.length; k++) {
+      const beta = fit.beta[k];
+      for (let l = 0; l < L; l++) {
+        const w = beta[b * L + l];
+        const col = x[b * L + l];
+        for (let i = offsets[k]; i < offsets[k + 1]; i++) acc[i] += col[i] * w;
+      }
+    }
+  });
+  return { fit, sums };
 }
 
 export async function locoRidge(
@@ -208,47 +285,43 @@ export async function locoRidge(
   const t0 = performance.now();
   const n = source.samples.iid.length;
   const K = Math.max(2, o.folds ?? 5);
-  const prep = prepare(n, input);
-  const na = prep.idx.length;
+  const prepared = prepare(n, input);
+  const na = prepared.idx.length;
   if (na < 2 * K) throw new InputError({ file: source.name, expected: `at least ${2 * K} samples with every covariate`, found: `${na}` }, 'samples');
-  const fold = assignFolds(na, K, o.seed ?? 1);
-  const members = foldMembers(fold, K);
+  const { order, offsets } = foldOrder(na, K, o.seed ?? 1);
+  const prep = reorder(prepared, order);
   const M = await countVariants(source, o);
-  const store = await streamLevel0(source, prep, members, shrinkageGrid(M), M, o);
+  const store = await streamLevel0(source, prep, offsets, shrinkageGrid(M), M, o);
   const B = store.chrom.length;
   const L = H2_GRID.length;
-  const P = B * L;
-  const taus = shrinkageGrid(P);
+  const taus = shrinkageGrid(B * L);
+  const R = prep.obs.length;
   const fits: Level1Fit[] = [];
-  for (let r = 0; r < prep.obs.length; r++) {
-    const x = new Float32Array(na * P);
-    store.preds[r].forEach((blk, b) => x.set(blk, b * L * na));
-    const ok = prep.obs[r];
-    const mo = members.map((rows) => rows.filter((i) => ok[i] === 1));
-    fits.push(ridgeLevel1(x, na, P, prep.y.subarray(r * na, (r + 1) * na), mo, taus));
+  const chromSums: Map<string, Float64Array>[] = [];
+  const progress = createProgress('loco level 1', R, o.onProgress, { unit: 'responses' });
+  for (let r = 0; r < R; r++) {
+    const nObs = prep.obs[r].reduce((s, v) => s + v, 0);
+    const { fit, sums } = level1WithChromSums(store.preds[r], store.chrom, prep.y.subarray(r * na, (r + 1) * na), nObs, offsets, taus, L);
+    store.preds[r] = [];
+    fits.push(fit);
+    chromSums.push(sums);
+    progress.tick(r + 1);
     await yieldAndCheck(o.signal);
   }
+  progress.finish();
   const chromosomes = [...new Set(store.chrom)];
-  const cache = new Map<string, Float64Array>();
+  const totals = chromSums.map((sums) => {
+    const t = new Float64Array(na);
+    for (const acc of sums.values()) for (let i = 0; i < na; i++) t[i] += acc[i];
+    return t;
+  });
   const prediction = (r: number, chromCode: string): Float64Array => {
     if (!(r >= 0 && r < fits.length)) throw new RangeError(`response ${r} out of range`);
-    const c = normalizeChrom(chromCode);
-    const key = `${r}\t${chromosomes.includes(c) ? c : ''}`;
-    const hit = cache.get(key);
-    if (hit) return hit.slice();
-    const acc = new Float64Array(na);
-    for (let b = 0; b < B; b++) {
-      if (store.chrom[b] === c) continue;
-      const blk = store.preds[r][b];
-      for (let l = 0; l < L; l++) {
-        const j = b * L + l;
-        for (let i = 0; i < na; i++) acc[i] += blk[l * na + i] * fits[r].beta[fold[i]][j];
-      }
-    }
+    const left = chromSums[r].get(normalizeChrom(chromCode));
+    const total = totals[r];
     const out = new Float64Array(n).fill(NaN);
-    for (let i = 0; i < na; i++) out[prep.idx[i]] = acc[i] * prep.sd[r];
-    cache.set(key, out);
-    return out.slice();
+    for (let i = 0; i < na; i++) out[prep.idx[i]] = (total[i] - (left ? left[i] : 0)) * prep.sd[r];
+    return out;
   };
   return {
     responses: input.responses.map((c) => c.name),
@@ -256,6 +329,7 @@ export async function locoRidge(
     nAnalysed: na,
     nVariants: M,
     nBlocks: B,
+    blockSize: level0BlockSize(M, o.blockSize),
     level1: fits.map((f) => ({ lambda: f.tau, r2: f.r2 })),
     prediction,
     seconds: (performance.now() - t0) / 1000,

@@ -1,12 +1,13 @@
 /**
  * REGENIE level 1 for a quantitative response (regenie src/Step1_Models.cpp, set_mem / ridge_level_1): a
  * K-fold cross-validated ridge of the response on its level-0 predictors (no intercept: the response is a
- * covariate residual). Same folds as level 0; per fold one eigendecomposition of the training X'X serves the
- * whole tau grid; tau is chosen by the out-of-fold mean squared error summed over folds. The fold models
- * (beta_k at the chosen tau) are kept: sample i of fold k is predicted by beta_k, as regenie does for its
- * LOCO predictions.
+ * covariate residual). Same folds as level 0 (samples ordered by fold); per fold and tau one Cholesky solve
+ * (ridgeLevel0.ts foldRidgeCoefficients); tau is chosen by the out-of-fold mean squared error summed over
+ * folds. The fold models (beta_k at the chosen tau) are kept: sample i of fold k is predicted by beta_k, as
+ * regenie does for its LOCO predictions.
  */
-import { addCrossProduct, addCrossY, foldSystem, gatherRows } from './ridgeLevel0';
+import { addCross, addGram, product, type Column } from '../math/denseKernels';
+import { foldRidgeCoefficients } from './ridgeLevel0';
 
 export interface Level1Fit {
   tau: number;
@@ -21,62 +22,46 @@ export interface Level1Fit {
 }
 
 /**
- * x: level-0 predictors, column-major n x P (Float32); y: scaled residual response (0 where missing);
- * membersObs: per fold, the observed samples of the response in that fold.
+ * x: the P level-0 predictor columns, n rows ordered by fold, 0 on the rows where the response is missing;
+ * y: scaled residual response (0 where missing); nObs: its observed count.
  */
-export function ridgeLevel1(
-  x: Float32Array, n: number, P: number, y: Float64Array, membersObs: Int32Array[], taus: readonly number[],
-): Level1Fit {
-  const K = membersObs.length;
+export function ridgeLevel1(x: readonly Column[], y: Float64Array, offsets: Int32Array, nObs: number, taus: readonly number[]): Level1Fit {
+  const K = offsets.length - 1;
+  const P = x.length;
   const T = taus.length;
-  const xk: Float64Array[] = [];
-  const yk: Float64Array[] = [];
-  const xtx = membersObs.map(() => new Float64Array(P * P));
-  const xty = membersObs.map(() => new Float64Array(P));
-  const tx = new Float64Array(P * P);
-  const ty = new Float64Array(P);
+  const gram = Array.from({ length: K }, () => new Float64Array(P * P));
+  const rhs = Array.from({ length: K }, () => new Float64Array(P));
+  const gramTotal = new Float64Array(P * P);
+  const rhsTotal = new Float64Array(P);
   let sst = 0;
-  let nObs = 0;
   for (let k = 0; k < K; k++) {
-    const rows = membersObs[k];
-    xk.push(gatherRows(x, n, P, rows));
-    yk.push(gatherRows(y, n, 1, rows));
-    addCrossProduct(xk[k], rows.length, P, xtx[k]);
-    addCrossY(xk[k], rows.length, P, yk[k], 1, xty[k]);
-    for (let i = 0; i < P * P; i++) tx[i] += xtx[k][i];
-    for (let i = 0; i < P; i++) ty[i] += xty[k][i];
-    for (let t = 0; t < rows.length; t++) sst += yk[k][t] * yk[k][t];
-    nObs += rows.length;
+    addGram(x, offsets[k], offsets[k + 1] - offsets[k], gram[k]);
+    addCross(x, offsets[k], offsets[k + 1] - offsets[k], [y], rhs[k]);
+    for (let i = 0; i < P * P; i++) gramTotal[i] += gram[k][i];
+    for (let i = 0; i < P; i++) rhsTotal[i] += rhs[k][i];
   }
+  for (let i = 0; i < y.length; i++) sst += y[i] * y[i];
   const sse = new Float64Array(T);
-  const systems = [];
+  const coefs: Float64Array[] = [];
+  const pred = new Float64Array(y.length);
   for (let k = 0; k < K; k++) {
-    const rows = membersObs[k];
-    const nk = rows.length;
-    const s = foldSystem(xk[k], nk, P, 1, tx, xtx[k], ty, xty[k]);
-    systems.push(s);
-    const pred = new Float64Array(nk);
+    const coef = foldRidgeCoefficients(gramTotal, gram[k], rhsTotal, rhs[k], P, 1, taus);
+    gram[k] = new Float64Array(0);
+    coefs.push(coef);
+    const from = offsets[k], to = offsets[k + 1];
     for (let q = 0; q < T; q++) {
-      pred.fill(0);
-      for (let j = 0; j < P; j++) {
-        const c = s.b[j] / (s.d[j] + taus[q]);
-        const ow = j * nk;
-        for (let t = 0; t < nk; t++) pred[t] += s.w[ow + t] * c;
-      }
-      for (let t = 0; t < nk; t++) sse[q] += (yk[k][t] - pred[t]) ** 2;
+      product(x, from, to - from, coef.subarray(q * P, (q + 1) * P), [pred]);
+      for (let t = from; t < to; t++) sse[q] += (y[t] - pred[t]) ** 2;
     }
   }
   let best = 0;
   for (let q = 1; q < T; q++) if (sse[q] < sse[best]) best = q;
-  const tau = taus[best];
-  const beta = systems.map((s) => {
-    const b = new Float64Array(P);
-    for (let j = 0; j < P; j++) {
-      const c = s.b[j] / (s.d[j] + tau);
-      for (let i = 0; i < P; i++) b[i] += s.v[i * P + j] * c;
-    }
-    return b;
-  });
   const mse = sse.map((v) => v / Math.max(1, nObs));
-  return { tau, tauIndex: best, r2: sst > 0 ? 1 - sse[best] / sst : 0, mse, beta };
+  return {
+    tau: taus[best],
+    tauIndex: best,
+    r2: sst > 0 ? 1 - sse[best] / sst : 0,
+    mse,
+    beta: coefs.map((c) => c.slice(best * P, (best + 1) * P)),
+  };
 }

@@ -1,0 +1,60 @@
+/** src/lib/math/denseKernels.ts against plain loops, on odd sizes (tile edges) and row ranges. */
+import { describe, it, expect } from 'vitest';
+import { createRng } from '../../src/lib/math/rng';
+import { solveLinear } from '../../src/lib/math/linalg';
+import { addCross, addGram, choleskyInPlace, choleskySolveInPlace, columns, product } from '../../src/lib/math/denseKernels';
+
+const rng = createRng(17);
+const n = 37, m = 11, q = 3, off = 5, rows = 29;
+const x = Float32Array.from({ length: n * m }, () => rng.normal());
+const y = Float64Array.from({ length: n * q }, () => rng.normal());
+const xc = columns(x, n, m), yc = columns(y, n, q);
+
+describe('dense kernels', () => {
+  it('Gram, cross-product and product equal plain loops over rows off..off+rows (1e-12 relative)', () => {
+    const gram = new Float64Array(m * m).fill(1);
+    addGram(xc, off, rows, gram);
+    const cross = new Float64Array(m * q);
+    addCross(xc, off, rows, yc, cross);
+    const b = Float64Array.from({ length: m * q }, () => rng.normal());
+    const out = Array.from({ length: q }, () => new Float64Array(n).fill(-7));
+    product(xc, off, rows, b, out);
+    for (let a = 0; a < m; a++) {
+      for (let c = 0; c < m; c++) {
+        let s = 1;
+        for (let t = off; t < off + rows; t++) s += x[a * n + t] * x[c * n + t];
+        expect(Math.abs(gram[a * m + c] - s)).toBeLessThan(1e-12 * Math.max(1, Math.abs(s)));
+      }
+      for (let c = 0; c < q; c++) {
+        let s = 0;
+        for (let t = off; t < off + rows; t++) s += x[a * n + t] * y[c * n + t];
+        expect(Math.abs(cross[c * m + a] - s)).toBeLessThan(1e-12 * Math.max(1, Math.abs(s)));
+      }
+    }
+    for (let c = 0; c < q; c++) {
+      for (let t = 0; t < n; t++) {
+        if (t < off || t >= off + rows) { expect(out[c][t]).toBe(-7); continue; }
+        let s = 0;
+        for (let j = 0; j < m; j++) s += x[j * n + t] * b[c * m + j];
+        expect(Math.abs(out[c][t] - s)).toBeLessThan(1e-12 * Math.max(1, Math.abs(s)));
+      }
+    }
+  });
+
+  it('Cholesky factor and multi-right-hand-side solve equal an LU solve (1e-10); false when not positive definite', () => {
+    const k = 13;
+    const a = new Float64Array(k * k);
+    addGram(columns(Float64Array.from({ length: 40 * k }, () => rng.normal()), 40, k), 0, 40, a);
+    const rhs = Float64Array.from({ length: k * 2 }, () => rng.normal());
+    const f = a.slice();
+    expect(choleskyInPlace(f, k)).toBe(true);
+    const sol = rhs.slice();
+    choleskySolveInPlace(f, k, sol, 2);
+    for (let c = 0; c < 2; c++) {
+      const ref = solveLinear(a, k, rhs.subarray(c * k, (c + 1) * k))!;
+      for (let i = 0; i < k; i++) expect(Math.abs(sol[c * k + i] - ref[i])).toBeLessThan(1e-10 * Math.max(1, Math.abs(ref[i])));
+    }
+    const indefinite = Float64Array.from([1, 2, 2, 1]);
+    expect(choleskyInPlace(indefinite, 2)).toBe(false);
+  });
+});
