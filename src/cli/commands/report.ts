@@ -7,6 +7,7 @@
  * With --exports also writes, beside it: hsv.regenie.tsv (FID IID header), run-plink2-regenie.sh (ready-to-run
  * command lines), hits.annotated.tsv, sumstats/<response>.glm.linear (plink2 columns) and figures/*.svg.
  */
+import { packageVersion } from '../../platform/node/projectRoot';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { arg, UsageError, type CliCommand } from '../args';
@@ -102,7 +103,7 @@ export const command: CliCommand = {
     if (!analysis.annotations && (analysis.scans?.length || analysis.selected?.length)) Object.assign(analysis, annotateStep(analysis, genes, geneSet.source, window));
     analysis.annotationSource ??= { genes: geneSet.source, window };
     if (arg.str(a, 'title')) analysis.title = arg.str(a, 'title');
-    analysis.versions = { ...(analysis.versions ?? {}), 'latentscan report': packageVersion(), node: process.version };
+    analysis.versions = { ...(analysis.versions ?? {}), 'latentscan report': latentscanVersion(), node: process.version };
     const out = arg.str(a, 'out') ?? join(dir, 'report.html');
     const html = reportStep(analysis, { index: genes, label: geneSet.source, window });
     writeFileSync(out, html);
@@ -201,9 +202,9 @@ function natural(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
 }
 
-function packageVersion(): string {
+function latentscanVersion(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return packageVersion();
   } catch {
     return 'unknown';
   }

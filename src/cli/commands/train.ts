@@ -3,12 +3,12 @@
  * autoencoder random search with a PCA baseline, rotates the HSVs, and writes PREFIX.hsv.tsv,
  * PREFIX.train.json and PREFIX.model/ (tfjs model.json + weights.bin, hsv.json, recipe.json).
  */
-import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { arg, type CliCommand, type ParsedArgs } from '../args';
 import { loadTable } from '../loadTable';
+import { packageVersion } from '../../platform/node/projectRoot';
 import { initTfBackend, TF_BACKENDS, type TfBackendName } from '../initTfBackend';
 import { ACTIVATIONS, HSV_ROTATIONS, AE_DEFAULTS, type Activation, type BinaryLoss, type HsvRotation } from '../../lib/ae/AeConfig';
 import type { AeTrainResult, CandidateSummary } from '../../lib/ae/trainAutoencoder';
@@ -221,8 +221,7 @@ export function versions(): Record<string, string> {
   if (cachedVersions) return cachedVersions;
   let latentscan = 'unknown';
   try {
-    const here = dirname(fileURLToPath(import.meta.url));
-    latentscan = (JSON.parse(readFileSync(join(here, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+    latentscan = packageVersion();
   } catch {
     latentscan = 'unknown (package.json not readable)';
   }

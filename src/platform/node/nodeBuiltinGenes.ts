@@ -1,11 +1,12 @@
 /** Node-only: reads the built-in gene table from public/genes_GRCh38.tsv.gz in the repository (CLI, tests). */
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { GeneSet } from '../../lib/annotate/Gene';
 import { BUILTIN_GENES_FILE, parseBuiltinGenes } from '../../lib/annotate/loadBuiltinGenes';
+import { projectRoot } from './projectRoot';
 
 export function builtinGenesPath(): string {
-  return fileURLToPath(new URL(`../../../public/${BUILTIN_GENES_FILE}`, import.meta.url));
+  return join(projectRoot(), 'public', BUILTIN_GENES_FILE);
 }
 
 let cached: Promise<GeneSet> | null = null;

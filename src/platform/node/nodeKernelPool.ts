@@ -4,14 +4,14 @@
  * gives runScan its own pool of Web Workers through the same KernelPool interface.
  */
 import { availableParallelism } from 'node:os';
-import { startRpcWorker } from './nodeRpcWorker';
+import { startRpcWorker, workerModule } from './nodeRpcWorker';
 import type { GenotypeChunk } from '../../lib/io/GenotypeSource';
 import type { ChunkStats, SampleMatrix } from '../../lib/assoc/kernel';
 import type { KernelPool } from '../../lib/assoc/StatsKernel';
 
 export async function createNodeKernelPool(threads?: number): Promise<KernelPool & { close(): Promise<void> }> {
   const size = Math.max(1, threads ?? availableParallelism());
-  const url = new URL('./nodeKernelWorker.ts', import.meta.url);
+  const url = workerModule('nodeKernelWorker');
   const workers = Array.from({ length: size }, () => startRpcWorker<ChunkStats>(url, 'stats'));
   let rr = 0;
   return {

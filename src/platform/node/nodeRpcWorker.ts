@@ -1,7 +1,7 @@
 /**
  * Node-only helper for the CLI's worker_threads pools (scan kernel, selection): starts a worker on a .ts
- * module (under tsx a worker must register tsx's loader before importing it) and matches replies to
- * requests by id. A reply is `{ id, error }` or `{ id, [field]: value }`.
+ * module (under tsx a worker must register tsx's loader before importing it) or on a bundled .mjs, and
+ * matches replies to requests by id. A reply is `{ id, error }` or `{ id, [field]: value }`.
  */
 import { Worker } from 'node:worker_threads';
 
@@ -11,10 +11,21 @@ export interface RpcWorker<T> {
   call(msg: Record<string, unknown>, transfer: ArrayBuffer[]): Promise<T>;
 }
 
+/**
+ * The module of a worker of src/platform/node by name: the .ts file next to this one under tsx, the .mjs
+ * entry of the same name in the CLI bundle (scripts/build-cli.mjs builds each worker as an entry point).
+ */
+export function workerModule(name: 'nodeKernelWorker' | 'nodeSelectWorker'): URL {
+  return new URL(`./${name}${import.meta.url.endsWith('.ts') ? '.ts' : '.mjs'}`, import.meta.url);
+}
+
 export function startRpcWorker<T>(module: URL, field: string): RpcWorker<T> {
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(module.href)}); });`;
-  const worker = new Worker(boot, { eval: true });
+  let worker: Worker;
+  if (module.pathname.endsWith('.ts')) {
+    const tsxApi = import.meta.resolve('tsx/esm/api');
+    const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(module.href)}); });`;
+    worker = new Worker(boot, { eval: true });
+  } else worker = new Worker(module);
   const pending = new Map<number, { resolve: (v: T) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   worker.on('message', (msg: { id: number; error?: string } & Record<string, unknown>) => {

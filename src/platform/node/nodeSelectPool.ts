@@ -4,13 +4,13 @@
  * analysis worker.
  */
 import { availableParallelism } from 'node:os';
-import { startRpcWorker, type RpcWorker } from './nodeRpcWorker';
+import { startRpcWorker, workerModule, type RpcWorker } from './nodeRpcWorker';
 import type { Selection } from '../../lib/select/selectPenalized';
 import type { SelectJob, SelectPool } from '../../lib/select/selectPool';
 
 export async function createNodeSelectPool(threads?: number): Promise<SelectPool> {
   const size = Math.max(1, threads ?? availableParallelism());
-  const url = new URL('./nodeSelectWorker.ts', import.meta.url);
+  const url = workerModule('nodeSelectWorker');
   const workers: RpcWorker<Selection>[] = [];
   const idle: RpcWorker<Selection>[] = [];
   const waiting: ((w: RpcWorker<Selection>) => void)[] = [];
