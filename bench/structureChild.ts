@@ -16,6 +16,8 @@ import type { GenotypeSource } from '../src/lib/io/GenotypeSource';
 import { chunkVariantStats } from '../src/lib/io/variantQc';
 import { geneticPca } from '../src/lib/relate/pca';
 import { locoRidge } from '../src/lib/relate/locoRidge';
+import { createNodeLocoPool } from '../src/platform/node/nodeLocoPool';
+import { availableParallelism } from 'node:os';
 
 const K = 10;
 
@@ -77,12 +79,15 @@ async function main(): Promise<void> {
     const pcs = Array.from({ length: K }, (_, c) => ({ name: `PC${c + 1}`, values: Float64Array.from({ length: n }, (_, j) => vec[j * K + c]) }));
     const responses = readColumns(join(dir, 'pheno.tsv'), src.samples.iid);
     const covariates = [...readColumns(join(dir, 'covar.tsv'), src.samples.iid), ...pcs];
-    const r = await locoRidge(src, { responses, covariates }, { include });
+    // As the CLI runs it (src/cli/structureArgs.ts runStructure): level-0 blocks on one worker per core.
+    const threads = availableParallelism();
+    const pool = createNodeLocoPool(threads);
+    const r = await locoRidge(src, { responses, covariates }, { include, pool }).finally(() => pool.close());
     // the LOCO predictions are built lazily: make every one the scan would ask for, as the scan does
     for (let k = 0; k < responses.length; k++) for (const c of r.chromosomes) r.prediction(k, c);
     const seconds = (performance.now() - t0) / 1000;
     console.log(JSON.stringify({
-      seconds, selectSeconds: tSel, stepSeconds: r.seconds, used, nBlocks: r.nBlocks, blockSize: r.blockSize, nAnalysed: r.nAnalysed,
+      seconds, selectSeconds: tSel, stepSeconds: r.seconds, used, nBlocks: r.nBlocks, blockSize: r.blockSize, threads, nAnalysed: r.nAnalysed,
       r2: r.level1.map((l) => l.r2), maxRssMB: process.resourceUsage().maxRSS / 1024,
     }));
   } else throw new Error(`mode ${mode}: expected pca or loco`);

@@ -3,7 +3,9 @@
  * LOCO ridge step (`--loco` where it is off by default, `--no-loco` where it is on), run through the pipeline's
  * structure step with progress on stderr.
  */
+import { availableParallelism } from 'node:os';
 import { arg, UsageError, type OptionSpec, type ParsedArgs } from './args';
+import { createNodeLocoPool } from '../platform/node/nodeLocoPool';
 import { progressPrinter } from './progressPrinter';
 import type { NamedColumn } from '../lib/assoc/design';
 import type { GenotypeSource } from '../lib/io/GenotypeSource';
@@ -24,10 +26,13 @@ export function structureOptions(d: StructureDefaults): OptionSpec[] {
   ];
 }
 
-export function structureSettingsFromArgs(a: ParsedArgs, d: StructureDefaults): StructureSettings {
+/** The step's settings, and `threads` (the command's --threads, when it has one) for the LOCO step's workers. */
+export type CliStructureSettings = StructureSettings & { threads?: number };
+
+export function structureSettingsFromArgs(a: ParsedArgs, d: StructureDefaults): CliStructureSettings {
   const pcs = arg.num(a, 'pca') ?? d.pcs;
   if (!Number.isInteger(pcs) || pcs < 0 || pcs > 100) throw new UsageError(`--pca must be a whole number from 0 to 100, got ${pcs}`);
-  return { pcs, loco: d.loco ? !arg.flag(a, 'no-loco') : arg.flag(a, 'loco'), chunkVariants: arg.num(a, 'chunk') };
+  return { pcs, loco: d.loco ? !arg.flag(a, 'no-loco') : arg.flag(a, 'loco'), chunkVariants: arg.num(a, 'chunk'), threads: arg.num(a, 'threads') };
 }
 
 export interface StructureRun {
@@ -37,13 +42,22 @@ export interface StructureRun {
   loco: LocoAdjustment | undefined;
 }
 
-/** The structure step when the settings ask for anything, else null. */
+/**
+ * The structure step when the settings ask for anything, else null. The LOCO step's level-0 blocks run on one
+ * worker thread per core (or `threads`; 1 = in this thread): the same predictions either way.
+ */
 export async function runStructure(
   source: GenotypeSource,
   input: { responses: NamedColumn[]; covariates: NamedColumn[] },
-  s: StructureSettings,
+  s: CliStructureSettings,
 ): Promise<StructureRun | null> {
   if (s.pcs <= 0 && !s.loco) return null;
-  const step = await structureStep(source, input, s, { onProgress: progressPrinter('structure: ', { stage: true, unit: 'variants' }) });
-  return { step, covariates: [...input.covariates, ...step.pcColumns], loco: step.locoAdjustment };
+  const threads = s.threads ?? availableParallelism();
+  const pool = s.loco && threads > 1 ? createNodeLocoPool(threads) : undefined;
+  try {
+    const step = await structureStep(source, input, s, { level0Pool: pool, onProgress: progressPrinter('structure: ', { stage: true, unit: 'variants' }) });
+    return { step, covariates: [...input.covariates, ...step.pcColumns], loco: step.locoAdjustment };
+  } finally {
+    await pool?.close();
+  }
 }

@@ -168,3 +168,24 @@ describe('locoRidge on a polygenic response (n 1200, 3000 variants, 4 chromosome
     await expect(locoRidge(memSource(e.chunk, 256), { responses: [{ name: 'y', values: y }], covariates: [] }, { signal: ac.signal })).rejects.toThrow();
   }, 60_000);
 });
+
+import { createNodeLocoPool } from '../../src/platform/node/nodeLocoPool';
+
+describe('locoRidge level 0 on worker threads', () => {
+  it('gives bit-identical predictions to the in-thread step (2 workers, blocks across chunk boundaries, a missing response)', async () => {
+    const d = polygenic(12, 700, 1500, 3);
+    const y = d.y.slice();
+    y[4] = NaN;
+    const input = { responses: [{ name: 'y', values: y }, { name: 'y2', values: d.y2 }], covariates: [{ name: 'age', values: d.age }] };
+    const inThread = await locoRidge(memSource(d.chunk, 333), input, { blockSize: 90 });
+    const pool = createNodeLocoPool(2);
+    try {
+      const pooled = await locoRidge(memSource(d.chunk, 333), input, { blockSize: 90, pool });
+      expect(pooled.nBlocks).toBe(inThread.nBlocks);
+      expect(pooled.level1).toEqual(inThread.level1);
+      for (let r = 0; r < 2; r++) for (const c of ['1', '2', '3']) expect(pooled.prediction(r, c)).toEqual(inThread.prediction(r, c));
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+});

@@ -8,11 +8,11 @@ import { yieldAndCheck } from '../base/cancel';
 import { InputError } from '../base/errors';
 import { solveLinear } from '../math/linalg';
 import { createRng, permutation } from '../math/rng';
-import { decodeDosages } from '../io/bedDecode';
 import { normalizeChrom } from '../io/chrom';
-import type { GenotypeSource, SampleIds } from '../io/GenotypeSource';
+import type { GenotypeChunk, GenotypeSource, SampleIds } from '../io/GenotypeSource';
 import { columns } from '../math/denseKernels';
-import { foldOffsets, ridgeLevel0 } from './ridgeLevel0';
+import { foldOffsets } from './ridgeLevel0';
+import { level0Block, type Level0Block, type Level0Context, type Level0Pool } from './level0Block';
 import { ridgeLevel1, type Level1Fit } from './ridgeLevel1';
 
 export interface LocoColumn { name: string; values: ArrayLike<number> }
@@ -26,6 +26,8 @@ export interface LocoOptions {
   /** variant indices (chunk.start + i, in source order) to use; absent = all */
   include?: Uint8Array;
   chunkVariants?: number;
+  /** Workers for the level-0 blocks (same results as in-thread); in-thread when absent or of size 1. */
+  pool?: Level0Pool;
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
 }
@@ -139,20 +141,6 @@ async function countVariants(source: GenotypeSource, o: LocoOptions): Promise<nu
   return m;
 }
 
-/** Standardizes dosages d (one per genotype sample) on the analysed samples into col; false if monomorphic. */
-function standardize(d: Float32Array, idx: Int32Array, col: Float64Array): boolean {
-  const na = idx.length;
-  let s = 0, nObs = 0;
-  for (let i = 0; i < na; i++) { const v = d[idx[i]]; if (!Number.isNaN(v)) { s += v; nObs++; } }
-  const mean = nObs ? s / nObs : 0;
-  let ss = 0;
-  for (let i = 0; i < na; i++) { const v = d[idx[i]]; if (!Number.isNaN(v)) ss += (v - mean) ** 2; }
-  const sdv = nObs > 1 ? Math.sqrt(ss / (nObs - 1)) : 0;
-  if (!(sdv > 1e-12)) { col.fill(0); return false; }
-  for (let i = 0; i < na; i++) { const v = d[idx[i]]; col[i] = Number.isNaN(v) ? 0 : (v - mean) / sdv; }
-  return true;
-}
-
 /** Level-0 predictions: per block its chromosome, and per response L columns of na Float32 values. */
 interface Level0Store {
   chrom: string[];
@@ -168,47 +156,78 @@ export function level0BlockSize(M: number, blockSize?: number): number {
   return Math.max(DEFAULT_BLOCK_SIZE, Math.ceil(M / MAX_DEFAULT_BLOCKS));
 }
 
-async function streamLevel0(
-  source: GenotypeSource, prep: Prepared, offsets: Int32Array, lambdas: number[], M: number, o: LocoOptions,
-): Promise<Level0Store> {
-  const na = prep.idx.length;
-  const R = prep.obs.length;
-  const L = lambdas.length;
+/** Collects the genotype rows of one block (at most `capacity` variants, one kind: packed or dosage). */
+class BlockBuffer {
+  m = 0;
+  kind: 'packed' | 'dosage' | null = null;
+  private bytes: Uint8Array | null = null;
+  private dose: Float32Array | null = null;
+  constructor(private readonly capacity: number, private readonly nSamples: number, private readonly bytesPerVariant: number) {}
+
+  /** Kind of the rows of chunk `ch`. */
+  static kindOf(ch: GenotypeChunk): 'packed' | 'dosage' {
+    return ch.packed ? 'packed' : 'dosage';
+  }
+
+  add(ch: GenotypeChunk, v: number): void {
+    this.kind = BlockBuffer.kindOf(ch);
+    if (ch.packed) {
+      this.bytes ??= new Uint8Array(this.capacity * this.bytesPerVariant);
+      this.bytes.set(ch.packed.subarray(v * ch.bytesPerVariant, (v + 1) * ch.bytesPerVariant), this.m * this.bytesPerVariant);
+    } else {
+      this.dose ??= new Float32Array(this.capacity * this.nSamples);
+      this.dose.set(ch.dosage!.subarray(v * ch.nSamples, (v + 1) * ch.nSamples), this.m * this.nSamples);
+    }
+    this.m++;
+  }
+
+  /** The block so far (its buffer handed over: a worker may take it), and an empty buffer. */
+  take(): Level0Block {
+    const b: Level0Block = { m: this.m, bytesPerVariant: this.bytesPerVariant };
+    if (this.kind === 'packed') b.packed = this.bytes!.slice(0, this.m * this.bytesPerVariant);
+    else b.dosage = this.dose!.slice(0, this.m * this.nSamples);
+    this.m = 0;
+    this.kind = null;
+    return b;
+  }
+}
+
+async function streamLevel0(source: GenotypeSource, ctx: Level0Context, M: number, o: LocoOptions): Promise<Level0Store> {
+  const R = ctx.obs.length;
   const bs = level0BlockSize(M, o.blockSize);
-  const g = new Float64Array(na * bs);
-  const gCols = columns(g, na, bs);
-  const yCols = columns(prep.y, na, R);
-  const d = new Float32Array(source.samples.iid.length);
+  const nSamples = source.samples.iid.length;
   const store: Level0Store = { chrom: [], preds: Array.from({ length: R }, () => []) };
-  let m = 0;
+  const pool = o.pool && o.pool.size > 1 ? o.pool : undefined;
+  if (pool) await pool.init(ctx);
+  const inFlight: Promise<void>[] = [];
+  let buf: BlockBuffer | null = null;
   let chrom = '';
   let done = 0;
-  const flush = () => {
-    if (m === 0) return;
-    const out = ridgeLevel0(gCols.slice(0, m), yCols, offsets, lambdas);
-    for (let r = 0; r < R; r++) {
-      // Rows where response r is missing are 0: level 1 then leaves them out of its sums.
-      const p = Float32Array.from(out.subarray(r * L * na, (r + 1) * L * na));
-      const ok = prep.obs[r];
-      for (let l = 0; l < L; l++) for (let i = 0; i < na; i++) if (!ok[i]) p[l * na + i] = 0;
-      store.preds[r].push(p);
-    }
+  const flush = async () => {
+    if (!buf || buf.m === 0) return;
+    const b = store.chrom.length;
     store.chrom.push(chrom);
-    m = 0;
+    const block = buf.take();
+    const keep = (preds: Float32Array[]) => { for (let r = 0; r < R; r++) store.preds[r][b] = preds[r]; };
+    if (!pool) { keep(level0Block(ctx, block)); return; }
+    const job = pool.run(block).then(keep);
+    job.catch(() => {}); // awaited below; this only keeps a failure from being reported as unhandled first
+    inFlight.push(job);
+    // At most two blocks per worker in flight (bounded memory); the oldest finishes first in a round robin.
+    if (inFlight.length >= 2 * pool.size) await inFlight.shift();
   };
   const progress = createProgress('loco', M, o.onProgress, { unit: 'variants' });
   for await (const ch of source.chunks({ chunkVariants: o.chunkVariants, signal: o.signal })) {
+    buf ??= new BlockBuffer(bs, nSamples, ch.bytesPerVariant);
     for (let v = 0; v < ch.count; v++) {
       if (o.include && !o.include[ch.start + v]) continue;
       const c = normalizeChrom(ch.variants.chrom[v]);
-      if (c !== chrom || m === bs) { flush(); chrom = c; }
-      if (ch.packed) decodeDosages(ch.packed, v * ch.bytesPerVariant, ch.nSamples, d);
-      else d.set(ch.dosage!.subarray(v * ch.nSamples, (v + 1) * ch.nSamples));
-      standardize(d, prep.idx, gCols[m]);
-      m++;
+      // A block holds consecutive variants of one chromosome, of one kind (packed or dosage rows).
+      if (c !== chrom || buf.m === bs || (buf.kind !== null && buf.kind !== BlockBuffer.kindOf(ch))) { await flush(); chrom = c; }
+      buf.add(ch, v);
       done++;
-      if (m === bs) {
-        flush();
+      if (buf.m === bs) {
+        await flush();
         progress.tick(done);
         await yieldAndCheck(o.signal);
       }
@@ -216,7 +235,8 @@ async function streamLevel0(
     progress.tick(done);
     await yieldAndCheck(o.signal);
   }
-  flush();
+  await flush();
+  await Promise.all(inFlight);
   progress.finish();
   return store;
 }
@@ -291,7 +311,8 @@ export async function locoRidge(
   const { order, offsets } = foldOrder(na, K, o.seed ?? 1);
   const prep = reorder(prepared, order);
   const M = await countVariants(source, o);
-  const store = await streamLevel0(source, prep, offsets, shrinkageGrid(M), M, o);
+  const ctx: Level0Context = { nSamples: n, idx: prep.idx, y: prep.y, obs: prep.obs, offsets, lambdas: shrinkageGrid(M) };
+  const store = await streamLevel0(source, ctx, M, o);
   const B = store.chrom.length;
   const L = H2_GRID.length;
   const taus = shrinkageGrid(B * L);
