@@ -14,8 +14,8 @@ export interface OptionSpec {
   required?: boolean;
   /** Allowed values for string/optional options. */
   choices?: readonly string[];
-  /** Value of an 'optional' option given without a value. */
-  implicit?: string;
+  /** Value of an 'optional' option given without a value; for 'words', [] lets the option come bare. */
+  implicit?: string | string[];
   default?: string | number | boolean | string[];
   /** Placeholder in help, e.g. FILE. */
   meta?: string;
@@ -91,6 +91,10 @@ export function parseArgs(argv: string[], spec: OptionSpec[], command: string): 
       case 'words': {
         const words = inline !== undefined ? inline.split(/[\s,]+/).filter((x) => x.length > 0) : [];
         while (argv[i + 1] !== undefined && !(argv[i + 1].startsWith('--') && argv[i + 1].length > 2)) words.push(argv[++i]);
+        if (words.length === 0 && Array.isArray(s.implicit)) {
+          out[name] = s.implicit;
+          break;
+        }
         if (words.length === 0) throw new UsageError(`${command}: --${name} needs a value (${s.meta ?? 'VALUES'})`);
         out[name] = words;
         break;

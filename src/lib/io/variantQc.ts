@@ -4,9 +4,11 @@
  *   then, per variant, on the remaining samples and in plink2's order:
  *   --geno T: remove variants whose missing call rate exceeds T;
  *   --hwe P: remove variants whose Hardy-Weinberg exact test P is below P (autosomes only; see docs);
- *   --maf T: remove variants whose minor allele frequency is below T.
+ *   --maf T: remove variants whose minor allele frequency is below T;
+ *   --mach-r2-filter MIN MAX: remove variants whose MaCH r2 (dosage variance over the binomial 2p(1-p), see
+ *   machR2) is outside [MIN, MAX]; variants where it is undefined (monomorphic) stay, as in plink2.
  * Every removal is counted per filter (a variant is counted under the first filter it fails, as plink2 logs).
- * As in plink2, --hwe and --maf use founders only (samples whose .fam line names no father and no mother),
+ * As in plink2, --hwe, --maf and --mach-r2-filter use founders only (samples whose .fam line names no father and no mother),
  * unless `nonfounders` is set (plink2 --nonfounders); --geno and --mind use every sample. With no founder
  * left, every sample is used (and the report says so).
  *
@@ -36,6 +38,8 @@ export interface VariantQcOptions {
   mind?: number;
   /** plink2 --nonfounders: --maf and --hwe over every sample instead of founders only. */
   nonfounders?: boolean;
+  /** --mach-r2-filter: keep variants with MaCH r2 in [min, max] (plink2's defaults 0.1 and 2). */
+  machR2?: { min: number; max: number };
 }
 
 export interface QcReport {
@@ -45,7 +49,7 @@ export interface QcReport {
   /** IIDs of the samples removed by --mind (first 1000). */
   removedSampleIds: string[];
   variantsIn: number;
-  removed: { geno: number; hwe: number; maf: number };
+  removed: { geno: number; hwe: number; maf: number; machR2: number };
   variantsKept: number;
   /** Samples (after --mind) over which --maf and --hwe were computed, and which ones. */
   frequencySamples: { count: number; who: 'all' | 'founders' | 'all (no founders)' };
@@ -82,29 +86,44 @@ function hardCall(d: number): number {
   return Math.abs(d - r) <= 0.1 ? r : -1;
 }
 
-/** Per-variant statistics of a chunk: observed calls, A1 dosage sum, hard-call genotype counts. */
+/**
+ * MaCH r2 as plink2 computes it (--freq cols=+machr2, --mach-r2-filter): the variance of the A1 dosages
+ * (divided by the observed count) over 2p(1-p), p = their mean / 2. NaN where p is 0 or 1.
+ */
+export function machR2(obs: number, sum: number, sumSquares: number): number {
+  if (!(obs > 0)) return NaN;
+  const mean = sum / obs;
+  const p = mean / 2;
+  const binomial = 2 * p * (1 - p);
+  return binomial > 0 ? (sumSquares / obs - mean * mean) / binomial : NaN;
+}
+
+/** Per-variant statistics of a chunk: observed calls, A1 dosage sum and sum of squares, hard-call genotype counts. */
 export function chunkVariantStats(c: GenotypeChunk) {
   if (c.packed) {
     const k = genotypeCounts(c.packed, c.nSamples, c.count);
-    return { obs: k.obs, a1: Float64Array.from(k.a1), hom1: k.hom1, het: k.het, hom2: k.hom2 };
+    const a1sq = Float64Array.from(k.hom1, (h, v) => 4 * h + k.het[v]);
+    return { obs: k.obs, a1: Float64Array.from(k.a1), a1sq, hom1: k.hom1, het: k.het, hom2: k.hom2 };
   }
   const n = c.nSamples;
   const d = c.dosage!;
   const obs = new Int32Array(c.count), hom1 = new Int32Array(c.count), het = new Int32Array(c.count), hom2 = new Int32Array(c.count);
   const a1 = new Float64Array(c.count);
+  const a1sq = new Float64Array(c.count);
   for (let v = 0; v < c.count; v++) {
     for (let j = 0; j < n; j++) {
       const x = d[v * n + j];
       if (Number.isNaN(x)) continue;
       obs[v]++;
       a1[v] += x;
+      a1sq[v] += x * x;
       const h = hardCall(x);
       if (h === 2) hom1[v]++;
       else if (h === 1) het[v]++;
       else if (h === 0) hom2[v]++;
     }
   }
-  return { obs, a1, hom1, het, hom2 };
+  return { obs, a1, a1sq, hom1, het, hom2 };
 }
 
 /** chunkVariantStats over the samples `idx` of the chunk only (e.g. the founders). */
@@ -127,7 +146,7 @@ export async function createQcSource(source: GenotypeSource, opts: VariantQcOpti
     samplesRemovedMind: 0,
     removedSampleIds: [],
     variantsIn: 0,
-    removed: { geno: 0, hwe: 0, maf: 0 },
+    removed: { geno: 0, hwe: 0, maf: 0, machR2: 0 },
     variantsKept: 0,
     frequencySamples: { count: n, who: 'all' },
     complete: false,
@@ -165,7 +184,7 @@ export async function createQcSource(source: GenotypeSource, opts: VariantQcOpti
   const bpvOut = Math.ceil(nOut / 4);
   // --maf / --hwe sample set: the founders among the kept samples (positions in the kept order).
   let freqIdx: Int32Array | null = null;
-  if (samples.founder && !opts.nonfounders && (opts.maf !== undefined || opts.hwe !== undefined)) {
+  if (samples.founder && !opts.nonfounders && (opts.maf !== undefined || opts.hwe !== undefined || opts.machR2 !== undefined)) {
     const f: number[] = [];
     for (let j = 0; j < nOut; j++) if (samples.founder[j]) f.push(j);
     if (f.length === 0) report.frequencySamples = { count: nOut, who: 'all (no founders)' };
@@ -177,7 +196,7 @@ export async function createQcSource(source: GenotypeSource, opts: VariantQcOpti
 
   async function* chunks(o: ChunkOptions = {}): AsyncGenerator<GenotypeChunk> {
     report.variantsIn = 0;
-    report.removed = { geno: 0, hwe: 0, maf: 0 };
+    report.removed = { geno: 0, hwe: 0, maf: 0, machR2: 0 };
     report.variantsKept = 0;
     report.complete = false;
     let start = 0;
@@ -217,6 +236,13 @@ export async function createQcSource(source: GenotypeSource, opts: VariantQcOpti
           const maf = Math.min(af, 1 - af);
           if (maf < opts.maf * (1 - EPS)) {
             report.removed.maf++;
+            continue;
+          }
+        }
+        if (opts.machR2 !== undefined) {
+          const r2 = machR2(f.obs[v], f.a1[v], f.a1sq[v]);
+          if (r2 < opts.machR2.min * (1 - EPS) || r2 > opts.machR2.max * (1 + EPS)) {
+            report.removed.machR2++;
             continue;
           }
         }
@@ -297,6 +323,7 @@ export function formatQcReport(r: QcReport): string[] {
   if (o.geno !== undefined) lines.push(`--geno ${o.geno}: ${r.removed.geno} variants removed`);
   if (o.hwe !== undefined) lines.push(`--hwe ${o.hwe}${o.hweMidp ? ' midp' : ''}: ${r.removed.hwe} variants removed`);
   if (o.maf !== undefined) lines.push(`--maf ${o.maf}: ${r.removed.maf} variants removed`);
+  if (o.machR2 !== undefined) lines.push(`--mach-r2-filter ${o.machR2.min} ${o.machR2.max}: ${r.removed.machR2} variants removed`);
   if ((o.maf !== undefined || o.hwe !== undefined) && r.frequencySamples.who !== 'all')
     lines.push(`--maf/--hwe computed over ${r.frequencySamples.count} ${r.frequencySamples.who} (plink2 default; --nonfounders: every sample)`);
   lines.push(`${r.variantsKept} of ${r.variantsIn} variants and ${r.samplesIn - r.samplesRemovedMind} of ${r.samplesIn} samples pass QC`);
