@@ -191,7 +191,7 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
       ours: { seconds: oursLoco.seconds, peakMB: oursLoco.peakMB },
       note:
         `no reference: regenie is not in Debian's archive (apt-cache policy regenie: no candidate)${regenieOnPath ? '; a regenie is on PATH but this bench does not run it yet' : ', none installed'}; ` +
-        `ridge step ${Number(ol.stepSeconds).toFixed(1)} s (level-0 blocks on ${ol.threads} worker threads, level 1 in one) + MAF pass ${Number(ol.selectSeconds).toFixed(1)} s, all LOCO predictions built; ` +
+        `ridge step ${Number(ol.stepSeconds).toFixed(1)} s (level-0 blocks and the per-response level 1 on ${ol.threads} worker threads) + MAF pass ${Number(ol.selectSeconds).toFixed(1)} s, all LOCO predictions built; ` +
         `out-of-fold R^2 ${(ol.r2 as number[]).map((x) => x.toFixed(3)).join(', ')}; CPU s ${oursLoco.cpu?.toFixed(1)}`,
     },
   ];

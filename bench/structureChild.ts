@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     const pcs = Array.from({ length: K }, (_, c) => ({ name: `PC${c + 1}`, values: Float64Array.from({ length: n }, (_, j) => vec[j * K + c]) }));
     const responses = readColumns(join(dir, 'pheno.tsv'), src.samples.iid);
     const covariates = [...readColumns(join(dir, 'covar.tsv'), src.samples.iid), ...pcs];
-    // As the CLI runs it (src/cli/structureArgs.ts runStructure): level-0 blocks on one worker per core.
+    // As the CLI runs it (src/cli/structureArgs.ts runStructure): on one worker per core.
     const threads = availableParallelism();
     const pool = createNodeLocoPool(threads);
     const r = await locoRidge(src, { responses, covariates }, { include, pool }).finally(() => pool.close());

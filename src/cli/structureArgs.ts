@@ -55,7 +55,7 @@ export async function runStructure(
   const threads = s.threads ?? availableParallelism();
   const pool = s.loco && threads > 1 ? createNodeLocoPool(threads) : undefined;
   try {
-    const step = await structureStep(source, input, s, { level0Pool: pool, onProgress: progressPrinter('structure: ', { stage: true, unit: 'variants' }) });
+    const step = await structureStep(source, input, s, { locoPool: pool, onProgress: progressPrinter('structure: ', { stage: true, unit: 'variants' }) });
     return { step, covariates: [...input.covariates, ...step.pcColumns], loco: step.locoAdjustment };
   } finally {
     await pool?.close();

@@ -171,7 +171,7 @@ describe('locoRidge on a polygenic response (n 1200, 3000 variants, 4 chromosome
 
 import { createNodeLocoPool } from '../../src/platform/node/nodeLocoPool';
 
-describe('locoRidge level 0 on worker threads', () => {
+describe('locoRidge on worker threads (level-0 blocks and per-response level 1)', () => {
   it('gives bit-identical predictions to the in-thread step (2 workers, blocks across chunk boundaries, a missing response)', async () => {
     const d = polygenic(12, 700, 1500, 3);
     const y = d.y.slice();

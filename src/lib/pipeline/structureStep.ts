@@ -6,7 +6,7 @@
  * variants (the PCA over the LD-pruned ones, plink2 --indep-pairwise 1000 100 0.1). The PCs join the covariates of
  * the ridge step, the scan and the selection; up to KINSHIP_MAX_SAMPLES samples KING-robust kinship is added.
  */
-import type { Level0Pool } from '../relate/level0Block';
+import type { LocoPool } from '../relate/level0Block';
 import { throwIfAborted } from '../base/cancel';
 import { LatentScanError } from '../base/errors';
 import type { ProgressCallback } from '../base/progress';
@@ -52,8 +52,8 @@ export const KINSHIP_MAX_SAMPLES = 4000;
 export interface StructureHooks {
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
-  /** Workers for the LOCO step's level-0 blocks (the CLI's node pool); in-thread when absent. */
-  level0Pool?: Level0Pool;
+  /** Workers for the LOCO step (the CLI's node pool); in-thread when absent. */
+  locoPool?: LocoPool;
 }
 
 export interface StructureStepResult {
@@ -130,7 +130,7 @@ export async function structureStep(
     loco = await locoRidge(
       source,
       { responses: input.responses, covariates: [...input.covariates, ...pcs] },
-      { include, chunkVariants: s.chunkVariants, pool: hooks.level0Pool, signal: hooks.signal, onProgress: hooks.onProgress },
+      { include, chunkVariants: s.chunkVariants, pool: hooks.locoPool, signal: hooks.signal, onProgress: hooks.onProgress },
     );
     const r2 = loco.level1.map((l, r) => `${loco!.responses[r]} ${l.r2.toFixed(3)}`).join(', ');
     lines.push(`LOCO ridge (regenie step 1): ${loco.nBlocks} blocks of up to ${loco.blockSize} variants, ${loco.nAnalysed} samples; out-of-fold R^2 of the genome-wide prediction: ${r2}`);

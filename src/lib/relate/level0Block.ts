@@ -2,12 +2,13 @@
  * One level-0 block of the LOCO ridge step (locoRidge.ts) as a self-contained job: genotypes of m variants
  * (packed 2-bit rows or dosage rows, as a GenotypeChunk carries them) → standardized columns on the analysed
  * samples (ordered by fold) → ridgeLevel0 → per response its L prediction columns as Float32, 0 on the rows
- * where the response is missing. The same function runs in-thread or in a worker (Level0Pool), so the
+ * where the response is missing. The same function runs in-thread or in a worker (LocoPool), so the
  * results do not depend on the thread count.
  */
 import { decodeDosages } from '../io/bedDecode';
 import { columns } from '../math/denseKernels';
 import { ridgeLevel0 } from './ridgeLevel0';
+import type { Level1Job, Level1Result } from './level1Response';
 
 /** What every block of one run shares (sent once to each worker). */
 export interface Level0Context {
@@ -32,11 +33,15 @@ export interface Level0Block {
   dosage?: Float32Array;
 }
 
-/** A pool of workers running level0Block (e.g. node worker_threads); results must equal level0Block's. */
-export interface Level0Pool {
+/**
+ * A pool of workers for the LOCO step (e.g. node worker_threads): level0Block per block and level1Response per
+ * response; results must equal the in-thread functions'.
+ */
+export interface LocoPool {
   readonly size: number;
   init(ctx: Level0Context): Promise<void>;
   run(block: Level0Block): Promise<Float32Array[]>;
+  level1(job: Level1Job): Promise<Level1Result>;
 }
 
 /** Standardizes dosages d (one per genotype sample) on the analysed samples into col; false if monomorphic. */

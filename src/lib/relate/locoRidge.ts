@@ -4,16 +4,16 @@
  * response over that response's level-0 predictors, then leave-one-chromosome-out (LOCO) predictions.
  */
 import { createProgress, type ProgressCallback } from '../base/progress';
-import { yieldAndCheck } from '../base/cancel';
+import { throwIfAborted, yieldAndCheck } from '../base/cancel';
 import { InputError } from '../base/errors';
 import { solveLinear } from '../math/linalg';
 import { createRng, permutation } from '../math/rng';
 import { normalizeChrom } from '../io/chrom';
 import type { GenotypeChunk, GenotypeSource, SampleIds } from '../io/GenotypeSource';
-import { columns } from '../math/denseKernels';
 import { foldOffsets } from './ridgeLevel0';
-import { level0Block, type Level0Block, type Level0Context, type Level0Pool } from './level0Block';
-import { ridgeLevel1, type Level1Fit } from './ridgeLevel1';
+import { level0Block, type Level0Block, type Level0Context, type LocoPool } from './level0Block';
+import { level1Response, type Level1Job } from './level1Response';
+import type { Level1Fit } from './ridgeLevel1';
 
 export interface LocoColumn { name: string; values: ArrayLike<number> }
 export interface LocoOptions {
@@ -26,8 +26,8 @@ export interface LocoOptions {
   /** variant indices (chunk.start + i, in source order) to use; absent = all */
   include?: Uint8Array;
   chunkVariants?: number;
-  /** Workers for the level-0 blocks (same results as in-thread); in-thread when absent or of size 1. */
-  pool?: Level0Pool;
+  /** Workers for the level-0 blocks and the per-response level 1 (same results as in-thread); in-thread when absent or of size 1. */
+  pool?: LocoPool;
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
 }
@@ -272,33 +272,6 @@ function reorder(prep: Prepared, order: Int32Array): Prepared {
   };
 }
 
-/**
- * One response's level 1 and its whole-genome prediction split by chromosome: sums[c][i] = the part of the
- * prediction of sample i from the blocks on chromosome c (fold models: row i of fold k uses beta_k).
- */
-function level1WithChromSums(
-  preds: Float32Array[], blockChrom: string[], y: Float64Array, nObs: number, offsets: Int32Array, taus: number[], L: number,
-): { fit: Level1Fit; sums: Map<string, Float64Array> } {
-  const na = y.length;
-  const x = preds.flatMap((p) => columns(p, na, L));
-  const fit = ridgeLevel1(x, y, offsets, nObs, taus);
-  const sums = new Map<string, Float64Array>();
-  preds.forEach((_, b) => {
-    const c = blockChrom[b];
-    if (!sums.has(c)) sums.set(c, new Float64Array(na));
-    const acc = sums.get(c)!;
-    for (let k = 0; k + 1 < offsets.length; k++) {
-      const beta = fit.beta[k];
-      for (let l = 0; l < L; l++) {
-        const w = beta[b * L + l];
-        const col = x[b * L + l];
-        for (let i = offsets[k]; i < offsets[k + 1]; i++) acc[i] += col[i] * w;
-      }
-    }
-  });
-  return { fit, sums };
-}
-
 export async function locoRidge(
   source: GenotypeSource, input: { responses: LocoColumn[]; covariates: LocoColumn[] }, o: LocoOptions = {},
 ): Promise<LocoResult> {
@@ -320,15 +293,28 @@ export async function locoRidge(
   const fits: Level1Fit[] = [];
   const chromSums: Map<string, Float64Array>[] = [];
   const progress = createProgress('loco level 1', R, o.onProgress, { unit: 'responses' });
-  for (let r = 0; r < R; r++) {
-    const nObs = prep.obs[r].reduce((s, v) => s + v, 0);
-    const { fit, sums } = level1WithChromSums(store.preds[r], store.chrom, prep.y.subarray(r * na, (r + 1) * na), nObs, offsets, taus, L);
+  let finished = 0;
+  const pool = o.pool && o.pool.size > 1 ? o.pool : undefined;
+  const level1 = async (r: number) => {
+    const job: Level1Job = {
+      preds: store.preds[r], blockChrom: store.chrom, y: prep.y.slice(r * na, (r + 1) * na),
+      nObs: prep.obs[r].reduce((s, v) => s + v, 0), offsets, taus, L,
+    };
     store.preds[r] = [];
-    fits.push(fit);
-    chromSums.push(sums);
-    progress.tick(r + 1);
-    await yieldAndCheck(o.signal);
+    const res = pool ? await pool.level1(job) : level1Response(job);
+    fits[r] = res.fit;
+    chromSums[r] = new Map(res.sums);
+    progress.tick(++finished);
+  };
+  // On a pool every response at once; in-thread one after another, checking for a cancel between them.
+  if (pool) await Promise.all(Array.from({ length: R }, (_, r) => level1(r)));
+  else {
+    for (let r = 0; r < R; r++) {
+      await level1(r);
+      await yieldAndCheck(o.signal);
+    }
   }
+  throwIfAborted(o.signal);
   progress.finish();
   const chromosomes = [...new Set(store.chrom)];
   const totals = chromSums.map((sums) => {

@@ -1,19 +1,25 @@
-/** Worker of nodeLocoPool: holds the LOCO step's shared context, answers level-0 blocks. Node-only. */
+/** Worker of nodeLocoPool: holds the LOCO step's shared context, answers level-0 blocks and level-1 jobs. Node-only. */
 import { parentPort } from 'node:worker_threads';
 import { level0Block, type Level0Block, type Level0Context } from '../../lib/relate/level0Block';
+import { level1Response, type Level1Job } from '../../lib/relate/level1Response';
 
 let ctx: Level0Context | null = null;
 
-parentPort!.on('message', (msg: { id: number; type: 'init' | 'block'; ctx?: Level0Context; block?: Level0Block }) => {
+parentPort!.on('message', (msg: { id: number; type: 'init' | 'block' | 'level1'; ctx?: Level0Context; block?: Level0Block; job?: Level1Job }) => {
   try {
     if (msg.type === 'init') {
       ctx = msg.ctx!;
-      parentPort!.postMessage({ id: msg.id, preds: null });
+      parentPort!.postMessage({ id: msg.id, result: null });
+      return;
+    }
+    if (msg.type === 'level1') {
+      const result = level1Response(msg.job!);
+      parentPort!.postMessage({ id: msg.id, result }, result.sums.map(([, a]) => a.buffer as ArrayBuffer));
       return;
     }
     if (!ctx) throw new Error('loco worker: init first');
     const preds = level0Block(ctx, msg.block!);
-    parentPort!.postMessage({ id: msg.id, preds }, preds.map((p) => p.buffer as ArrayBuffer));
+    parentPort!.postMessage({ id: msg.id, result: preds }, preds.map((p) => p.buffer as ArrayBuffer));
   } catch (e) {
     parentPort!.postMessage({ id: msg.id, error: e instanceof Error ? e.message : String(e) });
   }
