@@ -27,6 +27,9 @@ import { TABLE_PRECISION } from '../../lib/pipeline/defaults';
 import { alignSamples, type AlignedSamples } from '../../lib/pipeline/alignSamples';
 import { selectStep, type SelectOptions, type SelectStepResult } from '../../lib/pipeline/selectStep';
 import { genotypeReport } from '../../lib/pipeline/genotypeReport';
+import { selectFromScreenedStep } from '../../lib/pipeline/shardedSelectStep';
+import type { ScreenedShard } from '../../lib/select/screenShards';
+import { readScreenedShards, runSisShard, shardMode, sisShardOptions } from '../sisShards';
 
 /** Options shared by `sis` and `pipeline` (the selection part). */
 export const selectionOptions: OptionSpec[] = [
@@ -160,6 +163,7 @@ export async function screenAndSelect(
   label: string,
   announce?: (lines: string[]) => void,
   structure?: StructureRun | null,
+  fromScreened?: (ScreenedShard & { source: string })[],
 ): Promise<{ step: SelectStepResult; lines: string[] }> {
   const iids = source.samples.iid;
   const gxg = cfg.options.gxg;
@@ -173,7 +177,10 @@ export async function screenAndSelect(
   const pool = await kernelPoolFromArgs(a);
   const selectPool = await selectPoolFromArgs(a, aligned.responses.length);
   try {
-    const step = await selectStep(source, aligned, cfg.options, { pool, selectPool, onProgress: progressPrinter(`${label}: `) }, structure?.loco);
+    const hooks = { pool, selectPool, onProgress: progressPrinter(`${label}: `) };
+    const step = fromScreened
+      ? await selectFromScreenedStep(source, aligned, cfg.options, fromScreened, hooks, structure?.loco)
+      : await selectStep(source, aligned, cfg.options, hooks, structure?.loco);
     lines.push(...genotypeReport(source).lines);
     return { step, lines };
   } finally {
@@ -194,6 +201,14 @@ export const command: CliCommand = {
     'Samples: those with every response, covariate and E observed.',
     '',
     'Example: npm run cli -- sis --bfile sim/geno --pheno out/hsv.tsv --covar sim/covar.csv --covar-name age,sex --env smoking,alcohol --gxg --out out/sis',
+    '',
+    'Sharded screening (a cluster, workflow/Snakefile; docs/workflow.md), every job with the same inputs and options:',
+    '  1. --gxg top|among only: per shard `--partners-only --from-index I --to-index J --out S` writes S.partners.json',
+    '     (the shard\'s top-M SNPs per response; the last shard without --to-index);',
+    '  2. per shard `--screen-only --from-index I --to-index J [--partners-from S1.partners.json,...] --out S` writes',
+    '     S.screened.json (the shard\'s top-d SNP, SNPxE and SNPxSNP terms per response, with their scores);',
+    '  3. `--from-screened S1.screened.json,... --out PREFIX` keeps each response\'s global top-d (plus E terms), exactly',
+    '     as one process, selects, and writes the outputs above. Not with --iter or --tune cv (they screen again), nor --gxg all.',
   ].join('\n'),
   options: [
     { name: 'bfile', type: 'string', meta: 'PREFIX', help: 'PLINK .bed/.bim/.fam prefix' },
@@ -206,9 +221,11 @@ export const command: CliCommand = {
     ...selectionOptions,
     ...genotypeQcOptions,
     ...structureOptions({ pcs: 0, loco: false }),
+    ...sisShardOptions,
     { name: 'out', type: 'string', required: true, meta: 'PREFIX', help: 'output prefix' },
   ],
   async run(a) {
+    const mode = shardMode(a);
     const out = arg.str(a, 'out') as string;
     const bfile = arg.str(a, 'bfile');
     const vcf = arg.str(a, 'vcf');
@@ -220,7 +237,18 @@ export const command: CliCommand = {
     const { covar, covariates } = await covariateInputs(a, cfg.env, 'sis');
     const aligned = alignSamples({ samples: source.samples, responses: phenoTable, responseNames: arg.list(a, 'pheno-name'), covar, covariates, env: cfg.env });
     const structure = await runStructure(source, aligned, structureSettingsFromArgs(a, { pcs: 0, loco: false }));
-    const { step, lines } = await screenAndSelect(a, source, structure ? { ...aligned, covariates: structure.covariates } : aligned, cfg, 'sis', undefined, structure);
+    const alignedS = structure ? { ...aligned, covariates: structure.covariates } : aligned;
+    if (mode === 'partners' || mode === 'screen') {
+      const pool = await kernelPoolFromArgs(a);
+      try {
+        console.log(`wrote ${await runSisShard(a, mode, source, alignedS, cfg.options, out, pool, structure?.loco)}`);
+      } finally {
+        await pool?.close();
+      }
+      return;
+    }
+    const fromScreened = mode === 'from-screened' ? readScreenedShards(a) : undefined;
+    const { step, lines } = await screenAndSelect(a, source, alignedS, cfg, 'sis', undefined, structure, fromScreened);
     const written = writeSisOutputs(out, step.run, lines);
     console.log([...lines, ...sisLogLines(step.run)].join('\n'));
     console.log(`wrote ${written.length} files: ${written.slice(0, 4).join(', ')}${written.length > 4 ? ', ...' : ''}`);

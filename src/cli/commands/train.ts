@@ -3,17 +3,20 @@
  * autoencoder random search with a PCA baseline, rotates the HSVs, and writes PREFIX.hsv.tsv,
  * PREFIX.train.json and PREFIX.model/ (tfjs model.json + weights.bin, hsv.json, recipe.json).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { arg, type CliCommand, type ParsedArgs } from '../args';
+import { arg, UsageError, type CliCommand, type ParsedArgs } from '../args';
+import { writeFileAtomic } from '../writeFileAtomic';
 import { loadTable } from '../loadTable';
 import { packageVersion } from '../../platform/node/projectRoot';
 import { initTfBackend, TF_BACKENDS, type TfBackendName } from '../initTfBackend';
 import { ACTIVATIONS, HSV_ROTATIONS, AE_DEFAULTS, type Activation, type BinaryLoss, type HsvRotation } from '../../lib/ae/AeConfig';
 import type { AeTrainResult, CandidateSummary } from '../../lib/ae/trainAutoencoder';
 import { prepareStep } from '../../lib/pipeline/prepareStep';
-import { trainStep, type TrainSettings } from '../../lib/pipeline/trainStep';
+import { trainConfig, trainStep, type TrainSettings } from '../../lib/pipeline/trainStep';
+import { finishSearch, searchPlan, trainSearchCandidate } from '../../lib/ae/trainAutoencoder';
+import { checkCandidateFiles, formatCandidateFile, parseCandidateFile, searchFingerprint } from '../../lib/ae/candidateFile';
 import { AE_SEARCH_DEFAULTS, TABLE_PRECISION } from '../../lib/pipeline/defaults';
 import { saveAeModel, type AeModelMeta } from '../../lib/ae/modelArtifacts';
 import { formatHsvTsv } from '../../lib/ae/hsvTsv';
@@ -29,6 +32,14 @@ export const command: CliCommand = {
     'seeds, recipe, versions, interpretation) and PREFIX.model/ (tfjs model.json + weights.bin, hsv.json, recipe.json;',
     'the rotation and standardization are folded into the model, so `encode` reproduces the HSVs).',
     'Example: npm run cli -- train --pheno demo/pheno.csv --latent 5 --out demo/ae --seed 1',
+    '',
+    'The random search as separate jobs (a cluster, workflow/Snakefile): `--candidate I` trains only candidate I',
+    '(1..N) of the seeded search and writes PREFIX.candidate.json (its losses, curves and weights); `--pick FILES`',
+    'reads the N candidate files, picks the best by the search\'s rule (lowest validation loss, the first of equals)',
+    'and writes what a plain run writes: the same best candidate, a byte-identical PREFIX.hsv.tsv and model. Give',
+    'every job the same --pheno and settings; --pick refuses candidates of another search.',
+    '  npm run cli -- train --pheno demo/pheno.csv --seed 1 --candidate 3 --out demo/cand3',
+    '  npm run cli -- train --pheno demo/pheno.csv --seed 1 --pick demo/cand1.candidate.json,...,demo/cand8.candidate.json --out demo/ae',
   ].join('\n'),
   options: [
     { name: 'pheno', type: 'string', help: 'phenotype table (CSV/TSV)', required: true, meta: 'FILE' },
@@ -53,6 +64,8 @@ export const command: CliCommand = {
     { name: 'rotate', type: 'string', help: 'rotation of the HSVs', choices: HSV_ROTATIONS, default: AE_DEFAULTS.rotate },
     { name: 'backend', type: 'string', help: 'tfjs backend', choices: TF_BACKENDS, default: 'wasm' },
     { name: 'quiet', type: 'flag', help: 'no per-candidate lines on stderr' },
+    { name: 'candidate', type: 'int', meta: 'I', help: 'train only candidate I (1..N) of the search; writes PREFIX.candidate.json' },
+    { name: 'pick', type: 'list', meta: 'F1,F2,...', help: 'finish the search from the candidate files of every candidate (train --candidate)' },
   ],
   async run(a) {
     const t0 = performance.now();
@@ -62,12 +75,42 @@ export const command: CliCommand = {
     const table = await loadTable(phenoPath, { idCol: arg.str(a, 'id-col'), precision: TABLE_PRECISION.phenotypes });
     const { prepared: prep } = await prepareStep(table, { include: arg.list(a, 'pheno-name') });
     const quiet = arg.flag(a, 'quiet');
-    const { trained: res } = await trainStep(prep, trainSettingsFromArgs(a), backend, { onCandidate: quiet ? undefined : printCandidate });
+    const candidate = arg.num(a, 'candidate');
+    const pick = arg.list(a, 'pick');
+    if (candidate !== undefined && pick) throw new UsageError('train: give --candidate I (one candidate) or --pick FILES (finish the search), not both');
+    if (candidate !== undefined) {
+      await trainOneCandidate(prep, trainSettingsFromArgs(a), candidate, `${out}.candidate.json`, quiet);
+      return;
+    }
+    const res = pick
+      ? await pickCandidates(prep, trainSettingsFromArgs(a), pick, quiet, t0)
+      : (await trainStep(prep, trainSettingsFromArgs(a), backend, { onCandidate: quiet ? undefined : printCandidate })).trained;
     const seconds = (performance.now() - t0) / 1000;
     await writeTrainOutputs({ hsv: `${out}.hsv.tsv`, trainJson: `${out}.train.json`, modelDir: `${out}.model` }, res, prep, backend, seconds, phenoPath);
     printTrainSummary(res, { hsv: `${out}.hsv.tsv`, trainJson: `${out}.train.json`, modelDir: `${out}.model` }, seconds);
   },
 };
+
+/** `train --candidate I`: candidate I (1-based) of the search, written to `path` (a temporary name, then renamed). */
+async function trainOneCandidate(prep: Prepared, settings: TrainSettings, oneBased: number, path: string, quiet: boolean): Promise<void> {
+  const plan = searchPlan(prep.matrix, trainConfig(settings, prep.matrix.p));
+  const n = plan.specs.length;
+  if (!Number.isInteger(oneBased) || oneBased < 1 || oneBased > n) throw new UsageError(`train: --candidate must be 1..${n} (the search has --candidates ${n}), got ${oneBased}`);
+  const r = await trainSearchCandidate(plan, oneBased - 1);
+  const { weights: _w, ...summary } = r;
+  if (!quiet) printCandidate(summary);
+  writeFileAtomic(path, formatCandidateFile(searchFingerprint(plan, prep.matrix.columns), r));
+  console.log(`wrote ${path} (candidate ${oneBased}/${n}: hidden ${r.hidden.join(',')}, val ${r.valLoss.toFixed(5)})`);
+}
+
+/** `train --pick FILES`: the search's result from its candidates trained as separate jobs. */
+async function pickCandidates(prep: Prepared, settings: TrainSettings, files: string[], quiet: boolean, t0: number): Promise<AeTrainResult> {
+  const plan = searchPlan(prep.matrix, trainConfig(settings, prep.matrix.p));
+  const read = files.map((f) => ({ ...parseCandidateFile(readFileSync(f, 'utf8'), f), source: f }));
+  const all = checkCandidateFiles(read, searchFingerprint(plan, prep.matrix.columns));
+  if (!quiet) for (const { weights: _w, ...c } of all) printCandidate(c);
+  return finishSearch(prep.matrix, plan, all.filter((c) => c.epochs > 0), { cancelled: false, t0 });
+}
 
 /** The autoencoder options of `train` (and `pipeline`), as the train step's settings. */
 export function trainSettingsFromArgs(a: ParsedArgs): TrainSettings {

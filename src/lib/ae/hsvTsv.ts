@@ -17,5 +17,13 @@ export function formatHsvTsv(ids: string[], fid: string[] | null, rows: Int32Arr
 
 export function formatHsvValue(v: number): string {
   if (!Number.isFinite(v)) return 'NA';
-  return String(Number(v.toPrecision(9)));
+  return String(writtenHsvValue(v));
+}
+
+/**
+ * The value PREFIX.hsv.tsv holds for an HSV value (9 significant digits; NaN for a missing one): what a command
+ * reading the file (`scan --pheno hsv.tsv`, a workflow's shards) gets, so the pipeline scans these values too.
+ */
+export function writtenHsvValue(v: number): number {
+  return Number.isFinite(v) ? Number(v.toPrecision(9)) : NaN;
 }

@@ -24,7 +24,7 @@ import { hsvTransform } from './hsvTransform';
 import { interpretHsv, type HsvInterpretation } from './interpretHsv';
 import { pcaBaseline, pcaScores, type PcaModel } from './pcaBaseline';
 import { splitRows } from './splitRows';
-import { trainCandidate, type CandidateResult, type EpochReport, type RowSplit } from './trainCandidate';
+import { trainCandidate, type AeData, type CandidateResult, type CandidateSpec, type EpochReport, type RowSplit } from './trainCandidate';
 import { CancelledError } from '../base/errors';
 import { createProgress, type ProgressCallback } from '../base/progress';
 
@@ -76,12 +76,20 @@ export interface AeTrainResult {
   seconds: number;
 }
 
-export async function trainAutoencoder(
-  matrix: PreparedMatrix,
-  settings: Partial<AeConfig> & { latent: number },
-  opts: TrainAutoencoderOptions = {},
-): Promise<AeTrainResult> {
-  const t0 = performance.now();
+/**
+ * What every candidate of a search shares: the resolved settings, the rows that get HSVs, the seeded
+ * train/validation split, the training data and the drawn candidates (hidden sizes and seeds). A candidate
+ * trained alone (`trainSearchCandidate`, `train --candidate I`) sees exactly what it sees inside the search.
+ */
+export interface SearchPlan {
+  config: AeConfig;
+  rows: Int32Array;
+  split: RowSplit;
+  data: AeData;
+  specs: CandidateSpec[];
+}
+
+export function searchPlan(matrix: PreparedMatrix, settings: Partial<AeConfig> & { latent: number }): SearchPlan {
   const config = resolveAeConfig(settings);
   const { n, p } = matrix;
   const k = config.latent;
@@ -95,10 +103,37 @@ export async function trainAutoencoder(
   const rows = Int32Array.from(keep);
   const split = splitRows(rows, config.valFrac, config.seed);
   const data = { values: matrix.values, mask: matrix.mask, n, p, binary: matrix.binary };
-  const specs = drawCandidates(p, config);
+  return { config, rows, split, data, specs: drawCandidates(p, config) };
+}
+
+/** Candidate `index` (0-based) of the plan's search, trained as the search trains it. */
+export async function trainSearchCandidate(plan: SearchPlan, index: number, opts: Pick<TrainAutoencoderOptions, 'onEpoch' | 'signal'> = {}): Promise<CandidateResult> {
+  const spec = plan.specs[index];
+  if (!spec) throw new RangeError(`autoencoder: candidate ${index + 1} does not exist (the search has ${plan.specs.length} candidates)`);
+  return trainCandidate(plan.data, plan.split, spec, plan.config, opts);
+}
+
+/** The search's choice: the candidate with the lowest finite validation loss (the first of equals). */
+export function bestCandidate(candidates: readonly Pick<CandidateSummary, 'valLoss'>[]): number {
+  let best = -1;
+  for (let i = 0; i < candidates.length; i++) {
+    const v = candidates[i].valLoss;
+    if (Number.isFinite(v) && (best < 0 || v < candidates[best].valLoss)) best = i;
+  }
+  if (best < 0) throw new Error('autoencoder: every candidate diverged (validation loss not finite); lower the learning rate');
+  return best;
+}
+
+export async function trainAutoencoder(
+  matrix: PreparedMatrix,
+  settings: Partial<AeConfig> & { latent: number },
+  opts: TrainAutoencoderOptions = {},
+): Promise<AeTrainResult> {
+  const t0 = performance.now();
+  const plan = searchPlan(matrix, settings);
+  const { config, specs } = plan;
   const progress = createProgress('train', specs.length * config.maxEpochs, opts.onProgress, { unit: 'epochs' });
-  const candidates: CandidateSummary[] = [];
-  const weightsOf: AeWeights[] = [];
+  const trained: CandidateResult[] = [];
   let cancelled = false;
   let epochsDone = 0;
   for (const spec of specs) {
@@ -106,7 +141,7 @@ export async function trainAutoencoder(
       cancelled = true;
       break;
     }
-    const r = await trainCandidate(data, split, spec, config, {
+    const r = await trainSearchCandidate(plan, spec.index, {
       signal: opts.signal,
       onEpoch: (e) => {
         progress.tick(epochsDone + e.epoch, `candidate ${spec.index + 1}/${specs.length}, epoch ${e.epoch}`);
@@ -114,27 +149,35 @@ export async function trainAutoencoder(
       },
     });
     epochsDone += config.maxEpochs;
-    const { weights, ...rest } = r;
-    const summary: CandidateSummary = { ...rest };
-    if (r.epochs > 0) {
-      candidates.push(summary);
-      weightsOf.push(weights);
-    }
+    if (r.epochs > 0) trained.push(r);
+    const { weights: _w, ...summary } = r;
     opts.onCandidate?.(summary);
     if (r.cancelled) {
       cancelled = true;
       break;
     }
   }
-  if (candidates.length === 0) throw new CancelledError('training cancelled before the first epoch finished');
-  let best = -1;
-  for (let i = 0; i < candidates.length; i++) {
-    const v = candidates[i].valLoss;
-    if (Number.isFinite(v) && (best < 0 || v < candidates[best].valLoss)) best = i;
-  }
-  if (best < 0) throw new Error('autoencoder: every candidate diverged (validation loss not finite); lower the learning rate');
+  if (trained.length === 0) throw new CancelledError('training cancelled before the first epoch finished');
   progress.finish('candidates done');
+  return finishSearch(matrix, plan, trained, { cancelled, t0 });
+}
 
+/**
+ * The search's result from its trained candidates (those with at least one epoch, in candidate order): the
+ * best one, the PCA baseline, the rotation folded into the model, the HSVs and their interpretation. The
+ * search runs it after its last candidate; `train --pick` runs it on candidates trained as separate jobs.
+ */
+export async function finishSearch(
+  matrix: PreparedMatrix,
+  plan: SearchPlan,
+  trained: readonly CandidateResult[],
+  run: { cancelled: boolean; t0: number },
+): Promise<AeTrainResult> {
+  const { config, rows, split, data } = plan;
+  const { p } = matrix;
+  const k = config.latent;
+  const candidates: CandidateSummary[] = trained.map(({ weights: _w, ...rest }) => rest);
+  const best = bestCandidate(candidates);
   const pcaRes = pcaBaseline(data, split.train, split.val, k, { seed: config.seed });
   const pca: PcaSummary = {
     k,
@@ -146,7 +189,7 @@ export async function trainAutoencoder(
     seconds: pcaRes.seconds,
   };
 
-  const chosen = weightsOf[best];
+  const chosen = trained[best].weights;
   const sub = gatherRows(matrix.values, rows, p);
   const raw = encodeRows(chosen, sub, rows.length);
   const tr = hsvTransform(raw, k, { values: matrix.values, mask: matrix.mask, p }, rows, config.rotate);
@@ -165,7 +208,7 @@ export async function trainAutoencoder(
     backend: tf.getBackend(),
     inputs: [...matrix.columns],
     rows,
-    excludedRows: n - rows.length,
+    excludedRows: matrix.n - rows.length,
     split,
     candidates,
     best,
@@ -176,8 +219,8 @@ export async function trainAutoencoder(
     hsvNames: Array.from({ length: k }, (_, h) => `HSV${h + 1}`),
     rotation: { method: config.rotate, loadingsBefore: tr.loadingsBefore, loadingsAfter: tr.loadingsAfter },
     interpretation,
-    cancelled,
-    seconds: (performance.now() - t0) / 1000,
+    cancelled: run.cancelled,
+    seconds: (performance.now() - run.t0) / 1000,
   };
 }
 

@@ -7,7 +7,7 @@
 import type { ProgressCallback } from '../base/progress';
 import type { GenotypeSource } from '../io/GenotypeSource';
 import type { KernelPool } from '../assoc/StatsKernel';
-import { runSis, type SisOptions, type SisRun } from '../select/runSis';
+import { runSis, type SisInput, type SisOptions, type SisRun } from '../select/runSis';
 import type { SelectPool } from '../select/selectPool';
 import type { ReasonCount, SelectedTermSummary } from '../report/Analysis';
 import { pickCompleteCases, type AlignedSamples } from './alignSamples';
@@ -43,19 +43,30 @@ export async function selectStep(
   loco?: LocoAdjustment,
 ): Promise<SelectStepResult> {
   const t0 = performance.now();
+  const run = await runSis(sisInputOf(source, aligned, loco), sisOptionsOf(o, hooks));
+  return selectStepResult(run, o, t0);
+}
+
+/** The selection's input: the complete cases of the alignment (and the LOCO-adjusted responses per chromosome). */
+export function sisInputOf(source: GenotypeSource, aligned: AlignedSamples, loco?: LocoAdjustment): SisInput {
   const { rowOf, n } = aligned;
-  const run = await runSis(
-    {
-      source,
-      rowOf,
-      n,
-      responses: pickCompleteCases(aligned.responses, rowOf, n),
-      covariates: pickCompleteCases(aligned.covariates, rowOf, n),
-      env: pickCompleteCases(aligned.env, rowOf, n),
-      locoResponses: loco ? (chrom) => pickCompleteCases(locoAdjusted(aligned.responses, loco, chrom), rowOf, n).map((c) => c.values) : undefined,
-    },
-    { ...o, signal: hooks.signal, onProgress: hooks.onProgress, pool: hooks.pool, selectPool: hooks.selectPool },
-  );
+  return {
+    source,
+    rowOf,
+    n,
+    responses: pickCompleteCases(aligned.responses, rowOf, n),
+    covariates: pickCompleteCases(aligned.covariates, rowOf, n),
+    env: pickCompleteCases(aligned.env, rowOf, n),
+    locoResponses: loco ? (chrom) => pickCompleteCases(locoAdjusted(aligned.responses, loco, chrom), rowOf, n).map((c) => c.values) : undefined,
+  };
+}
+
+export function sisOptionsOf(o: SelectOptions, hooks: SelectHooks): SisOptions {
+  return { ...o, signal: hooks.signal, onProgress: hooks.onProgress, pool: hooks.pool, selectPool: hooks.selectPool };
+}
+
+/** The step's result from a run: the record's selected terms and the variants the selection's QC left out. */
+export function selectStepResult(run: SisRun, o: SelectOptions, t0: number): SelectStepResult {
   const selected: SelectedTermSummary[] = run.responses.flatMap((r) =>
     r.selected.map((t) => ({ hsv: r.response, term: t.term, type: t.type, beta: t.beta, p: t.p, stability: t.stability ?? undefined, ...(t.a1 ? { a1: t.a1 } : {}) })),
   );

@@ -10,6 +10,7 @@ import type { Prepared } from '../pheno/prepare';
 import type { AeConfig } from '../ae/AeConfig';
 import { trainAutoencoder, type AeTrainResult, type TrainAutoencoderOptions } from '../ae/trainAutoencoder';
 import { suggestHsvName } from '../ae/suggestHsvName';
+import { writtenHsvValue } from '../ae/hsvTsv';
 import type { HsvInterpretation, LabelledMatrix, TrainingSummary } from '../report/Analysis';
 import { AE_SEARCH_DEFAULTS, defaultLatent } from './defaults';
 
@@ -71,7 +72,11 @@ export async function trainStep(prepared: Prepared, s: TrainSettings, backend: s
   return { trained: r, training, interpretation, hsvCorrelation: { rows: r.hsvNames, cols: r.inputs, values: r.interpretation.correlations } };
 }
 
-/** The HSVs as a table (one row per participant with HSVs, float64 columns HSV1..HSVk), named `source`. */
+/**
+ * The HSVs as a table (one row per participant with HSVs, float64 columns HSV1..HSVk), named `source`, with
+ * the values hsv.tsv holds (9 significant digits, writtenHsvValue): the scan and the selection of the pipeline
+ * and the app equal `scan`/`sis --pheno hsv.tsv` (and a workflow's shards) byte for byte.
+ */
 export function hsvTable(prepared: Prepared, trained: AeTrainResult, source = 'health status variables'): Table {
   const m = prepared.matrix;
   const k = trained.hsvNames.length;
@@ -83,7 +88,7 @@ export function hsvTable(prepared: Prepared, trained: AeTrainResult, source = 'h
     ids: Array.from(rows, (r) => m.ids[r]),
     columns: trained.hsvNames.map((name, h) => {
       const values = new Float64Array(rows.length);
-      for (let j = 0; j < rows.length; j++) values[j] = trained.hsv[j * k + h];
+      for (let j = 0; j < rows.length; j++) values[j] = writtenHsvValue(trained.hsv[j * k + h]);
       return { name, kind: 'numeric' as const, values, nonNumeric: 0 };
     }),
     warnings: [],

@@ -26,6 +26,19 @@ export function featureKey(f: { type: FeatureType; variant: number; aux: number 
   return `${f.type}:${f.variant}:${f.aux}`;
 }
 
+const TYPE_ORDER: Record<FeatureType, number> = { ENV: 0, SNP: 1, GxE: 2, GxG: 3 };
+
+/**
+ * The order of features with equal screening scores (a total order): by variant index (ENV first), then SNP,
+ * GxE, GxG, then aux. Screening keeps the same top-d whichever order the features are scored in, so the top-d
+ * of a genome is the top-d of its shards' top-d lists.
+ */
+export function featureBefore(a: Feature, b: Feature): boolean {
+  if (a.variant !== b.variant) return a.variant < b.variant;
+  if (a.type !== b.type) return TYPE_ORDER[a.type] < TYPE_ORDER[b.type];
+  return a.aux < b.aux;
+}
+
 /** TERM name as in the outputs: SNP ID, E name, `SNPID:E`, `PARTNER:SNPID`. */
 export function featureName(f: { type: FeatureType; variant: number; aux: number }, variantIds: ArrayLike<string>, envNames: readonly string[]): string {
   switch (f.type) {

@@ -20,8 +20,8 @@ import type { Feature, FeatureType } from './Feature';
 import { isisRounds } from './isisRounds';
 import { penaltySpec, type PenaltyKind, type PenaltySpec } from './penalty';
 import type { PairMode, QcCounts, QcOptions, TargetsFor, VariantInfo } from './screenGenotypes';
-import { screenRound, type ScreenStats } from './screenRound';
-import { fullView } from './ScreenView';
+import { screenRound, type ScreenResult, type ScreenStats } from './screenRound';
+import { fullView, type ScreenView } from './ScreenView';
 import type { TuneKind } from './selectPenalized';
 import type { SelectPool } from './selectPool';
 import { selectResponses, type SelectionState } from './selectResponses';
@@ -190,30 +190,68 @@ export function defaultNsis(n: number): number {
 }
 
 /**
+ * What every step of a SIS run shares, before any genotype pass: the input with the counted allele, the
+ * covariate basis, the residualized responses, the view of all analysed rows, d and the penalties.
+ */
+export interface SisContext {
+  input: SisInput;
+  basis: CovariateBasis;
+  y: Float64Array[];
+  view: ScreenView;
+  /** Terms a screening round keeps per response (nsis, default floor(n / log n)). */
+  d0: number;
+  spec: PenaltySpec;
+  extraPaths: PenaltySpec[];
+  log: (msg: string) => void;
+  /** LOCO targets per chromosome (the first round), when the input has them. */
+  targetsFor: TargetsFor | undefined;
+}
+
+export function sisContext(inputRaw: SisInput, o: SisOptions): SisContext {
+  const input: SisInput = { ...inputRaw, source: countedAlleleSource(inputRaw.source, o.countedAllele ?? COUNTED_ALLELE_DEFAULT) };
+  const basis = covariateBasis(input.n, input.covariates);
+  return {
+    input,
+    basis,
+    y: input.responses.map((r) => residualize(basis, r.values)),
+    view: fullView(input, basis),
+    d0: o.nsis ?? defaultNsis(input.n),
+    spec: penaltySpec(o.penalty, { alpha: o.alpha }),
+    extraPaths: (o.extraPaths ?? (o.penalty === 'lasso' ? [] : ['lasso'])).filter((p) => p !== o.penalty).map((p) => penaltySpec(p, { alpha: o.alpha })),
+    log: o.log ?? (() => {}),
+    targetsFor: locoTargets(input, basis),
+  };
+}
+
+/**
  * SIS on every response: the first screening round on all analysed rows (2d/3 terms kept when ISIS rounds
  * follow), penalized selection, ISIS rounds, then selection stability; timings and pair counts of the run.
  */
 export async function runSis(inputRaw: SisInput, o: SisOptions): Promise<SisRun> {
   const t0 = performance.now();
-  const input: SisInput = { ...inputRaw, source: countedAlleleSource(inputRaw.source, o.countedAllele ?? COUNTED_ALLELE_DEFAULT) };
-  const log = o.log ?? (() => {});
-  const n = input.n;
-  const K = input.responses.length;
-  const basis = covariateBasis(n, input.covariates);
-  const y = input.responses.map((r) => residualize(basis, r.values));
-  const view = fullView(input, basis);
-  const d0 = o.nsis ?? defaultNsis(n);
-  const spec: PenaltySpec = penaltySpec(o.penalty, { alpha: o.alpha });
-  const extraPaths = (o.extraPaths ?? (o.penalty === 'lasso' ? [] : ['lasso'])).filter((p) => p !== o.penalty).map((p) => penaltySpec(p, { alpha: o.alpha }));
-  const rng = createRng(o.seed);
+  const ctx = sisContext(inputRaw, o);
+  const K = ctx.y.length;
   const stats: ScreenStats = { marginalSeconds: 0, pairSeconds: 0, pairCount: 0, pairPasses: 0 };
-
   const iter = Math.max(0, o.iter);
   if (iter > 0 && o.tune === 'cv') {
     throw new Error('ISIS rounds with tune = cv are not supported (honest CV redoes the screening in each fold; ISIS would have to be redone there too): use EBIC or BIC with ISIS');
   }
-  const keep0 = iter > 0 ? Math.max(1, Math.floor((2 * d0) / 3)) : d0;
-  const s0 = await screenRound({ view, targets: y, targetsFor: locoTargets(input, basis), keep: new Array<number>(K).fill(keep0) }, o, log, stats);
+  const keep0 = iter > 0 ? Math.max(1, Math.floor((2 * ctx.d0) / 3)) : ctx.d0;
+  const s0 = await screenRound({ view: ctx.view, targets: ctx.y, targetsFor: ctx.targetsFor, keep: new Array<number>(K).fill(keep0) }, o, ctx.log, stats);
+  return selectScreened(ctx, s0, o, stats, t0);
+}
+
+/**
+ * Everything after the first screening round: penalized selection of every response on its screened terms,
+ * ISIS rounds, selection stability. `s0`: the first round, from one process (runSis) or merged from the
+ * shards of a workflow (screenShards.ts); `stats`: the genotype passes' seconds and counts so far.
+ */
+export async function selectScreened(ctx: SisContext, s0: ScreenResult, o: SisOptions, stats: ScreenStats, t0: number): Promise<SisRun> {
+  const { input, basis, y, view, log } = ctx;
+  const n = input.n;
+  const K = y.length;
+  const rng = createRng(o.seed);
+  const iter = Math.max(0, o.iter);
   const nQc = s0.qc.passed;
   const E = view.envRes.length;
   const gxgCount = s0.partners.map((p) => pairsInUniverse(o.gxg, nQc, p.length));
@@ -224,9 +262,9 @@ export async function runSis(inputRaw: SisInput, o: SisOptions): Promise<SisRun>
     view,
     envNames: input.env.map((e) => e.name),
     info: s0.info,
-    d: d0,
-    spec,
-    extraPaths,
+    d: ctx.d0,
+    spec: ctx.spec,
+    extraPaths: ctx.extraPaths,
     universe: Array.from({ length: K }, (_, k) => nQc + E + nQc * E + (gxgCount[k] ?? 0)),
     mainEffects: nQc + E,
     log,

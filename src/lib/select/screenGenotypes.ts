@@ -20,7 +20,7 @@ import { chromosomeRuns } from '../io/chunkRuns';
 import { throwIfAborted } from '../base/cancel';
 import { createProgress, type ProgressCallback } from '../base/progress';
 import { projectedNorm2, type CovariateBasis } from './CovariateBasis';
-import { featureKey, type Feature } from './Feature';
+import { featureBefore, featureKey, type Feature } from './Feature';
 import { TopK } from './TopK';
 
 export interface ScreenData {
@@ -358,8 +358,10 @@ export interface MarginalPassOptions {
 
 export interface MarginalPassResult {
   heaps: TopK<Feature>[];
-  /** Per response: top-M QC-passed SNPs by |correlation| (variant indices, best first). */
+  /** Per response: top-M QC-passed SNPs by |correlation| (variant indices, best first; ties: lower index first). */
   topSnps: number[][];
+  /** Their |correlation|, in the same order. */
+  topSnpScores: number[][];
   info: VariantInfo;
   qc: QcCounts;
   seconds: number;
@@ -373,8 +375,8 @@ export async function marginalPass(data: ScreenData, targets: Float64Array[], o:
   const mults: Multiplier[] = [{ w: null, responses: all, kind: 'one', index: -1 }];
   if (o.gxe) data.env.forEach((w, e) => mults.push({ w, responses: all, kind: 'env', index: e }));
   const pm = new PassMatrix(data, targets, mults, o.targetsFor, o.pool);
-  const heaps = o.keep.map((c) => new TopK<Feature>(c));
-  const tops = Array.from({ length: K }, () => new TopK<number>(o.topM));
+  const heaps = o.keep.map((c) => new TopK<Feature>(c, featureBefore));
+  const tops = Array.from({ length: K }, () => new TopK<number>(o.topM, variantBefore));
   const nA = data.basis.n;
   const info: VariantInfo = o.info ?? { ids: [], chrom: [], pos: [], a1: [], mean: [], qc: [] };
   const collect = !o.info;
@@ -421,7 +423,7 @@ export async function marginalPass(data: ScreenData, targets: Float64Array[], o:
         }
         const scored = scoreSnp(one, st, tot, base, mu, data.basis, yy, vs, (k, corr) => {
           const a = Math.abs(corr);
-          if (a > tops[k].floor) tops[k].offer(a, () => vi);
+          if (a >= tops[k].floor) tops[k].offer(a, () => vi);
           offerFeature(heaps[k], o.exclude?.[k], 'SNP', vi, -1, corr);
         });
         if (scored) {
@@ -449,15 +451,21 @@ export async function marginalPass(data: ScreenData, targets: Float64Array[], o:
   return {
     heaps,
     topSnps: tops.map((t) => t.sorted().map((x) => x.item)),
+    topSnpScores: tops.map((t) => t.sorted().map((x) => x.key)),
     info,
     qc,
     seconds: (performance.now() - t0) / 1000,
   };
 }
 
+/** Tie order of the top-SNP lists: the lower variant index first. */
+export function variantBefore(a: number, b: number): boolean {
+  return a < b;
+}
+
 export function offerFeature(heap: TopK<Feature>, exclude: Set<string> | undefined, type: Feature['type'], variant: number, aux: number, corr: number): void {
   const a = Math.abs(corr);
-  if (!(a > heap.floor)) return;
+  if (!(a >= heap.floor)) return; // equal to the floor: the heap's tie order (featureBefore) decides
   if (exclude && exclude.size > 0 && exclude.has(featureKey({ type, variant, aux }))) return;
   heap.offer(a, () => ({ type, variant, aux, score: corr }));
 }
