@@ -199,7 +199,7 @@ export class AnalysisSession {
       kind: 'genotypes',
       samples: g.samples.iid.length,
       variants: g.nVariants ?? undefined,
-      format: g.format === 'bed' ? 'PLINK .bed' : /\.gz$/i.test(g.name) ? 'VCF.gz' : 'VCF',
+      format: g.format === 'bed' ? 'PLINK .bed' : g.format === 'pgen' ? 'PLINK 2 .pgen' : /\.gz$/i.test(g.name) ? 'VCF.gz' : 'VCF',
     });
     this.geno = g;
     this.genoInfo = { name: g.name, format: g.format, files: names, samples: g.samples.iid.length, variants: g.nVariants };

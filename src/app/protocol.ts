@@ -4,6 +4,7 @@
  */
 import type { AeConfig } from '../lib/ae/AeConfig';
 import type { VariantQcOptions } from '../lib/io/variantQc';
+import type { GenotypeFormat } from '../lib/io/GenotypeSource';
 import type { SelectionSettings } from '../lib/select/selectionSettings';
 import type {
   PreparedColumnSummary,
@@ -42,7 +43,7 @@ export interface SampleOverlap {
 
 export interface GenoInfo {
   name: string;
-  format: 'bed' | 'vcf';
+  format: GenotypeFormat;
   files: string[];
   samples: number;
   /** null for VCF until a pass has read it. */

@@ -1,20 +1,25 @@
 /**
- * Node entry to genotype sources: `--bfile PREFIX` (PREFIX.bed/.bim/.fam) or `--vcf FILE` (.vcf or .vcf.gz).
- * Files are opened read-only through nodeFileSource.
+ * Node entry to genotype sources: `--bfile PREFIX` (PREFIX.bed/.bim/.fam), `--pfile PREFIX`
+ * (PREFIX.pgen/.pvar or .pvar.zst/.psam) or `--vcf FILE` (.vcf or .vcf.gz). Files are opened read-only through
+ * nodeFileSource.
  */
 import { existsSync } from 'node:fs';
 import { LatentScanError } from '../lib/base/errors';
 import type { GenotypeSource } from '../lib/io/GenotypeSource';
 import { openBed } from '../lib/io/bed';
 import { openVcf } from '../lib/io/vcf';
+import { openPgen } from '../lib/io/pgen';
 import { nodeFileSource } from '../platform/node/nodeFileSource';
 import { createQcSource, type VariantQcOptions } from '../lib/io/variantQc';
 
 export interface OpenGenotypesOptions {
   bfile?: string;
+  pfile?: string;
   vcf?: string;
-  /** VCF only: give DS dosages (float chunks) when the records carry them. */
+  /** VCF only: give DS dosages (float chunks) when the records carry them (a .pgen gives its dosages always). */
   dosage?: boolean;
+  /** .pgen: hard calls even when the file stores dosages (king and pca need packed genotypes). */
+  hardcalls?: boolean;
   /** Variant/sample QC (plink2 --maf/--geno/--hwe/--mind); the returned source is a QcSource with `report`. */
   qc?: VariantQcOptions;
   signal?: AbortSignal;
@@ -31,7 +36,8 @@ export async function openGenotypes(o: OpenGenotypesOptions): Promise<GenotypeSo
 }
 
 async function openRaw(o: OpenGenotypesOptions): Promise<GenotypeSource> {
-  if (o.bfile && o.vcf) throw new LatentScanError('input', 'give either --bfile or --vcf, not both');
+  const given = [o.bfile && '--bfile', o.pfile && '--pfile', o.vcf && '--vcf'].filter(Boolean);
+  if (given.length > 1) throw new LatentScanError('input', `give one of --bfile, --pfile or --vcf, not ${given.join(' and ')}`);
   if (o.bfile) {
     const p = o.bfile.replace(/\.(bed|bim|fam)$/, '');
     return openBed(
@@ -43,6 +49,18 @@ async function openRaw(o: OpenGenotypesOptions): Promise<GenotypeSource> {
       { signal: o.signal },
     );
   }
+  if (o.pfile) {
+    const p = o.pfile.replace(/\.(pgen|pvar|pvar\.zst|psam)$/, '');
+    const pvar = existsSync(`${p}.pvar`) || !existsSync(`${p}.pvar.zst`) ? `${p}.pvar` : `${p}.pvar.zst`;
+    return openPgen(
+      {
+        pgen: nodeFileSource(mustExist(`${p}.pgen`)),
+        pvar: nodeFileSource(mustExist(pvar)),
+        psam: nodeFileSource(mustExist(`${p}.psam`)),
+      },
+      { signal: o.signal, ...(o.hardcalls ? { dosage: false } : {}) },
+    );
+  }
   if (o.vcf) return openVcf(nodeFileSource(mustExist(o.vcf)), { dosage: o.dosage, signal: o.signal });
-  throw new LatentScanError('input', 'no genotypes given: use --bfile PREFIX or --vcf FILE');
+  throw new LatentScanError('input', 'no genotypes given: use --bfile PREFIX, --pfile PREFIX or --vcf FILE');
 }

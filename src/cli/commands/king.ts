@@ -1,11 +1,12 @@
 /**
- * `npm run cli -- king --bfile PREFIX | --vcf FILE [--king-cutoff T] --out PREFIX`: KING-robust kinship of every
+ * `npm run cli -- king --bfile PREFIX | --pfile PREFIX | --vcf FILE [--king-cutoff T] --out PREFIX`: KING-robust kinship of every
  * sample pair (plink2 --make-king-table), written to PREFIX.kin0; with --king-cutoff also the kept and removed
  * samples of plink2's greedy prune, PREFIX.king.cutoff.in.id / PREFIX.king.cutoff.out.id. Prints the related
  * pairs by degree.
  */
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
-import { arg, UsageError, type CliCommand } from '../args';
+import { arg, type CliCommand } from '../args';
+import { genotypeInputOptions, genotypeInputs, withFamilyIds } from '../genotypeArgs';
 import { openGenotypes } from '../openGenotypes';
 import { progressPrinter } from '../progressPrinter';
 import { kingRobust } from '../../lib/relate/kingRobust';
@@ -24,20 +25,17 @@ export const command: CliCommand = {
     'Example: npm run cli -- king --bfile data/cohort --king-cutoff 0.0884 --out out/king',
   ].join('\n'),
   options: [
-    { name: 'bfile', type: 'string', meta: 'PREFIX', help: 'PLINK .bed/.bim/.fam prefix' },
-    { name: 'vcf', type: 'string', meta: 'FILE', help: 'VCF or VCF.gz (hard calls)' },
+    ...genotypeInputOptions('VCF or VCF.gz (hard calls)'),
     { name: 'king-cutoff', type: 'number', meta: 'T', help: 'also write a maximal unrelated subset: no kept pair with kinship > T (e.g. 0.0884)' },
     { name: 'chunk', type: 'int', meta: 'V', help: 'variants per chunk (default: the reader\'s)' },
     { name: 'out', type: 'string', required: true, meta: 'PREFIX', help: 'output prefix' },
   ],
   async run(a) {
     const out = arg.str(a, 'out') as string;
-    const bfile = arg.str(a, 'bfile');
-    const vcf = arg.str(a, 'vcf');
-    if (!bfile && !vcf) throw new UsageError('king: give --bfile PREFIX or --vcf FILE');
+    const inputs = genotypeInputs(a, 'king');
     const cutoff = arg.num(a, 'king-cutoff');
-    const source = await openGenotypes({ bfile, vcf });
-    const withFid = source.format === 'bed';
+    const source = await openGenotypes({ ...inputs, hardcalls: true });
+    const withFid = withFamilyIds(source);
     const r = await kingRobust(source, {
       chunkVariants: arg.num(a, 'chunk'),
       onProgress: progressPrinter('king: ', { stage: false, unit: 'variants' }),

@@ -1,11 +1,12 @@
 /**
- * `npm run cli -- pca --bfile PREFIX | --vcf FILE [--pca K] [--maf 0.01] [--indep-pairwise W S R2 | --no-prune] --out PREFIX`:
+ * `npm run cli -- pca --bfile PREFIX | --pfile PREFIX | --vcf FILE [--pca K] [--maf 0.01] [--indep-pairwise W S R2 | --no-prune] --out PREFIX`:
  * LD pruning as plink2 `--indep-pairwise` (src/lib/relate/indepPairwise.ts; default 1000 100 0.1, after --maf), written
  * to PREFIX.prune.in / PREFIX.prune.out, then genetic PCA as plink2 `--pca K approx` (src/lib/relate/pca.ts) over the
  * kept variants, written to PREFIX.eigenvec and PREFIX.eigenval.
  */
 import { writeFileSync } from 'node:fs';
 import { arg, UsageError, type CliCommand } from '../args';
+import { genotypeInputOptions, genotypeInputs, withFamilyIds } from '../genotypeArgs';
 import { openGenotypes } from '../openGenotypes';
 import { progressPrinter } from '../progressPrinter';
 import { geneticPca, eigenvalText, eigenvecText } from '../../lib/relate/pca';
@@ -25,8 +26,7 @@ export const command: CliCommand = {
     'Example: npm run cli -- pca --bfile data/cohort --pca 10 --indep-pairwise 1000 100 0.1 --out out/pca',
   ].join('\n'),
   options: [
-    { name: 'bfile', type: 'string', meta: 'PREFIX', help: 'PLINK .bed/.bim/.fam prefix' },
-    { name: 'vcf', type: 'string', meta: 'FILE', help: 'VCF or VCF.gz (hard calls)' },
+    ...genotypeInputOptions('VCF or VCF.gz (hard calls)'),
     { name: 'pca', type: 'int', meta: 'K', help: 'number of PCs (default 10)' },
     { name: 'maf', type: 'number', meta: 'T', help: 'minimum minor allele frequency (default 0.01)' },
     { name: 'indep-pairwise', type: 'words', meta: 'W [S] R2', help: 'LD pruning as plink2 (default 1000 100 0.1; W may be Nkb)' },
@@ -36,13 +36,11 @@ export const command: CliCommand = {
   ],
   async run(a) {
     const out = arg.str(a, 'out') as string;
-    const bfile = arg.str(a, 'bfile');
-    const vcf = arg.str(a, 'vcf');
-    if (!bfile && !vcf) throw new UsageError('pca: give --bfile PREFIX or --vcf FILE');
+    const inputs = genotypeInputs(a, 'pca');
     const words = arg.list(a, 'indep-pairwise');
     const noPrune = arg.flag(a, 'no-prune');
     if (noPrune && words) throw new UsageError('pca: give either --indep-pairwise or --no-prune, not both');
-    const source = await openGenotypes({ bfile, vcf, qc: { maf: arg.num(a, 'maf') ?? 0.01 } });
+    const source = await openGenotypes({ ...inputs, hardcalls: true, qc: { maf: arg.num(a, 'maf') ?? 0.01 } });
     let include: Uint8Array | undefined;
     if (!noPrune) {
       const p = parseIndepPairwise(words ?? DEFAULT_INDEP_PAIRWISE);
@@ -68,7 +66,7 @@ export const command: CliCommand = {
       seed: arg.num(a, 'seed'),
       onProgress: progressPrinter('pca: ', { stage: false, unit: 'variants' }),
     });
-    writeFileSync(`${out}.eigenvec`, eigenvecText(r, source.format === 'bed'));
+    writeFileSync(`${out}.eigenvec`, eigenvecText(r, withFamilyIds(source)));
     writeFileSync(`${out}.eigenval`, eigenvalText(r));
     console.log(`pca: ${r.samples.iid.length} samples, ${r.nVariants} variants, ${r.k} PCs, ${r.iterations} passes, ${r.seconds.toFixed(2)} s`);
     console.log(`wrote ${out}.eigenvec, ${out}.eigenval`);

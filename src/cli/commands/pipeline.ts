@@ -1,6 +1,6 @@
 /**
  * `npm run cli -- pipeline --pheno FILE [--covar FILE [--covar-name c1,c2]] [--env E1,E2,E3] [--gxg [top|among|all]]
- *   --bfile PREFIX | --vcf FILE [--latent K] [--seed N] [--rotate none|varimax|promax] --out DIR`
+ *   --bfile PREFIX | --pfile PREFIX | --vcf FILE [--latent K] [--seed N] [--rotate none|varimax|promax] --out DIR`
  * The whole study in one command, through the pipeline's steps (src/lib/pipeline, the same the app runs):
  * phenotype preparation, the autoencoder search, the genome scan of every HSV (and SNPxE per E), SIS and
  * penalized selection for every HSV, nearest-gene annotation. Writes DIR/hsv.tsv, DIR/train.json,
@@ -15,6 +15,7 @@ import { arg, UsageError, type CliCommand, type ParsedArgs } from '../args';
 import { openGenotypes } from '../openGenotypes';
 import { loadTable } from '../loadTable';
 import { genotypeQcOptions, qcFromArgs } from '../genotypeQcArgs';
+import { genotypeInputOptions, genotypeInputs, withFamilyIds } from '../genotypeArgs';
 import { covariateInputs } from '../covariateInputs';
 import { initTfBackend, TF_BACKENDS, type TfBackendName } from '../initTfBackend';
 import { readBuiltinGenesNode } from '../../platform/node/nodeBuiltinGenes';
@@ -65,8 +66,7 @@ export const command: CliCommand = {
     { name: 'id-col', type: 'string', meta: 'NAME', help: 'ID column of the tables (default IID, else the first column)' },
     { name: 'covar', type: 'string', meta: 'FILE', help: 'covariates and environment table' },
     { name: 'covar-name', type: 'list', meta: 'c1,c2', help: 'covariates adjusted for (default: every --covar column that is not an --env factor)' },
-    { name: 'bfile', type: 'string', meta: 'PREFIX', help: 'PLINK .bed/.bim/.fam prefix' },
-    { name: 'vcf', type: 'string', meta: 'FILE', help: 'VCF or VCF.gz' },
+    ...genotypeInputOptions(),
     { name: 'latent', type: 'int', meta: 'K', help: 'number of HSVs (default: prepared phenotypes / 8, in [2, 10])' },
     { name: 'rotate', type: 'string', choices: ['none', 'varimax', 'promax'], help: 'rotation of the HSVs (default varimax)' },
     { name: 'candidates', type: 'int', meta: 'N', help: 'autoencoder random-search candidates (default 8)' },
@@ -80,9 +80,7 @@ export const command: CliCommand = {
   async run(a: ParsedArgs) {
     const t0 = performance.now();
     const dir = arg.str(a, 'out') as string;
-    const bfile = arg.str(a, 'bfile');
-    const vcf = arg.str(a, 'vcf');
-    if (!bfile && !vcf) throw new UsageError('pipeline: give --bfile PREFIX or --vcf FILE');
+    const inputs = genotypeInputs(a, 'pipeline');
     if (!arg.str(a, 'covar') && arg.list(a, 'env')) throw new UsageError('pipeline: --env needs --covar FILE');
     mkdirSync(dir, { recursive: true });
     const log: string[] = [];
@@ -92,7 +90,7 @@ export const command: CliCommand = {
     };
     // The whole study looks for SNPxSNP terms unless told otherwise (--gxg none).
     const cfg = selectionConfig(a, (m) => process.stderr.write(`pipeline: sis: ${m}\n`), 'top');
-    const source = await openGenotypes({ bfile, vcf, qc: qcFromArgs(a) });
+    const source = await openGenotypes({ ...inputs, qc: qcFromArgs(a) });
     const { covar, covariates } = await covariateInputs(a, cfg.env, 'pipeline');
 
     // 1-2. Preparation and autoencoder.
@@ -121,7 +119,7 @@ export const command: CliCommand = {
     if (structure) {
       for (const l of structure.step.lines) say(l);
       if (structure.step.pca) {
-        writeFileSync(join(dir, 'structure.eigenvec'), eigenvecText(structure.step.pca, source.format === 'bed'));
+        writeFileSync(join(dir, 'structure.eigenvec'), eigenvecText(structure.step.pca, withFamilyIds(source)));
         writeFileSync(join(dir, 'structure.eigenval'), eigenvalText(structure.step.pca));
       }
       say(`structure: ${structure.step.seconds.toFixed(1)} s${structure.step.pca ? ` -> ${join(dir, 'structure.eigenvec')}, ${join(dir, 'structure.eigenval')}` : ''}`);

@@ -1,11 +1,11 @@
 /**
- * `npm run cli -- scan --bfile PREFIX | --vcf FILE --pheno FILE [--pheno-name a,b] [--covar FILE --covar-name c1,c2]
+ * `npm run cli -- scan --bfile PREFIX | --pfile PREFIX | --vcf FILE --pheno FILE [--pheno-name a,b] [--covar FILE --covar-name c1,c2]
  *   [--gxe E] [--backend cpu|wasm|webgpu] [--chr C] [--from-bp N --to-bp N] [--omnibus] --out PREFIX`
  * Writes PREFIX.<response>.glm.linear per response (plink2 format), PREFIX.omnibus.glm.tsv with --omnibus,
  * and PREFIX.scan.log (samples, exclusions, genomic-control lambda, NA counts by ERRCODE).
  */
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
-import { arg, UsageError, type CliCommand, type ParsedArgs } from '../args';
+import { arg, type CliCommand, type ParsedArgs } from '../args';
 import { openGenotypes } from '../openGenotypes';
 import { loadTable } from '../loadTable';
 import { progressPrinter } from '../progressPrinter';
@@ -13,6 +13,7 @@ import type { ScanChunkResult } from '../../lib/assoc/runScan';
 import type { KernelPool, ScanBackend } from '../../lib/assoc/StatsKernel';
 import { glmLinearHeader, glmLinearRows, OMNIBUS_HEADER, omnibusRows } from '../../lib/assoc/glmLinearRows';
 import { genotypeQcOptions, qcFromArgs } from '../genotypeQcArgs';
+import { genotypeInputOptions, genotypeInputs, withFamilyIds } from '../genotypeArgs';
 import { covariateInputs } from '../covariateInputs';
 import { SCAN_BACKEND_DEFAULT, TABLE_PRECISION } from '../../lib/pipeline/defaults';
 import { alignSamples } from '../../lib/pipeline/alignSamples';
@@ -55,8 +56,7 @@ export const command: CliCommand = {
     'Example: npm run cli -- scan --bfile data/cohort --pheno out/hsv.tsv --covar data/covar.tsv --covar-name age,sex --out out/scan',
   ].join('\n'),
   options: [
-    { name: 'bfile', type: 'string', meta: 'PREFIX', help: 'PLINK .bed/.bim/.fam prefix' },
-    { name: 'vcf', type: 'string', meta: 'FILE', help: 'VCF or VCF.gz (hard calls; DS dosages with --dosage)' },
+    ...genotypeInputOptions('VCF or VCF.gz (hard calls; DS dosages with --dosage)'),
     { name: 'dosage', type: 'flag', help: 'VCF: use DS dosages where present' },
     { name: 'pheno', type: 'string', required: true, meta: 'FILE', help: 'responses: #FID IID ... TSV or IID-first CSV' },
     { name: 'pheno-name', type: 'list', meta: 'a,b,...', help: 'responses to scan (default: every numeric column)' },
@@ -82,10 +82,7 @@ export const command: CliCommand = {
   async run(a) {
     const out = arg.str(a, 'out') as string;
     const backend = (arg.str(a, 'backend') ?? SCAN_BACKEND_DEFAULT) as ScanBackend;
-    const bfile = arg.str(a, 'bfile');
-    const vcf = arg.str(a, 'vcf');
-    if (!bfile && !vcf) throw new UsageError('scan: give --bfile PREFIX or --vcf FILE');
-    const source = await openGenotypes({ bfile, vcf, dosage: arg.flag(a, 'dosage'), qc: qcFromArgs(a) });
+    const source = await openGenotypes({ ...genotypeInputs(a, 'scan'), dosage: arg.flag(a, 'dosage'), qc: qcFromArgs(a) });
     const iids = source.samples.iid;
     const phenoPath = arg.str(a, 'pheno') as string;
     const phenoTable = await loadTable(phenoPath, { idCol: arg.str(a, 'id-col'), precision: TABLE_PRECISION.responses });
@@ -146,7 +143,7 @@ export const command: CliCommand = {
         log.push(...st.lines);
         if (st.pca) {
           const { eigenvecText, eigenvalText } = await import('../../lib/relate/pca');
-          writeFileSync(`${out}.eigenvec`, eigenvecText(st.pca, source.format === 'bed'));
+          writeFileSync(`${out}.eigenvec`, eigenvecText(st.pca, withFamilyIds(source)));
           writeFileSync(`${out}.eigenval`, eigenvalText(st.pca));
         }
       }

@@ -13,6 +13,7 @@ import { openGenotypes } from '../openGenotypes';
 import { loadTable } from '../loadTable';
 import { runStructure, structureOptions, structureSettingsFromArgs, type StructureRun } from '../structureArgs';
 import { genotypeQcOptions, qcFromArgs } from '../genotypeQcArgs';
+import { genotypeInputOptions, genotypeInputs } from '../genotypeArgs';
 import { covariateInputs } from '../covariateInputs';
 import { progressPrinter } from '../progressPrinter';
 import type { GenotypeSource } from '../../lib/io/GenotypeSource';
@@ -211,8 +212,7 @@ export const command: CliCommand = {
     '     as one process, selects, and writes the outputs above. Not with --iter or --tune cv (they screen again), nor --gxg all.',
   ].join('\n'),
   options: [
-    { name: 'bfile', type: 'string', meta: 'PREFIX', help: 'PLINK .bed/.bim/.fam prefix' },
-    { name: 'vcf', type: 'string', meta: 'FILE', help: 'VCF or VCF.gz' },
+    ...genotypeInputOptions(),
     { name: 'pheno', type: 'string', required: true, meta: 'FILE', help: 'responses table' },
     { name: 'pheno-name', type: 'list', meta: 'a,b', help: 'responses (default: every numeric column)' },
     { name: 'id-col', type: 'string', meta: 'NAME', help: 'ID column of --pheno/--covar (default IID, else the first column)' },
@@ -227,10 +227,7 @@ export const command: CliCommand = {
   async run(a) {
     const mode = shardMode(a);
     const out = arg.str(a, 'out') as string;
-    const bfile = arg.str(a, 'bfile');
-    const vcf = arg.str(a, 'vcf');
-    if (!bfile && !vcf) throw new UsageError('sis: give --bfile PREFIX or --vcf FILE');
-    const source = await openGenotypes({ bfile, vcf, qc: qcFromArgs(a) });
+    const source = await openGenotypes({ ...genotypeInputs(a, 'sis'), qc: qcFromArgs(a) });
     const phenoPath = arg.str(a, 'pheno') as string;
     const phenoTable = await loadTable(phenoPath, { idCol: arg.str(a, 'id-col'), precision: TABLE_PRECISION.responses });
     const cfg = selectionConfig(a, (m) => process.stderr.write(`sis: ${m}\n`));

@@ -1,6 +1,7 @@
 /**
  * Genotypes, streamed as chunks of variants. PLINK .bed sources hand out packed 2-bit rows as they are on
- * disk; VCF sources pack hard calls into the same layout, and give float dosages only when DS is asked for.
+ * disk; VCF sources pack hard calls into the same layout, and give float dosages only when DS is asked for;
+ * plink2 .pgen sources decode their records into the same layout, or into dosages when the file stores them.
  *
  * Packed layout (PLINK 1 .bed, SNP-major): bytesPerVariant = ceil(nSamples / 4); sample j of a variant is
  * bits (2*(j%4), 2*(j%4)+1) of byte floor(j/4), low bits first: 00 = two copies of A1, 01 = missing,
@@ -39,7 +40,7 @@ export interface GenotypeChunk {
   bytesPerVariant: number;
   /** count * bytesPerVariant bytes, PLINK .bed layout. Present unless the chunk carries dosages. */
   packed?: Uint8Array;
-  /** count * nSamples dosages of A1 in [0, 2], NaN = missing; only for non-hard-call sources (VCF DS). */
+  /** count * nSamples dosages of A1 in [0, 2], NaN = missing; only for non-hard-call sources (VCF DS, .pgen dosages). */
   dosage?: Float32Array;
 }
 
@@ -60,8 +61,11 @@ export interface ChunkOptions {
   filter?: VariantFilter;
 }
 
+/** PLINK 1 .bed, VCF / VCF.gz, plink2 .pgen. */
+export type GenotypeFormat = 'bed' | 'vcf' | 'pgen';
+
 export interface GenotypeSource {
-  readonly format: 'bed' | 'vcf';
+  readonly format: GenotypeFormat;
   /** Name of the main file, for messages. */
   readonly name: string;
   readonly samples: SampleIds;
