@@ -61,8 +61,8 @@ export interface ChunkOptions {
   filter?: VariantFilter;
 }
 
-/** PLINK 1 .bed, VCF / VCF.gz, plink2 .pgen. */
-export type GenotypeFormat = 'bed' | 'vcf' | 'pgen';
+/** PLINK 1 .bed, VCF / VCF.gz, plink2 .pgen, BGEN v1.2 / v1.3. */
+export type GenotypeFormat = 'bed' | 'vcf' | 'pgen' | 'bgen';
 
 export interface GenotypeSource {
   readonly format: GenotypeFormat;
