@@ -82,3 +82,37 @@ describe('random search', () => {
     expect(res.excludedRows).toBe(1);
   });
 });
+
+import { createNodeTrainPool } from '../../src/platform/node/nodeTrainPool';
+
+describe('random search on worker threads', () => {
+  it('trains bit-identical candidates to one thread (wasm, 2 workers, 5 candidates with dropout), reports them in order, and cancels', async () => {
+    await useBackend('wasm');
+    const { matrix } = lowRankMatrix(240, 14, 3, 0.4, 0.03, 21);
+    const s = { latent: 3, candidates: 5, seed: 4, maxEpochs: 8, patience: 3, batchSize: 32, dropout: 0.1, hiddenFracMin: 0.2, hiddenFracMax: 1 };
+    const serial = await trainAutoencoder(matrix, s);
+    const pool = createNodeTrainPool('wasm', 2);
+    try {
+      const order: number[] = [];
+      const epochs: string[] = [];
+      const par = await trainAutoencoder(matrix, s, { pool, onCandidate: (c) => order.push(c.index), onEpoch: (e) => epochs.push(`${e.candidate}:${e.epoch}`) });
+      expect(order).toEqual([0, 1, 2, 3, 4]);
+      const strip = (r: typeof serial) => r.candidates.map(({ seconds: _s, ...c }) => c);
+      expect(strip(par)).toEqual(strip(serial));
+      expect(par.best).toBe(serial.best);
+      expect(par.weights).toEqual(serial.weights);
+      expect(Array.from(par.hsv)).toEqual(Array.from(serial.hsv));
+      for (const c of par.candidates) expect(epochs.filter((e) => e.startsWith(`${c.index}:`)).length).toBe(c.epochs);
+
+      const ac = new AbortController();
+      const cut = await trainAutoencoder(matrix, { ...s, maxEpochs: 60, patience: 60 }, {
+        pool, signal: ac.signal, onEpoch: (e) => { if (e.candidate === 0 && e.epoch === 3) ac.abort(); },
+      });
+      expect(cut.cancelled).toBe(true);
+      expect(cut.candidates.length).toBeLessThanOrEqual(2);
+      for (const c of cut.candidates) expect(c.epochs).toBeLessThan(60);
+    } finally {
+      await pool.close();
+    }
+  }, 120_000);
+});

@@ -10,7 +10,7 @@ import { readFileSync, readdirSync, writeFileSync, existsSync, mkdirSync } from 
 import { dirname, join } from 'node:path';
 import { arg, type CliCommand } from '../args';
 import { loadTable } from '../loadTable';
-import { initTfBackend } from '../initTfBackend';
+import { initTfBackend } from '../../platform/node/nodeTfBackend';
 import { applyRecipe } from '../../lib/pheno/applyRecipe';
 import type { Recipe } from '../../lib/pheno/Recipe';
 import { loadAeModel, type ModelFiles } from '../../lib/ae/modelArtifacts';

@@ -51,7 +51,7 @@ export const selectionOptions: OptionSpec[] = [
   { name: 'stability', type: 'optional', meta: 'B', implicit: '50', help: 'selection frequency over B half-samples (default 50 when given)' },
   { name: 'seed', type: 'int', meta: 'N', default: DEFAULT_SELECTION.seed, help: 'random seed (CV folds, subsamples)' },
   { name: 'df-max', type: 'int', meta: 'K', help: 'stop the path past K terms (default min(d, 100))' },
-  { name: 'threads', type: 'int', meta: 'N', help: 'CPU worker threads for the genotype passes and the per-HSV selection (default: number of cores; 1 = none)' },
+  { name: 'threads', type: 'int', meta: 'N', help: 'CPU worker threads for the genotype passes and the per-HSV selection, and in pipeline for the autoencoder candidates (default: number of cores; 1 = none)' },
 ];
 
 /** The scan engine's worker pool for the genotype passes, unless --threads 1. */

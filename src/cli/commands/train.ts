@@ -9,8 +9,9 @@ import * as tf from '@tensorflow/tfjs';
 import { arg, UsageError, type CliCommand, type ParsedArgs } from '../args';
 import { writeFileAtomic } from '../writeFileAtomic';
 import { loadTable } from '../loadTable';
+import { withTrainPool } from '../trainPool';
 import { packageVersion } from '../../platform/node/projectRoot';
-import { initTfBackend, TF_BACKENDS, type TfBackendName } from '../initTfBackend';
+import { initTfBackend, TF_BACKENDS, type TfBackendName } from '../../platform/node/nodeTfBackend';
 import { ACTIVATIONS, HSV_ROTATIONS, AE_DEFAULTS, type Activation, type BinaryLoss, type HsvRotation } from '../../lib/ae/AeConfig';
 import type { AeTrainResult, CandidateSummary } from '../../lib/ae/trainAutoencoder';
 import { prepareStep } from '../../lib/pipeline/prepareStep';
@@ -64,6 +65,7 @@ export const command: CliCommand = {
     { name: 'rotate', type: 'string', help: 'rotation of the HSVs', choices: HSV_ROTATIONS, default: AE_DEFAULTS.rotate },
     { name: 'backend', type: 'string', help: 'tfjs backend', choices: TF_BACKENDS, default: 'wasm' },
     { name: 'quiet', type: 'flag', help: 'no per-candidate lines on stderr' },
+    { name: 'threads', type: 'int', meta: 'N', help: 'candidates trained at once on N worker threads (default: one per core; 1 = one after another; webgpu: 1); the same candidates either way' },
     { name: 'candidate', type: 'int', meta: 'I', help: 'train only candidate I (1..N) of the search; writes PREFIX.candidate.json' },
     { name: 'pick', type: 'list', meta: 'F1,F2,...', help: 'finish the search from the candidate files of every candidate (train --candidate)' },
   ],
@@ -84,7 +86,7 @@ export const command: CliCommand = {
     }
     const res = pick
       ? await pickCandidates(prep, trainSettingsFromArgs(a), pick, quiet, t0)
-      : (await trainStep(prep, trainSettingsFromArgs(a), backend, { onCandidate: quiet ? undefined : printCandidate })).trained;
+      : (await withTrainPool(backend, arg.num(a, 'threads'), (pool) => trainStep(prep, trainSettingsFromArgs(a), backend, { pool, onCandidate: quiet ? undefined : printCandidate }))).trained;
     const seconds = (performance.now() - t0) / 1000;
     await writeTrainOutputs({ hsv: `${out}.hsv.tsv`, trainJson: `${out}.train.json`, modelDir: `${out}.model` }, res, prep, backend, seconds, phenoPath);
     printTrainSummary(res, { hsv: `${out}.hsv.tsv`, trainJson: `${out}.train.json`, modelDir: `${out}.model` }, seconds);

@@ -26,7 +26,8 @@ import { pcaBaseline, pcaScores, type PcaModel } from './pcaBaseline';
 import { splitRows } from './splitRows';
 import { trainCandidate, type AeData, type CandidateResult, type CandidateSpec, type EpochReport, type RowSplit } from './trainCandidate';
 import { CancelledError } from '../base/errors';
-import { createProgress, type ProgressCallback } from '../base/progress';
+import { createProgress, type ProgressCallback, type ProgressTracker } from '../base/progress';
+import type { CandidatePool } from './candidatePool';
 
 /** A trained candidate without its weights (only the best network's weights are kept). */
 export type CandidateSummary = Omit<CandidateResult, 'weights'>;
@@ -38,6 +39,8 @@ export interface TrainAutoencoderOptions {
   onCandidate?: (c: CandidateSummary) => void;
   onProgress?: ProgressCallback;
   signal?: AbortSignal;
+  /** Workers that train candidates in parallel (the same candidates as one thread); one at a time when absent. */
+  pool?: CandidatePool;
 }
 
 export interface PcaSummary {
@@ -133,14 +136,23 @@ export async function trainAutoencoder(
   const plan = searchPlan(matrix, settings);
   const { config, specs } = plan;
   const progress = createProgress('train', specs.length * config.maxEpochs, opts.onProgress, { unit: 'epochs' });
+  const { trained, cancelled } = opts.pool && opts.pool.size > 1
+    ? await trainOnPool(opts.pool, matrix, settings, plan, opts, progress)
+    : await trainInThread(plan, opts, progress);
+  if (trained.length === 0) throw new CancelledError('training cancelled before the first epoch finished');
+  progress.finish('candidates done');
+  return finishSearch(matrix, plan, trained, { cancelled, t0 });
+}
+
+type Trained = { trained: CandidateResult[]; cancelled: boolean };
+
+/** The candidates one after another; a cancel stops the running one and starts no other. */
+async function trainInThread(plan: SearchPlan, opts: TrainAutoencoderOptions, progress: ProgressTracker): Promise<Trained> {
+  const { config, specs } = plan;
   const trained: CandidateResult[] = [];
-  let cancelled = false;
   let epochsDone = 0;
   for (const spec of specs) {
-    if (opts.signal?.aborted) {
-      cancelled = true;
-      break;
-    }
+    if (opts.signal?.aborted) return { trained, cancelled: true };
     const r = await trainSearchCandidate(plan, spec.index, {
       signal: opts.signal,
       onEpoch: (e) => {
@@ -152,14 +164,50 @@ export async function trainAutoencoder(
     if (r.epochs > 0) trained.push(r);
     const { weights: _w, ...summary } = r;
     opts.onCandidate?.(summary);
-    if (r.cancelled) {
-      cancelled = true;
-      break;
-    }
+    if (r.cancelled) return { trained, cancelled: true };
   }
-  if (trained.length === 0) throw new CancelledError('training cancelled before the first epoch finished');
-  progress.finish('candidates done');
-  return finishSearch(matrix, plan, trained, { cancelled, t0 });
+  return { trained, cancelled: false };
+}
+
+/**
+ * The candidates on the pool's workers, `size` at a time, in candidate order as workers free up. Results are
+ * reported (onCandidate) and kept in candidate order, so the search's outputs equal one thread's. A cancel
+ * stops the running candidates and starts no other.
+ */
+async function trainOnPool(
+  pool: CandidatePool, matrix: PreparedMatrix, settings: Partial<AeConfig> & { latent: number }, plan: SearchPlan,
+  opts: TrainAutoencoderOptions, progress: ProgressTracker,
+): Promise<Trained> {
+  const { config, specs } = plan;
+  await pool.init(matrix, settings);
+  const results: CandidateResult[] = [];
+  const epochs = new Array<number>(specs.length).fill(0);
+  let next = 0;
+  let reported = 0;
+  const reportInOrder = () => {
+    for (; reported < specs.length && results[reported]; reported++) {
+      const { weights: _w, ...summary } = results[reported];
+      opts.onCandidate?.(summary);
+    }
+  };
+  const lane = async () => {
+    while (next < specs.length && !opts.signal?.aborted) {
+      const i = next++;
+      results[i] = await pool.train(i, {
+        signal: opts.signal,
+        onEpoch: (e) => {
+          epochs[i] = e.epoch;
+          progress.tick(epochs.reduce((a, b) => a + b, 0), `candidate ${i + 1}/${specs.length}, epoch ${e.epoch}`);
+          opts.onEpoch?.(e);
+        },
+      });
+      epochs[i] = config.maxEpochs;
+      reportInOrder();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(pool.size, specs.length) }, lane));
+  const done = results.filter((r) => r !== undefined);
+  return { trained: done.filter((r) => r.epochs > 0), cancelled: !!opts.signal?.aborted || done.some((r) => r.cancelled) };
 }
 
 /**

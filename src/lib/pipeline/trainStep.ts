@@ -25,7 +25,7 @@ export interface TrainStepResult {
   hsvCorrelation: LabelledMatrix;
 }
 
-export interface TrainHooks extends Pick<TrainAutoencoderOptions, 'onEpoch' | 'onCandidate'> {
+export interface TrainHooks extends Pick<TrainAutoencoderOptions, 'onEpoch' | 'onCandidate' | 'pool'> {
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
 }

@@ -1,5 +1,6 @@
 /**
- * Node-side tfjs backend setup for CLI commands (the core in src/lib/ae never picks a backend itself).
+ * Node-side tfjs backend setup for CLI commands and their training workers (the core in src/lib/ae never picks a
+ * backend itself).
  * wasm: the .wasm binaries are read from @tensorflow/tfjs-backend-wasm/dist (setWasmPaths with a file path;
  * SIMD, single thread in Node). webgpu: Dawn for Node (the `webgpu` package) as navigator.gpu, as in
  * docs (needs a Vulkan driver, e.g. VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json).
@@ -7,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { LatentScanError } from '../lib/base/errors';
+import { LatentScanError } from '../../lib/base/errors';
 
 export type TfBackendName = 'cpu' | 'wasm' | 'webgpu';
 export const TF_BACKENDS: readonly TfBackendName[] = ['cpu', 'wasm', 'webgpu'];
