@@ -13,6 +13,10 @@ import type { GenotypeSource } from '../lib/io/GenotypeSource';
 import { readTable } from '../lib/io/readTable';
 import { openBed } from '../lib/io/bed';
 import { openVcf } from '../lib/io/vcf';
+import { openPgen } from '../lib/io/pgen';
+import { openBgen } from '../lib/io/bgen';
+import { completeGenotypeSet, groupFileNames, type GenotypeFileRole } from '../lib/io/genotypeFileSet';
+import { genotypeFormatLabel } from '../lib/io/genotypeFormatLabel';
 import { InputError } from '../lib/base/errors';
 import { createProgress, type ProgressCallback } from '../lib/base/progress';
 import { throwIfAborted } from '../lib/base/cancel';
@@ -72,19 +76,6 @@ import type {
   TrainSettings,
 } from './protocol';
 
-
-/** Names of files that make up a genotype input, by role. */
-export function classifyGenotypeFiles(names: string[]): { bed?: number; bim?: number; fam?: number; vcf?: number } {
-  const out: { bed?: number; bim?: number; fam?: number; vcf?: number } = {};
-  names.forEach((n, i) => {
-    const l = n.toLowerCase();
-    if (l.endsWith('.bed')) out.bed = i;
-    else if (l.endsWith('.bim')) out.bim = i;
-    else if (l.endsWith('.fam')) out.fam = i;
-    else if (/\.vcf(\.b?gz)?$/.test(l)) out.vcf = i;
-  });
-  return out;
-}
 
 function tableInfo(t: Table): TableInfo {
   return {
@@ -172,35 +163,33 @@ export class AnalysisSession {
     return await this.loadTable(kind, blobSource(file, name), onProgress, signal, idCol);
   }
 
-  /** PLINK trio (any order) or one VCF/VCF.gz. */
+  /**
+   * One genotype input from the files given (any order; other files are left out): a PLINK 1 or PLINK 2 trio, a
+   * .bgen with its optional .sample, or one VCF/VCF.gz (src/lib/io/genotypeFileSet.ts). Files are read in
+   * pieces through their ByteSources, never whole.
+   */
   async loadGenotypes(files: { name: string; src: ByteSource }[], signal?: AbortSignal, onProgress?: ProgressCallback): Promise<GenoInfo> {
-    const names = files.map((f) => f.name);
-    const role = classifyGenotypeFiles(names);
+    const set = completeGenotypeSet(files.map((f) => f.name));
+    const src = (role: GenotypeFileRole) => files[set.files[role]!].src;
     let g: GenotypeSource;
-    if (role.vcf !== undefined && files.length === 1) {
-      g = await openVcf(files[role.vcf].src, { signal });
-    } else if (role.bed !== undefined || role.bim !== undefined || role.fam !== undefined) {
-      const missing = (['bed', 'bim', 'fam'] as const).filter((k) => role[k] === undefined);
-      if (missing.length) {
-        throw new InputError(
-          { file: names.join(', '), expected: 'the three PLINK files together (.bed, .bim, .fam)', found: `no .${missing.join(', no .')}` },
-          'incomplete PLINK file set',
-        );
-      }
-      g = await openBed({ bed: files[role.bed!].src, bim: files[role.bim!].src, fam: files[role.fam!].src }, { signal, onProgress });
-    } else {
-      throw new InputError(
-        { file: names.join(', ') || '(no file)', expected: '.bed + .bim + .fam, or one .vcf / .vcf.gz', found: names.length ? names.join(', ') : 'nothing' },
-        'unrecognised genotype files',
-      );
+    switch (set.format) {
+      case 'bed':
+        g = await openBed({ bed: src('bed'), bim: src('bim'), fam: src('fam') }, { signal, onProgress });
+        break;
+      case 'pgen':
+        g = await openPgen({ pgen: src('pgen'), pvar: src('pvar'), psam: src('psam') }, { signal, onProgress });
+        break;
+      case 'bgen':
+        g = await openBgen({ bgen: src('bgen'), ...(set.files.sample !== undefined ? { sample: src('sample') } : {}) }, { signal });
+        break;
+      case 'vcf':
+        g = await openVcf(src('vcf'), { signal });
+        break;
+      default:
+        throw new Error(`unknown genotype format '${String(set.format)}'`);
     }
-    this.setSource({
-      name: names.join(' + '),
-      kind: 'genotypes',
-      samples: g.samples.iid.length,
-      variants: g.nVariants ?? undefined,
-      format: g.format === 'bed' ? 'PLINK .bed' : g.format === 'pgen' ? 'PLINK 2 .pgen' : /\.gz$/i.test(g.name) ? 'VCF.gz' : 'VCF',
-    });
+    const names = groupFileNames(set, files.map((f) => f.name));
+    this.setSource({ name: names.join(' + '), kind: 'genotypes', samples: g.samples.iid.length, variants: g.nVariants ?? undefined, format: genotypeFormatLabel(g.format, g.name) });
     this.geno = g;
     this.genoInfo = { name: g.name, format: g.format, files: names, samples: g.samples.iid.length, variants: g.nVariants };
     return this.genoInfo;

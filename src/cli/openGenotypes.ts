@@ -1,7 +1,7 @@
 /**
  * Node entry to genotype sources: `--bfile PREFIX` (PREFIX.bed/.bim/.fam), `--pfile PREFIX`
- * (PREFIX.pgen/.pvar or .pvar.zst/.psam) or `--vcf FILE` (.vcf or .vcf.gz). Files are opened read-only through
- * nodeFileSource.
+ * (PREFIX.pgen/.pvar or .pvar.zst/.psam), `--vcf FILE` (.vcf or .vcf.gz) or `--bgen FILE` (with `--sample FILE`).
+ * Files are opened read-only through nodeFileSource.
  */
 import { existsSync } from 'node:fs';
 import { LatentScanError } from '../lib/base/errors';
@@ -9,6 +9,7 @@ import type { GenotypeSource } from '../lib/io/GenotypeSource';
 import { openBed } from '../lib/io/bed';
 import { openVcf } from '../lib/io/vcf';
 import { openPgen } from '../lib/io/pgen';
+import { openBgen, type BgenAlleleOrder } from '../lib/io/bgen';
 import { nodeFileSource } from '../platform/node/nodeFileSource';
 import { createQcSource, type VariantQcOptions } from '../lib/io/variantQc';
 
@@ -16,9 +17,17 @@ export interface OpenGenotypesOptions {
   bfile?: string;
   pfile?: string;
   vcf?: string;
+  bgen?: string;
+  /** --bgen's REF/ALT mode (default ref-first). */
+  bgenOrder?: BgenAlleleOrder;
+  /** Oxford .sample file of the .bgen. */
+  sample?: string;
   /** VCF only: give DS dosages (float chunks) when the records carry them (a .pgen gives its dosages always). */
   dosage?: boolean;
-  /** .pgen: hard calls even when the file stores dosages (king and pca need packed genotypes). */
+  /**
+   * .pgen: hard calls even when the file stores dosages (king and pca need packed genotypes); a .bgen, which
+   * holds dosages only, is then refused.
+   */
   hardcalls?: boolean;
   /** Variant/sample QC (plink2 --maf/--geno/--hwe/--mind); the returned source is a QcSource with `report`. */
   qc?: VariantQcOptions;
@@ -36,8 +45,8 @@ export async function openGenotypes(o: OpenGenotypesOptions): Promise<GenotypeSo
 }
 
 async function openRaw(o: OpenGenotypesOptions): Promise<GenotypeSource> {
-  const given = [o.bfile && '--bfile', o.pfile && '--pfile', o.vcf && '--vcf'].filter(Boolean);
-  if (given.length > 1) throw new LatentScanError('input', `give one of --bfile, --pfile or --vcf, not ${given.join(' and ')}`);
+  const given = [o.bfile && '--bfile', o.pfile && '--pfile', o.vcf && '--vcf', o.bgen && '--bgen'].filter(Boolean);
+  if (given.length > 1) throw new LatentScanError('input', `give one of --bfile, --pfile, --vcf or --bgen, not ${given.join(' and ')}`);
   if (o.bfile) {
     const p = o.bfile.replace(/\.(bed|bim|fam)$/, '');
     return openBed(
@@ -62,5 +71,21 @@ async function openRaw(o: OpenGenotypesOptions): Promise<GenotypeSource> {
     );
   }
   if (o.vcf) return openVcf(nodeFileSource(mustExist(o.vcf)), { dosage: o.dosage, signal: o.signal });
-  throw new LatentScanError('input', 'no genotypes given: use --bfile PREFIX, --pfile PREFIX or --vcf FILE');
+  if (o.bgen) {
+    if (o.hardcalls) throw new LatentScanError('input', bgenHardcallsMessage(o.bgen, o.bgenOrder ?? 'ref-first', o.sample));
+    return openBgen(
+      { bgen: nodeFileSource(mustExist(o.bgen)), ...(o.sample ? { sample: nodeFileSource(mustExist(o.sample)) } : {}) },
+      { alleleOrder: o.bgenOrder, signal: o.signal },
+    );
+  }
+  throw new LatentScanError('input', 'no genotypes given: use --bfile PREFIX, --pfile PREFIX, --vcf FILE or --bgen FILE');
+}
+
+/** Why a command that needs hard calls (king, pca) does not read a .bgen, and the plink2 line that converts it. */
+function bgenHardcallsMessage(bgen: string, order: BgenAlleleOrder, sample?: string): string {
+  const out = bgen.replace(/\.bgen$/i, '');
+  return (
+    `${bgen}: a .bgen holds dosages only, and KING-robust kinship and PCA need hard calls; convert it first ` +
+    `(plink2 --bgen ${bgen} ${order}${sample ? ` --sample ${sample}` : ''} --make-bed --out ${out}) and give --bfile ${out}`
+  );
 }

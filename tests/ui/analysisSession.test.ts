@@ -1,17 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { AnalysisSession, classifyGenotypeFiles } from '../../src/app/analysisSession';
+import { AnalysisSession } from '../../src/app/analysisSession';
 import { bytesSource } from '../../src/lib/io/ByteSource';
 import { InputError } from '../../src/lib/base/errors';
 import { DEFAULT_SELECTION } from '../../src/lib/select/selectionSettings';
 
 describe('AnalysisSession (the worker-side analysis)', () => {
-  it('classifies genotype files by role', () => {
-    expect(classifyGenotypeFiles(['x.FAM', 'x.bed', 'x.bim'])).toEqual({ fam: 0, bed: 1, bim: 2 });
-    expect(classifyGenotypeFiles(['a.vcf.gz'])).toEqual({ vcf: 0 });
-    expect(classifyGenotypeFiles(['a.vcf.bgz'])).toEqual({ vcf: 0 });
-  });
-
   it('rejects an incomplete PLINK set and unknown files with exact messages', async () => {
     const s = new AnalysisSession();
     const f = (name: string) => ({ name, src: bytesSource(new Uint8Array(0), name) });
@@ -20,8 +14,12 @@ describe('AnalysisSession (the worker-side analysis)', () => {
     );
     await expect(s.loadGenotypes([f('g.txt')])).rejects.toBeInstanceOf(InputError);
     await expect(s.loadGenotypes([f('g.txt')])).rejects.toThrow(
-      'g.txt: unrecognised genotype files; expected .bed + .bim + .fam, or one .vcf / .vcf.gz, found g.txt',
+      'g.txt: unrecognised genotype files; expected .bed + .bim + .fam, .pgen + .pvar[.zst] + .psam, .bgen [+ .sample], or one .vcf / .vcf.gz, found g.txt',
     );
+    await expect(s.loadGenotypes([f('g.pgen'), f('g.psam')])).rejects.toThrow(
+      'g.pgen, g.psam: incomplete PLINK 2 file set; expected the three PLINK 2 files together (.pgen, .pvar or .pvar.zst, .psam), found no .pvar (or .pvar.zst)',
+    );
+    await expect(s.loadGenotypes([f('g.sample')])).rejects.toThrow('g.sample: incomplete BGEN file set; expected a .bgen file (with its .sample file, if any), found no .bgen');
   });
 
   it('demo -> prepare -> train -> scan -> results: top rows sorted, exports consistent, earlier steps kept on failure', async () => {

@@ -1,6 +1,6 @@
 /**
  * `npm run cli -- pipeline --pheno FILE [--covar FILE [--covar-name c1,c2]] [--env E1,E2,E3] [--gxg [top|among|all]]
- *   --bfile PREFIX | --pfile PREFIX | --vcf FILE [--latent K] [--seed N] [--rotate none|varimax|promax] --out DIR`
+ *   --bfile PREFIX | --pfile PREFIX | --vcf FILE | --bgen FILE [--sample FILE] [--latent K] [--seed N] [--rotate none|varimax|promax] --out DIR`
  * The whole study in one command, through the pipeline's steps (src/lib/pipeline, the same the app runs):
  * phenotype preparation, the autoencoder search, the genome scan of every HSV (and SNPxE per E), SIS and
  * penalized selection for every HSV, nearest-gene annotation. Writes DIR/hsv.tsv, DIR/train.json,
@@ -16,6 +16,7 @@ import { openGenotypes } from '../openGenotypes';
 import { loadTable } from '../loadTable';
 import { genotypeQcOptions, qcFromArgs } from '../genotypeQcArgs';
 import { genotypeInputOptions, genotypeInputs, withFamilyIds } from '../genotypeArgs';
+import { genotypeFormatLabel } from '../../lib/io/genotypeFormatLabel';
 import { covariateInputs } from '../covariateInputs';
 import { initTfBackend, TF_BACKENDS, type TfBackendName } from '../../platform/node/nodeTfBackend';
 import { readBuiltinGenesNode } from '../../platform/node/nodeBuiltinGenes';
@@ -159,7 +160,7 @@ export const command: CliCommand = {
         sources: [
           { name: phenoTable.source, kind: 'phenotypes', samples: phenoTable.ids.length, columns: phenoTable.columns.length, format: 'text table' },
           ...(covar ? [{ name: covar.source, kind: 'covariates' as const, samples: covar.ids.length, columns: covar.columns.length, format: 'text table' }] : []),
-          { name: source.name, kind: 'genotypes', samples: source.samples.iid.length, variants: geno.variantsIn ?? undefined, format: source.format === 'bed' ? 'PLINK .bed' : 'VCF' },
+          { name: source.name, kind: 'genotypes', samples: source.samples.iid.length, variants: geno.variantsIn ?? undefined, format: genotypeFormatLabel(source.format, source.name) },
         ],
         matchedSamples: scan.analysed,
         droppedSamples: [...geno.samples, ...scan.dropped],

@@ -1,5 +1,5 @@
 /**
- * `npm run cli -- scan --bfile PREFIX | --pfile PREFIX | --vcf FILE --pheno FILE [--pheno-name a,b] [--covar FILE --covar-name c1,c2]
+ * `npm run cli -- scan --bfile PREFIX | --pfile PREFIX | --vcf FILE | --bgen FILE [--sample FILE] --pheno FILE [--pheno-name a,b] [--covar FILE --covar-name c1,c2]
  *   [--gxe E] [--backend cpu|wasm|webgpu] [--chr C] [--from-bp N --to-bp N] [--omnibus] --out PREFIX`
  * Writes PREFIX.<response>.glm.linear per response (plink2 format), PREFIX.omnibus.glm.tsv with --omnibus,
  * and PREFIX.scan.log (samples, exclusions, genomic-control lambda, NA counts by ERRCODE).

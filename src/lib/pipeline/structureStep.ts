@@ -105,6 +105,13 @@ export async function structureStep(
   hooks: StructureHooks = {},
 ): Promise<StructureStepResult> {
   const t0 = performance.now();
+  if (s.pcs > 0 && source.format === 'bgen') {
+    // Found at the first chunk for dosage .pgen / VCF DS sources; a .bgen is known to hold dosages only.
+    throw new LatentScanError(
+      'input',
+      `${source.name}: genetic PCs need hard calls, and a .bgen holds dosages only; set the genetic PCs to 0 (--pca 0), or convert the file to hard calls (plink2 --bgen FILE ref-first --make-bed) and use the .bed`,
+    );
+  }
   const maf = s.maf ?? 0.01;
   const { include, chromosomes, read } = await usableVariants(source, maf, s, hooks);
   const used = include.reduce((a, b) => a + b, 0);

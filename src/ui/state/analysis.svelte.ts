@@ -30,6 +30,7 @@ import type { HitFilter } from '../../lib/report/hitFilter';
 import { DEFAULT_SELECTION, checkSelectionSettings, type SelectionSettings } from '../../lib/select/selectionSettings';
 import type { VariantQcOptions } from '../../lib/io/variantQc';
 import { AE_SEARCH_DEFAULTS, STRUCTURE_DEFAULTS, defaultCovariateNames, defaultLatent } from '../../lib/pipeline/defaults';
+import { genotypeFileRole, groupGenotypeFiles, type GenotypeFileGroup } from '../../lib/io/genotypeFileSet';
 
 export type StepId = 'data' | 'pheno' | 'hsv' | 'assoc' | 'results';
 export const STEPS: { id: StepId; title: string }[] = [
@@ -65,7 +66,7 @@ export const ui = $state<{
   covar: TableInfo | null;
   geno: GenoInfo | null;
   genes: GenesInfo | null;
-  /** PLINK files still missing when the trio came in pieces. */
+  /** Genotype files still missing when a set (PLINK trio, .pgen trio) came in pieces. */
   genoPending: string | null;
   demo: DemoInfo['planted'] | null;
   errors: Partial<Record<Slot, UiError>>;
@@ -240,35 +241,46 @@ async function refreshOverlap(): Promise<void> {
   overlap.value = await call((api) => api.overlap()).catch(() => null);
 }
 
-/** PLINK files picked so far when they come one or two at a time (by role: bed, bim, fam). */
-const pendingPlink = new Map<string, File>();
+/** Genotype files picked so far that do not yet make a complete set (src/lib/io/genotypeFileSet.ts). */
+let pendingGeno: File[] = [];
 
-function plinkRole(name: string): 'bed' | 'bim' | 'fam' | null {
-  const m = name.toLowerCase().match(/\.(bed|bim|fam)$/);
-  return m ? (m[1] as 'bed' | 'bim' | 'fam') : null;
+/** Format and role of a genotype file: a later file of the same key replaces a pending one. */
+function roleKey(f: File): string | null {
+  const r = genotypeFileRole(f.name);
+  return r ? `${r.format}:${r.role}` : null;
+}
+
+/** "Got a.pgen, a.psam; add the .pvar (or .pvar.zst) file." (the set with the most files when there are several). */
+function pendingNote(files: File[], groups: GenotypeFileGroup[]): string {
+  const g = groups.reduce((a, b) => (Object.keys(b.files).length > Object.keys(a.files).length ? b : a));
+  return `Got ${files.map((f) => f.name).join(', ')}; add the ${g.missing.join(' and ')} file${g.missing.length > 1 ? 's' : ''}.`;
 }
 
 /**
- * Genotype files from the picker or a drop. The PLINK trio may arrive in pieces: files are collected by role
- * until .bed, .bim and .fam are all there (a new file of a role replaces the earlier one).
+ * Genotype files from the picker or a drop: a PLINK 1 or PLINK 2 trio, a .bgen (with its .sample) or a VCF. A
+ * set may arrive in pieces: files are held until the set is complete (a new file of a role replaces the earlier
+ * one). A .sample picked after its .bgen was loaded opens the .bgen again with it.
  */
 export async function loadGenotypes(picked: File[]): Promise<boolean> {
-  let files = picked;
-  const roles = picked.map((f) => plinkRole(f.name));
-  if (roles.every((r) => r !== null)) {
-    picked.forEach((f, i) => pendingPlink.set(roles[i]!, f));
-    const missing = (['bed', 'bim', 'fam'] as const).filter((r) => !pendingPlink.has(r));
-    if (missing.length) {
-      setError('geno', null);
-      ui.genoPending = `Got ${[...pendingPlink.values()].map((f) => f.name).join(', ')}; add the .${missing.join(' and .')} file${missing.length > 1 ? 's' : ''}.`;
-      return false;
-    }
-    files = (['bed', 'bim', 'fam'] as const).map((r) => pendingPlink.get(r)!);
+  const replaced = new Set(picked.map(roleKey));
+  let files = [...pendingGeno.filter((f) => !replaced.has(roleKey(f))), ...picked];
+  let g = groupGenotypeFiles(files.map((f) => f.name));
+  const loadedBgen = sources.geno?.find((f) => genotypeFileRole(f.name)?.role === 'bgen');
+  if (g.kind === 'incomplete' && loadedBgen && files.every((f) => genotypeFileRole(f.name)?.role === 'sample')) {
+    files = [loadedBgen, ...files.slice(-1)];
+    g = groupGenotypeFiles(files.map((f) => f.name));
   }
+  if (g.kind === 'incomplete') {
+    pendingGeno = files;
+    setError('geno', null);
+    ui.genoPending = pendingNote(files, g.groups);
+    return false;
+  }
+  pendingGeno = [];
   ui.genoPending = null;
-  const ok = await loadGenotypeFiles(files);
-  pendingPlink.clear();
-  return ok;
+  // A complete set goes alone; anything else goes as it is, for the worker's message.
+  const set = g.kind === 'complete' ? Object.values(g.set.files).map((i) => files[i]) : files;
+  return await loadGenotypeFiles(set);
 }
 
 async function loadGenotypeFiles(files: File[]): Promise<boolean> {
