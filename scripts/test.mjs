@@ -25,6 +25,7 @@ const tools = [
   ['Rscript', 'r-base-core r-cran-glmnet r-cran-survival r-cran-gparotation'],
   ['bcftools', 'bcftools'],
   ['bgzip', 'tabix'],
+  ['snakemake', 'snakemake'],
 ];
 if (process.env.SKIP_E2E !== '1') tools.push(['chromium', 'chromium mesa-vulkan-drivers libvulkan1']);
 const rPackages = { glmnet: 'r-cran-glmnet', survival: 'r-cran-survival', GPArotation: 'r-cran-gparotation' };

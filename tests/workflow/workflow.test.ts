@@ -1,0 +1,149 @@
+/**
+ * The Snakemake workflow (workflow/Snakefile) against `cli pipeline` on one machine, same cohort, seed and
+ * settings (--pca 0 --no-loco: the workflow does not run the structure step): 4 shards by variant count,
+ * candidates as separate jobs. Equal: hsv.tsv and the model (the same best candidate), train.json but for
+ * timings, every scan file after concatenation, every HSV's screened set (sis.<HSV>.sis.tsv) and selected
+ * terms, selected.tsv after annotation. Then a run whose scan job of one shard is SIGKILLed mid-run (config
+ * `fault`) fails, and a re-run runs that shard again alone (plus what depends on it) and gets the same result.
+ * Skipped, with a message, when snakemake is not installed (.ci/run and npm test install it).
+ */
+import { describe, expect, it, beforeAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const repo = join(__dirname, '..', '..');
+const snakefile = join(repo, 'workflow', 'Snakefile');
+const hasSnakemake = spawnSync('sh', ['-c', 'command -v snakemake'], { stdio: 'ignore' }).status === 0;
+if (!hasSnakemake) console.warn('tests/workflow/workflow.test.ts: skipped, snakemake is not installed (apt-get install snakemake; .ci/run installs it)');
+
+// tsx, not the bundle (scripts/cli.mjs): nothing to build while jobs start, the code the other tests run.
+const cli = [join(repo, 'node_modules', '.bin', 'tsx'), join(repo, 'src', 'cli', 'main.ts')];
+const ENV = ['smoking'];
+const TRAIN = { seed: 2, candidates: 2, max_epochs: 60, latent: 5 };
+
+function run(cmd: string[], cwd: string, what: string): { status: number; out: string; seconds: number } {
+  const t0 = performance.now();
+  const r = spawnSync(cmd[0], cmd.slice(1), { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const out = `${r.stdout}\n${r.stderr}`;
+  const seconds = (performance.now() - t0) / 1000;
+  console.log(`${what}: exit ${r.status}, ${seconds.toFixed(1)} s`);
+  return { status: r.status ?? -1, out, seconds };
+}
+
+function must(cmd: string[], cwd: string, what: string): string {
+  const r = run(cmd, cwd, what);
+  if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status}):\n${r.out.slice(-4000)}`);
+  return r.out;
+}
+
+/** JSON is YAML: the config of a run into `outdir`. */
+function writeConfig(dir: string, name: string, outdir: string, extra: Record<string, unknown> = {}): string {
+  const cfg = {
+    pheno: 'sim/pheno.csv',
+    covar: 'sim/covar.csv',
+    covar_name: [],
+    env: ENV,
+    genotypes: { bfile: 'sim/geno' },
+    outdir,
+    ...TRAIN,
+    shard_by: 'count',
+    shard_variants: 250,
+    cli: cli.join(' '),
+    // one thread per job: two jobs at a time on 2 cores, no worker pools to start (results do not depend on it)
+    threads: { scan_shard: 1, sis_partners: 1, sis_screen: 1, sis_select: 1 },
+    ...extra,
+  };
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(cfg, null, 1));
+  return path;
+}
+
+const snakemake = (config: string, more: string[] = []) => ['snakemake', '-s', snakefile, '--cores', '2', '--configfile', config, ...more];
+
+/** Job counts from the "Job stats" table Snakemake prints before it runs (the last table of a log). */
+function jobCounts(log: string): Record<string, number> {
+  const at = log.lastIndexOf('Job stats:');
+  const counts: Record<string, number> = {};
+  for (const line of log.slice(at).split('\n').slice(3)) {
+    const m = /^(\w+)\s+(\d+)\s+\d+\s+\d+$/.exec(line.trim());
+    if (!m) break;
+    counts[m[1]] = Number(m[2]);
+  }
+  return counts;
+}
+
+/** Every result file of the pipeline folder compared with the workflow's. */
+function compareWithPipeline(pipeDir: string, wfDir: string): string[] {
+  const compared: string[] = [];
+  const files = readdirSync(pipeDir).filter((f) => /\.(glm\.linear|tsv)$/.test(f));
+  for (const f of files) {
+    expect(existsSync(join(wfDir, f)), `${f} is in the workflow's outputs`).toBe(true);
+    expect(readFileSync(join(wfDir, f), 'utf8'), `${f} byte-identical`).toBe(readFileSync(join(pipeDir, f), 'utf8'));
+    compared.push(f);
+  }
+  for (const f of readdirSync(join(pipeDir, 'ae.model'))) {
+    expect(Buffer.compare(readFileSync(join(wfDir, 'ae.model', f)), readFileSync(join(pipeDir, 'ae.model', f))), `ae.model/${f}`).toBe(0);
+  }
+  const noTimes = (p: string) => readFileSync(p, 'utf8').split('\n').filter((l) => !l.includes('"seconds"')).join('\n');
+  expect(noTimes(join(wfDir, 'train.json'))).toBe(noTimes(join(pipeDir, 'train.json')));
+  return compared;
+}
+
+describe.skipIf(!hasSnakemake)('Snakemake workflow = cli pipeline on one machine', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'latentscan-workflow-'));
+    must([...cli, 'simulate', '--n', '1000', '--snps', '1000', '--phenos', '40', '--seed', '4', '--out', 'sim'], dir, 'simulate');
+    // The single-machine run, the workflow's settings: also builds the CLI bundle before the jobs start.
+    must(
+      [...cli, 'pipeline', '--pheno', 'sim/pheno.csv', '--covar', 'sim/covar.csv', '--env', ENV.join(','), '--bfile', 'sim/geno',
+        '--seed', String(TRAIN.seed), '--candidates', String(TRAIN.candidates), '--max-epochs', String(TRAIN.max_epochs), '--latent', String(TRAIN.latent),
+        '--pca', '0', '--no-loco', '--threads', '2', '--out', 'pipe'],
+      dir,
+      'cli pipeline',
+    );
+  }, 300_000);
+
+  it('4 shards, candidates as jobs: the same HSVs, scans, screened sets and selected terms', () => {
+    const log = must(snakemake(writeConfig(dir, 'wf.yaml', 'wf')), dir, 'snakemake (4 shards)');
+    const shards = readdirSync(join(dir, 'wf', 'work', 'scan', 'ADD'));
+    expect(shards).toEqual(['s000', 's001', 's002', 's003']);
+    expect(readdirSync(join(dir, 'wf', 'work', 'train')).filter((f) => f.endsWith('.candidate.json'))).toHaveLength(TRAIN.candidates);
+    expect(log).toContain('rule train_candidate');
+    const compared = compareWithPipeline(join(dir, 'pipe'), join(dir, 'wf'));
+    expect(compared.filter((f) => f.endsWith('.glm.linear'))).toHaveLength(TRAIN.latent * (1 + ENV.length));
+    expect(compared.filter((f) => f.endsWith('.sis.tsv'))).toHaveLength(TRAIN.latent);
+    // The selection found SNP and SNPxSNP terms, the pair's SNPs in different shards.
+    const selected = readFileSync(join(dir, 'wf', 'selected.tsv'), 'utf8');
+    expect(selected).toMatch(/\tGxG\t/);
+    expect(selected).toMatch(/\tSNP\t/);
+    expect(selected.split('\n')[0]).toContain('NEAREST_GENE');
+    expect(existsSync(join(dir, 'wf', 'report.html'))).toBe(true);
+    console.log(`workflow = pipeline: ${compared.length} files byte-identical (${compared.join(', ')}), ae.model/, train.json but timings`);
+  }, 300_000);
+
+  it('a shard job killed mid-run runs again alone on the re-run, with the same result', () => {
+    const marker = join(dir, 'killed-once');
+    const config = writeConfig(dir, 'kill.yaml', 'kill', { fault: { rule: 'scan_shard', shard: 's001', test: 'ADD', marker } });
+    // The training is not what this test is about: its outputs come from the first run, times kept, so the jobs
+    // start at the scan (Snakemake sees them up to date).
+    mkdirSync(join(dir, 'kill', 'work'), { recursive: true });
+    for (const p of ['hsv.tsv', 'train.json', 'ae.model', 'work/prepare', 'work/train']) cpSync(join(dir, 'wf', p), join(dir, 'kill', p), { recursive: true, preserveTimestamps: true });
+    const first = run(snakemake(config, ['--keep-going']), dir, 'snakemake with scan s001 ADD killed');
+    expect(first.status).not.toBe(0);
+    expect(existsSync(marker)).toBe(true);
+    expect(first.out).toMatch(/Error in rule scan_shard/);
+    expect(existsSync(join(dir, 'kill', 'work', 'scan', 'ADD', 's001'))).toBe(false);
+    expect(existsSync(join(dir, 'kill', 'work', 'scan', 'ADD', 's002'))).toBe(true);
+    const second = must(snakemake(config, ['--rerun-incomplete']), dir, 'snakemake re-run');
+    const counts = jobCounts(second);
+    expect(counts.scan_shard).toBe(1);
+    expect(jobCounts(first.out).train_candidate ?? 0).toBe(0);
+    expect(counts.train_candidate ?? 0).toBe(0);
+    expect(counts.sis_screen ?? 0).toBe(0);
+    expect(counts.concat_add).toBe(TRAIN.latent);
+    compareWithPipeline(join(dir, 'pipe'), join(dir, 'kill'));
+  }, 300_000);
+});
