@@ -7,9 +7,9 @@
  * `fault`) fails, and a re-run runs that shard again alone (plus what depends on it) and gets the same result.
  * Skipped, with a message, when snakemake is not installed (.ci/run and npm test install it).
  */
-import { describe, expect, it, beforeAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -105,6 +105,11 @@ describe.skipIf(!hasSnakemake)('Snakemake workflow = cli pipeline on one machine
       'cli pipeline',
     );
   }, 300_000);
+  // KEEP_WORKFLOW_TEST=1 keeps the folder (cohort, pipeline, workflow runs, .snakemake logs) to look at.
+  afterAll(() => {
+    if (dir && !process.env.KEEP_WORKFLOW_TEST) rmSync(dir, { recursive: true, force: true });
+    else if (dir) console.log(`kept ${dir}`);
+  });
 
   it('4 shards, candidates as jobs: the same HSVs, scans, screened sets and selected terms', () => {
     const log = must(snakemake(writeConfig(dir, 'wf.yaml', 'wf')), dir, 'snakemake (4 shards)');
