@@ -9,6 +9,7 @@ import type { GenotypeSource } from '../lib/io/GenotypeSource';
 import { openBed } from '../lib/io/bed';
 import { openVcf } from '../lib/io/vcf';
 import { openPgen } from '../lib/io/pgen';
+import { hardCallSource } from '../lib/io/hardCallSource';
 import { openBgen, type BgenAlleleOrder } from '../lib/io/bgen';
 import { nodeFileSource } from '../platform/node/nodeFileSource';
 import { createQcSource, type VariantQcOptions } from '../lib/io/variantQc';
@@ -25,8 +26,8 @@ export interface OpenGenotypesOptions {
   /** VCF only: give DS dosages (float chunks) when the records carry them (a .pgen gives its dosages always). */
   dosage?: boolean;
   /**
-   * .pgen: hard calls even when the file stores dosages (king and pca need packed genotypes); a .bgen, which
-   * holds dosages only, is then refused.
+   * Hard calls (king and pca need packed genotypes): a .pgen's hard-call track even when the file stores
+   * dosages; a .bgen's dosages made hard calls as plink2 does (src/lib/io/hardCallSource.ts).
    */
   hardcalls?: boolean;
   /** Variant/sample QC (plink2 --maf/--geno/--hwe/--mind); the returned source is a QcSource with `report`. */
@@ -72,20 +73,12 @@ async function openRaw(o: OpenGenotypesOptions): Promise<GenotypeSource> {
   }
   if (o.vcf) return openVcf(nodeFileSource(mustExist(o.vcf)), { dosage: o.dosage, signal: o.signal });
   if (o.bgen) {
-    if (o.hardcalls) throw new LatentScanError('input', bgenHardcallsMessage(o.bgen, o.bgenOrder ?? 'ref-first', o.sample));
-    return openBgen(
+    const bgen = await openBgen(
       { bgen: nodeFileSource(mustExist(o.bgen)), ...(o.sample ? { sample: nodeFileSource(mustExist(o.sample)) } : {}) },
       { alleleOrder: o.bgenOrder, signal: o.signal },
     );
+    return o.hardcalls ? hardCallSource(bgen) : bgen;
   }
   throw new LatentScanError('input', 'no genotypes given: use --bfile PREFIX, --pfile PREFIX, --vcf FILE or --bgen FILE');
 }
 
-/** Why a command that needs hard calls (king, pca) does not read a .bgen, and the plink2 line that converts it. */
-function bgenHardcallsMessage(bgen: string, order: BgenAlleleOrder, sample?: string): string {
-  const out = bgen.replace(/\.bgen$/i, '');
-  return (
-    `${bgen}: a .bgen holds dosages only, and KING-robust kinship and PCA need hard calls; convert it first ` +
-    `(plink2 --bgen ${bgen} ${order}${sample ? ` --sample ${sample}` : ''} --make-bed --out ${out}) and give --bfile ${out}`
-  );
-}

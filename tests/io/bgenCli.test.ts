@@ -3,7 +3,7 @@
  * exported by plink2 2.00a3.5 as BGEN v1.3 (16 bits, REF first); `scan --bgen` and `scan --pfile` against
  * `plink2 --glm` on the same files, ADD with covariates and SNPxE (`--glm interaction`): BETA/SE 1e-4
  * relative, -log10 P within 0.01, OBS_CT and A1 equal. Also: the options' errors, FID columns of sample
- * lists, and the refusal of commands that need hard calls.
+ * lists, and the commands that need hard calls (king, pca, --pca K) on a .bgen.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -129,22 +129,29 @@ describe('--bgen / --sample on the CLI', () => {
     console.log('plink2 --glm: .bgen vs the .pgen it came from, max relative |diff| BETA (y1 ADD):', acrossBeta);
   }, 180_000);
 
-  it('refuses what needs hard calls: king and pca name the plink2 conversion, --pca K names the .bgen', () => {
-    const king = cli(['king', '--bgen', 'x.bgen', '--sample', 'x.sample', '--out', 'k']);
-    expect(king.code).toBe(1);
-    expect(king.err.trim()).toBe(
-      'error: x.bgen: a .bgen holds dosages only, and KING-robust kinship and PCA need hard calls; convert it first (plink2 --bgen x.bgen ref-first --sample x.sample --make-bed --out x) and give --bfile x',
-    );
-    const pca = cli(['pca', '--bgen', 'last.bgen', 'ref-last', '--out', 'p']);
-    expect(pca.err.trim()).toBe(
-      'error: last.bgen: a .bgen holds dosages only, and KING-robust kinship and PCA need hard calls; convert it first (plink2 --bgen last.bgen ref-last --make-bed --out last) and give --bfile last',
-    );
+  it('king, pca and --pca K read a .bgen through hard calls as plink2 makes them: the same output as from plink2\'s --make-bed of it', () => {
+    runPlink2(['--bgen', 'x.bgen', 'ref-first', '--sample', 'x.sample', '--make-bed', '--out', 'hc'], dir);
+    for (const [args, outs] of [
+      [['king'], ['.kin0']],
+      [['pca', '--pca', '2', '--no-prune'], ['.eigenvec', '.eigenval']],
+    ] as [string[], string[]][]) {
+      const viaBgen = cli([...args, '--bgen', 'x.bgen', '--sample', 'x.sample', '--out', 'fromBgen']);
+      expect(viaBgen.code, viaBgen.err).toBe(0);
+      expect(cli([...args, '--bfile', 'hc', '--out', 'fromBed']).code).toBe(0);
+      // The .fam plink2 writes always has FIDs, the .sample here has none (ID_1 = 0): compare without FID columns.
+      const noFid = (text: string) => {
+        const lines = text.trim().split('\n').map((l) => l.split('\t'));
+        const drop = lines[0][0] === '#FID1' ? [0, 2] : lines[0][0] === '#FID' ? [0] : [];
+        const kept = lines.map((f) => f.filter((_, i) => !drop.includes(i)));
+        if (drop.length) kept[0][0] = `#${kept[0][0]}`;
+        return kept.map((f) => f.join('\t'));
+      };
+      for (const ext of outs) expect(noFid(readFileSync(join(dir, `fromBgen${ext}`), 'utf8')), `${args[0]} ${ext}`).toEqual(noFid(readFileSync(join(dir, `fromBed${ext}`), 'utf8')));
+    }
     const scan = cli(['scan', '--bgen', 'x.bgen', '--sample', 'x.sample', '--pheno', 'pheno.tsv', '--pca', '2', '--out', 's']);
-    expect(scan.code).toBe(1);
-    expect(scan.err).toContain(
-      'error: x.bgen: genetic PCs need hard calls, and a .bgen holds dosages only; set the genetic PCs to 0 (--pca 0), or convert the file to hard calls (plink2 --bgen FILE ref-first --make-bed) and use the .bed',
-    );
-  }, 60_000);
+    expect(scan.code, scan.err).toBe(0);
+    expect(readFileSync(join(dir, 's.scan.log'), 'utf8')).toMatch(/genetic PCs: 2 over/);
+  }, 120_000);
 
   it('options: --bgen FILE [mode], --sample only with --bgen, exactly one genotype input', () => {
     const parse = (argv: string[]) => genotypeInputs(parseArgs(argv, genotypeInputOptions(), 'scan'), 'scan');

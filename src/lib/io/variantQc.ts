@@ -20,6 +20,7 @@ import { throwIfAborted } from '../base/cancel';
 import { createProgress, type ProgressCallback } from '../base/progress';
 import type { ChunkOptions, GenotypeChunk, GenotypeSource, SampleIds, VariantFilter } from './GenotypeSource';
 import { genotypeCounts } from './bedDecode';
+import { hardCall } from './hardCallSource';
 import { hweExactP } from './hweExact';
 import { normalizeChrom } from './chrom';
 import { addSampleMissing } from './sampleCallRate';
@@ -78,13 +79,6 @@ function isAutosome(chrom: string): boolean {
 
 /** plink2 compares with a small tolerance so that thresholds typed in decimal behave as written. */
 const EPS = 1e-7;
-
-/** Hard calls from dosages as plink2 does (--hard-call-threshold 0.1: within 0.1 of 0/1/2, else missing). */
-function hardCall(d: number): number {
-  if (Number.isNaN(d)) return -1;
-  const r = Math.round(d);
-  return Math.abs(d - r) <= 0.1 ? r : -1;
-}
 
 /**
  * MaCH r2 as plink2 computes it (--freq cols=+machr2, --mach-r2-filter): the variance of the A1 dosages

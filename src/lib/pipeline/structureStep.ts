@@ -6,6 +6,7 @@
  * variants (the PCA over the LD-pruned ones, plink2 --indep-pairwise 1000 100 0.1). The PCs join the covariates of
  * the ridge step, the scan and the selection; up to KINSHIP_MAX_SAMPLES samples KING-robust kinship is added.
  */
+import { hardCallSource } from '../io/hardCallSource';
 import type { LocoPool } from '../relate/level0Block';
 import { throwIfAborted } from '../base/cancel';
 import { LatentScanError } from '../base/errors';
@@ -105,13 +106,8 @@ export async function structureStep(
   hooks: StructureHooks = {},
 ): Promise<StructureStepResult> {
   const t0 = performance.now();
-  if (s.pcs > 0 && source.format === 'bgen') {
-    // Found at the first chunk for dosage .pgen / VCF DS sources; a .bgen is known to hold dosages only.
-    throw new LatentScanError(
-      'input',
-      `${source.name}: genetic PCs need hard calls, and a .bgen holds dosages only; set the genetic PCs to 0 (--pca 0), or convert the file to hard calls (plink2 --bgen FILE ref-first --make-bed) and use the .bed`,
-    );
-  }
+  // LD pruning, the PCA and KING read hard calls (dosage inputs as plink2 makes them hard calls); LOCO reads dosages.
+  const hard = hardCallSource(source);
   const maf = s.maf ?? 0.01;
   const { include, chromosomes, read } = await usableVariants(source, maf, s, hooks);
   const used = include.reduce((a, b) => a + b, 0);
@@ -122,12 +118,12 @@ export async function structureStep(
     let pcaInclude: Uint8Array = include;
     const prune = s.prune === undefined ? PCA_PRUNE_DEFAULT : s.prune;
     if (prune) {
-      const pr = await indepPairwise(source, { ...prune, include, chunkVariants: s.chunkVariants, signal: hooks.signal, onProgress: hooks.onProgress });
+      const pr = await indepPairwise(hard, { ...prune, include, chunkVariants: s.chunkVariants, signal: hooks.signal, onProgress: hooks.onProgress });
       pcaInclude = pr.keep;
       const win = prune.windowKb ? `${prune.window}kb` : `${prune.window} ${prune.step}`;
       lines.push(`LD pruning (plink2 --indep-pairwise ${win} ${prune.r2}): ${pr.kept} of ${pr.eligible} variants kept for the PCA (${pr.removed} removed, ${pr.monomorphic} monomorphic among founders)`);
     }
-    pca = await geneticPca(source, { k: s.pcs, include: pcaInclude, chunkVariants: s.chunkVariants, signal: hooks.signal, onProgress: hooks.onProgress });
+    pca = await geneticPca(hard, { k: s.pcs, include: pcaInclude, chunkVariants: s.chunkVariants, signal: hooks.signal, onProgress: hooks.onProgress });
     pcs = pcColumns(pca);
     const ev = Array.from(pca.eigenvalues, (x) => x.toFixed(3)).join(', ');
     lines.push(`genetic PCs: ${pca.k} over ${pca.nVariants} variants (randomized PCA, ${pca.iterations} passes), eigenvalues ${ev}; adjusted for as covariates PC1..PC${pca.k}`);
@@ -151,7 +147,7 @@ export async function structureStep(
   else if (wantKinship) {
     // Kinship is shown, not adjusted for: a source it cannot read (dosages only, no autosome) is noted, not fatal.
     try {
-      king = await kingRobust(source, { chunkVariants: s.chunkVariants, signal: hooks.signal, onProgress: hooks.onProgress });
+      king = await kingRobust(hard, { chunkVariants: s.chunkVariants, signal: hooks.signal, onProgress: hooks.onProgress });
     } catch (e) {
       if (!(e instanceof LatentScanError) || e.kind !== 'input') throw e;
       kinshipSkipped = e.message;

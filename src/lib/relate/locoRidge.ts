@@ -1,5 +1,5 @@
 /**
- * REGENIE step 1 for many quantitative responses in one streamed pass over the genotypes (docs/loco.md):
+ * REGENIE step 1 for many quantitative responses in one streamed pass over the genotypes (docs/relatedness.md):
  * level 0 (ridgeLevel0.ts) per block of consecutive variants of one chromosome, level 1 (ridgeLevel1.ts) per
  * response over that response's level-0 predictors, then leave-one-chromosome-out (LOCO) predictions.
  */
