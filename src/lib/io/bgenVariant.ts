@@ -122,7 +122,8 @@ export function inflateGenotypes(
 
 /**
  * ALT dosages of one variant from its uncompressed genotype data into out[off, off + nSamples): the count of
- * the second allele, or of the first when `countFirst`; NaN where the sample is flagged missing. Returns a
+ * the second allele, or of the first when `countFirst`, rounded to plink2's 1/16384 grid; NaN where the sample
+ * is flagged missing. Returns a
  * fault for data this reader does not take (not N samples, K != 2, not diploid, bad phased flag or B, short data).
  */
 export function decodeDosages(data: Uint8Array, nSamples: number, countFirst: boolean, out: Float32Array, off: number): BgenDataFault | null {
@@ -167,8 +168,14 @@ export function decodeDosages(data: Uint8Array, nSamples: number, countFirst: bo
       out[off + j] = data[8 + j] & 0x80 ? NaN : add + sign * (wFirst * readBits(data, q, bit, bits) + readBits(data, q, bit + bits, bits)) * scale;
     }
   }
+  // On plink2's dosage grid (1/16384 steps), as plink2 stores a .bgen's dosages when it reads one: scans then equal
+  // plink2's on the .bgen and on the .pgen made from it.
+  for (let j = off; j < off + n; j++) out[j] = Math.round(out[j] * PLINK2_DOSAGE_STEPS) / PLINK2_DOSAGE_STEPS;
   return null;
 }
+
+/** plink2 keeps dosages as integers in units of 1/16384. */
+const PLINK2_DOSAGE_STEPS = 16384;
 
 /** The `bits`-bit little-endian unsigned integer starting `bit` bits after byte `q` (bits <= 32; at most 5 bytes, exact in a double). */
 function readBits(data: Uint8Array, q: number, bit: number, bits: number): number {
