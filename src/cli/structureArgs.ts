@@ -1,16 +1,20 @@
 /**
  * Population-structure options shared by scan, sis and pipeline: `--pca K` genetic PCs as covariates and the
  * LOCO ridge step (`--loco` where it is off by default, `--no-loco` where it is on), run through the pipeline's
- * structure step with progress on stderr.
+ * structure step with progress on stderr; in scan and sis `--structure-from PREFIX` reads the step that
+ * `structure --out PREFIX` computed (src/lib/pipeline/structureFile.ts) instead of computing it.
  */
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { arg, UsageError, type OptionSpec, type ParsedArgs } from './args';
+import { qcFromArgs } from './genotypeQcArgs';
 import { createNodeLocoPool } from '../platform/node/nodeLocoPool';
 import { progressPrinter } from './progressPrinter';
 import type { NamedColumn } from '../lib/assoc/design';
 import type { GenotypeSource } from '../lib/io/GenotypeSource';
 import { structureStep, type StructureSettings, type StructureStepResult } from '../lib/pipeline/structureStep';
 import type { LocoAdjustment } from '../lib/pipeline/locoScan';
+import { parseStructureFile, structureFromFile, STRUCTURE_FILE_SUFFIX, type StructureInputs } from '../lib/pipeline/structureFile';
 
 export interface StructureDefaults {
   pcs: number;
@@ -60,4 +64,56 @@ export async function runStructure(
   } finally {
     await pool?.close();
   }
+}
+
+export const structureFromOption: OptionSpec = {
+  name: 'structure-from',
+  type: 'string',
+  meta: 'PREFIX',
+  help: `reuse the structure step that \`structure --out PREFIX\` computed on the same inputs (PREFIX${STRUCTURE_FILE_SUFFIX}: genetic PCs, LOCO predictions) instead of computing it; not with --pca, --loco`,
+};
+
+/**
+ * What a structure file records of the genotype input (structureFile.ts checks it on reuse): the format, the
+ * variant count when the source knows it at opening, the QC flags and --dosage.
+ */
+export function genotypeFingerprint(a: ParsedArgs, source: GenotypeSource): StructureInputs['genotypes'] {
+  return { format: source.format, variants: source.nVariants, qc: qcFromArgs(a) ?? {}, dosage: arg.flag(a, 'dosage') };
+}
+
+/** `--structure-from PREFIX`: PREFIX.structure.bin (a path ending in .structure.bin is taken as it is). */
+export function structureFilePath(prefix: string): string {
+  return prefix.endsWith(STRUCTURE_FILE_SUFFIX) ? prefix : `${prefix}${STRUCTURE_FILE_SUFFIX}`;
+}
+
+/**
+ * The structure step of scan and sis: read from `--structure-from PREFIX` (its inputs checked against these),
+ * else computed as `--pca`/`--loco` ask (null when they ask for nothing); with the settings it was made with.
+ * `genotypes` is genotypeFingerprint(a, source), taken when the source was opened.
+ */
+export async function structureRunFromArgs(
+  a: ParsedArgs,
+  source: GenotypeSource,
+  input: { responses: NamedColumn[]; covariates: NamedColumn[] },
+  d: StructureDefaults,
+  genotypes: StructureInputs['genotypes'],
+): Promise<{ run: StructureRun | null; settings: StructureDefaults }> {
+  const prefix = arg.str(a, 'structure-from');
+  if (prefix === undefined) {
+    const settings = structureSettingsFromArgs(a, d);
+    return { run: await runStructure(source, input, settings), settings };
+  }
+  const given = ['pca', 'loco', 'no-loco'].filter((k) => a[k] !== undefined && a[k] !== false);
+  if (given.length) throw new UsageError(`--structure-from reads the structure step with its settings: leave out ${given.map((k) => `--${k}`).join(', ')}`);
+  const path = structureFilePath(prefix);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    throw new UsageError(`--structure-from ${prefix}: ${path} not found (written by \`structure --out ${prefix}\`)`);
+  }
+  const file = parseStructureFile(bytes, path);
+  const step = structureFromFile(file, { samples: source.samples, ...input, genotypes }, path);
+  const run: StructureRun = { step, covariates: [...input.covariates, ...step.pcColumns], loco: step.locoAdjustment };
+  return { run, settings: file.header.settings };
 }

@@ -1,9 +1,11 @@
 /**
  * The Snakemake workflow (workflow/Snakefile) against `cli pipeline` on one machine, same cohort, seed and
- * settings (--pca 0 --no-loco: the workflow does not run the structure step): 4 shards by variant count,
- * candidates as separate jobs. Equal: hsv.tsv and the model (the same best candidate), train.json but for
- * timings, every scan file after concatenation, every HSV's screened set (sis.<HSV>.sis.tsv) and selected
- * terms, selected.tsv after annotation. Then a run whose scan job of one shard is SIGKILLed mid-run (config
+ * settings, the structure step at pipeline's defaults (10 genetic PCs, PC x E in the SNPxE scans, the LOCO
+ * ridge step in the scan and the first screening round; the workflow computes it once in the rule structure and
+ * the shards read it with --structure-from): 4 shards by variant count, candidates as separate jobs. Equal:
+ * hsv.tsv and the model (the same best candidate), train.json but for timings, structure.eigenvec/.eigenval,
+ * every scan file after concatenation, every HSV's screened set (sis.<HSV>.sis.tsv) and selected terms,
+ * selected.tsv after annotation. Then a run whose scan job of one shard is SIGKILLed mid-run (config
  * `fault`) fails, and a re-run runs that shard again alone (plus what depends on it) and gets the same result.
  * Skipped, with a message, when snakemake is not installed (.ci/run and npm test install it).
  */
@@ -74,10 +76,13 @@ function jobCounts(log: string): Record<string, number> {
   return counts;
 }
 
+/** Jobs of a rule that a log shows starting (also those added after the checkpoint, which no Job stats table lists). */
+const ran = (log: string, rule: string): number => log.match(new RegExp(`^(local)?rule ${rule}:$`, 'gm'))?.length ?? 0;
+
 /** Every result file of the pipeline folder compared with the workflow's. */
 function compareWithPipeline(pipeDir: string, wfDir: string): string[] {
   const compared: string[] = [];
-  const files = readdirSync(pipeDir).filter((f) => /\.(glm\.linear|tsv)$/.test(f));
+  const files = readdirSync(pipeDir).filter((f) => /\.(glm\.linear|tsv|eigenvec|eigenval)$/.test(f));
   for (const f of files) {
     expect(existsSync(join(wfDir, f)), `${f} is in the workflow's outputs`).toBe(true);
     expect(readFileSync(join(wfDir, f), 'utf8'), `${f} byte-identical`).toBe(readFileSync(join(pipeDir, f), 'utf8'));
@@ -96,11 +101,11 @@ describe.skipIf(!hasSnakemake)('Snakemake workflow = cli pipeline on one machine
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'latentscan-workflow-'));
     must([...cli, 'simulate', '--n', '1000', '--snps', '1000', '--phenos', '40', '--seed', '4', '--out', 'sim'], dir, 'simulate');
-    // The single-machine run, the workflow's settings: also builds the CLI bundle before the jobs start.
+    // The single-machine run, the workflow's settings (the structure step at its defaults: --pca 10, LOCO).
     must(
       [...cli, 'pipeline', '--pheno', 'sim/pheno.csv', '--covar', 'sim/covar.csv', '--env', ENV.join(','), '--bfile', 'sim/geno',
         '--seed', String(TRAIN.seed), '--candidates', String(TRAIN.candidates), '--max-epochs', String(TRAIN.max_epochs), '--latent', String(TRAIN.latent),
-        '--pca', '0', '--no-loco', '--threads', '2', '--out', 'pipe'],
+        '--threads', '2', '--out', 'pipe'],
       dir,
       'cli pipeline',
     );
@@ -117,9 +122,18 @@ describe.skipIf(!hasSnakemake)('Snakemake workflow = cli pipeline on one machine
     expect(shards).toEqual(['s000', 's001', 's002', 's003']);
     expect(readdirSync(join(dir, 'wf', 'work', 'train')).filter((f) => f.endsWith('.candidate.json'))).toHaveLength(TRAIN.candidates);
     expect(log).toContain('rule train_candidate');
+    // The structure step ran once, with pipeline's defaults, and every scan and screening job read it.
+    expect(ran(log, 'structure')).toBe(1);
+    const pipeLog = readFileSync(join(dir, 'pipe', 'pipeline.log'), 'utf8');
+    for (const l of ['genetic PCs: 10 over', 'LOCO ridge (regenie step 1)']) expect(pipeLog).toContain(l);
+    const stLine = (text: string) => text.split('\n').filter((x) => x.startsWith('genetic PCs:') || x.startsWith('LOCO ridge'));
+    expect(stLine(readFileSync(join(dir, 'wf', 'work', 'scan', 'smoking', 's002', 'scan.scan.log'), 'utf8'))).toEqual(stLine(pipeLog));
+    // Its file is an input of every scan (4 shards x (ADD + E)), partners and screening (4 + 4) and selection job.
+    expect(log.match(/^\s+input: .*study\.structure\.bin/gm)).toHaveLength(4 * (1 + ENV.length) + 2 * 4 + 1);
     const compared = compareWithPipeline(join(dir, 'pipe'), join(dir, 'wf'));
     expect(compared.filter((f) => f.endsWith('.glm.linear'))).toHaveLength(TRAIN.latent * (1 + ENV.length));
     expect(compared.filter((f) => f.endsWith('.sis.tsv'))).toHaveLength(TRAIN.latent);
+    expect(compared).toContain('structure.eigenvec');
     // The selection found SNP and SNPxSNP terms, the pair's SNPs in different shards.
     const selected = readFileSync(join(dir, 'wf', 'selected.tsv'), 'utf8');
     expect(selected).toMatch(/\tGxG\t/);
@@ -132,10 +146,10 @@ describe.skipIf(!hasSnakemake)('Snakemake workflow = cli pipeline on one machine
   it('a shard job killed mid-run runs again alone on the re-run, with the same result', () => {
     const marker = join(dir, 'killed-once');
     const config = writeConfig(dir, 'kill.yaml', 'kill', { fault: { rule: 'scan_shard', shard: 's001', test: 'ADD', marker } });
-    // The training is not what this test is about: its outputs come from the first run, times kept, so the jobs
-    // start at the scan (Snakemake sees them up to date).
+    // The training and the structure step are not what this test is about: their outputs come from the first run,
+    // times kept, so the jobs start at the scan (Snakemake sees them up to date).
     mkdirSync(join(dir, 'kill', 'work'), { recursive: true });
-    for (const p of ['hsv.tsv', 'train.json', 'ae.model', 'work/prepare', 'work/train']) cpSync(join(dir, 'wf', p), join(dir, 'kill', p), { recursive: true, preserveTimestamps: true });
+    for (const p of ['hsv.tsv', 'train.json', 'ae.model', 'structure.eigenvec', 'structure.eigenval', 'work/prepare', 'work/train', 'work/structure']) cpSync(join(dir, 'wf', p), join(dir, 'kill', p), { recursive: true, preserveTimestamps: true });
     const first = run(snakemake(config, ['--keep-going']), dir, 'snakemake with scan s001 ADD killed');
     expect(first.status).not.toBe(0);
     expect(existsSync(marker)).toBe(true);
@@ -147,6 +161,7 @@ describe.skipIf(!hasSnakemake)('Snakemake workflow = cli pipeline on one machine
     expect(counts.scan_shard).toBe(1);
     expect(jobCounts(first.out).train_candidate ?? 0).toBe(0);
     expect(counts.train_candidate ?? 0).toBe(0);
+    expect(ran(first.out, 'structure') + ran(second, 'structure')).toBe(0);
     expect(counts.sis_screen ?? 0).toBe(0);
     expect(counts.concat_add).toBe(TRAIN.latent);
     compareWithPipeline(join(dir, 'pipe'), join(dir, 'kill'));

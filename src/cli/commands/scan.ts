@@ -21,7 +21,7 @@ import { scanStep } from '../../lib/pipeline/scanStep';
 import { genotypeReport } from '../../lib/pipeline/genotypeReport';
 import type { VariantFilter } from '../../lib/io/GenotypeSource';
 import { lambdaWarning } from '../../lib/pipeline/lambdaWarnings';
-import { runStructure, structureOptions, structureSettingsFromArgs } from '../structureArgs';
+import { genotypeFingerprint, structureFromOption, structureOptions, structureRunFromArgs } from '../structureArgs';
 import type { LocoAdjustment } from '../../lib/pipeline/locoScan';
 import { COUNTED_ALLELE_DEFAULT, type CountedAllele } from '../../lib/io/countedAllele';
 
@@ -51,6 +51,8 @@ export const command: CliCommand = {
     'QC flags as plink2 (--maf, --geno, --hwe, --mind; off unless given); removals are counted in PREFIX.scan.log.',
     '--pca K adds K genetic PCs as covariates; --loco subtracts the LOCO ridge prediction (regenie step 1) of the',
     'tested variant\'s chromosome from each response. Without them the scan is plink2 --glm exact.',
+    '--structure-from PREFIX reuses the PCs and LOCO predictions that `structure --out PREFIX` computed on the same',
+    'responses and covariates (the same bytes as computing them here; shards of a workflow compute them once).',
     'Shard a large job with --chr / --from-bp / --to-bp (or --from-index/--to-index) and concatenate outputs.',
     '',
     'Example: npm run cli -- scan --bfile data/cohort --pheno out/hsv.tsv --covar data/covar.tsv --covar-name age,sex --out out/scan',
@@ -72,6 +74,7 @@ export const command: CliCommand = {
     { name: 'from-index', type: 'int', meta: 'I', help: 'first variant index (0-based, file order) of a shard' },
     { name: 'to-index', type: 'int', meta: 'J', help: 'end variant index (exclusive) of a shard' },
     ...structureOptions({ pcs: 0, loco: false }),
+    structureFromOption,
     A1_OPTION,
     { name: 'omnibus', type: 'flag', help: 'omnibus chi-square test across all responses (and per SNPxE term)' },
     { name: 'errcode', type: 'flag', help: "append plink2's ERRCODE column to .glm.linear files" },
@@ -83,6 +86,7 @@ export const command: CliCommand = {
     const out = arg.str(a, 'out') as string;
     const backend = (arg.str(a, 'backend') ?? SCAN_BACKEND_DEFAULT) as ScanBackend;
     const source = await openGenotypes({ ...genotypeInputs(a, 'scan'), dosage: arg.flag(a, 'dosage'), qc: qcFromArgs(a) });
+    const genotypes = genotypeFingerprint(a, source);
     const iids = source.samples.iid;
     const phenoPath = arg.str(a, 'pheno') as string;
     const phenoTable = await loadTable(phenoPath, { idCol: arg.str(a, 'id-col'), precision: TABLE_PRECISION.responses });
@@ -132,10 +136,9 @@ export const command: CliCommand = {
     }
     const createGpuKernel = backend === 'webgpu' ? (await import('../../platform/node/nodeWebGpu')).nodeGpuKernelFactory() : undefined;
     const t0 = performance.now();
-    const structure = structureSettingsFromArgs(a, { pcs: 0, loco: false });
     let loco: LocoAdjustment | undefined;
     try {
-      const sr = await runStructure(source, { responses, covariates }, structure);
+      const { run: sr, settings: structure } = await structureRunFromArgs(a, source, { responses, covariates }, { pcs: 0, loco: false }, genotypes);
       if (sr) {
         const st = sr.step;
         covariates = sr.covariates;

@@ -11,7 +11,7 @@ import { dirname } from 'node:path';
 import { arg, UsageError, type CliCommand, type OptionSpec, type ParsedArgs } from '../args';
 import { openGenotypes } from '../openGenotypes';
 import { loadTable } from '../loadTable';
-import { runStructure, structureOptions, structureSettingsFromArgs, type StructureRun } from '../structureArgs';
+import { genotypeFingerprint, structureFromOption, structureOptions, structureRunFromArgs, type StructureRun } from '../structureArgs';
 import { genotypeQcOptions, qcFromArgs } from '../genotypeQcArgs';
 import { genotypeInputOptions, genotypeInputs } from '../genotypeArgs';
 import { covariateInputs } from '../covariateInputs';
@@ -210,6 +210,7 @@ export const command: CliCommand = {
     '     S.screened.json (the shard\'s top-d SNP, SNPxE and SNPxSNP terms per response, with their scores);',
     '  3. `--from-screened S1.screened.json,... --out PREFIX` keeps each response\'s global top-d (plus E terms), exactly',
     '     as one process, selects, and writes the outputs above. Not with --iter or --tune cv (they screen again), nor --gxg all.',
+    'With genetic PCs or LOCO, compute them once (`structure --out S`) and give every step --structure-from S.',
   ].join('\n'),
   options: [
     ...genotypeInputOptions(),
@@ -221,6 +222,7 @@ export const command: CliCommand = {
     ...selectionOptions,
     ...genotypeQcOptions,
     ...structureOptions({ pcs: 0, loco: false }),
+    structureFromOption,
     ...sisShardOptions,
     { name: 'out', type: 'string', required: true, meta: 'PREFIX', help: 'output prefix' },
   ],
@@ -228,12 +230,13 @@ export const command: CliCommand = {
     const mode = shardMode(a);
     const out = arg.str(a, 'out') as string;
     const source = await openGenotypes({ ...genotypeInputs(a, 'sis'), qc: qcFromArgs(a) });
+    const genotypes = genotypeFingerprint(a, source);
     const phenoPath = arg.str(a, 'pheno') as string;
     const phenoTable = await loadTable(phenoPath, { idCol: arg.str(a, 'id-col'), precision: TABLE_PRECISION.responses });
     const cfg = selectionConfig(a, (m) => process.stderr.write(`sis: ${m}\n`));
     const { covar, covariates } = await covariateInputs(a, cfg.env, 'sis');
     const aligned = alignSamples({ samples: source.samples, responses: phenoTable, responseNames: arg.list(a, 'pheno-name'), covar, covariates, env: cfg.env });
-    const structure = await runStructure(source, aligned, structureSettingsFromArgs(a, { pcs: 0, loco: false }));
+    const { run: structure } = await structureRunFromArgs(a, source, aligned, { pcs: 0, loco: false }, genotypes);
     const alignedS = structure ? { ...aligned, covariates: structure.covariates } : aligned;
     if (mode === 'partners' || mode === 'screen') {
       const pool = await kernelPoolFromArgs(a);
