@@ -181,7 +181,7 @@ class BlockBuffer {
     this.m++;
   }
 
-  /** The block so far (its buffer handed over: a worker may take it), and an empty buffer. */
+  /** A copy of the block so far (its own buffer, which a worker may take), and the buffer emptied for the next. */
   take(): Level0Block {
     const b: Level0Block = { m: this.m, bytesPerVariant: this.bytesPerVariant };
     if (this.kind === 'packed') b.packed = this.bytes!.slice(0, this.m * this.bytesPerVariant);
