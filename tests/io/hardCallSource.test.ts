@@ -10,7 +10,7 @@ import { openBed } from '../../src/lib/io/bed';
 import { openBgen } from '../../src/lib/io/bgen';
 import { openPgen } from '../../src/lib/io/pgen';
 import { hardCall, hardCallSource } from '../../src/lib/io/hardCallSource';
-import type { GenotypeSource } from '../../src/lib/io/GenotypeSource';
+import type { GenotypeChunk, GenotypeSource } from '../../src/lib/io/GenotypeSource';
 import { nodeFileSource as file } from '../../src/platform/node/nodeFileSource';
 import { plink2, tempDir } from './genoFixtures';
 
@@ -41,7 +41,8 @@ describe('hard calls from dosages', () => {
     ];
     for (const [label, open, input] of cases) {
       const src = await open();
-      const first = (await src.chunks().next()).value;
+      let first: GenotypeChunk | undefined;
+      for await (const c of src.chunks()) { first = c; break; }
       expect(first?.dosage, `${label}: dosage chunks`).toBeDefined();
       plink2([...input, '--make-bed', '--out', at(`ref_${label.replace(/ /g, '_')}`)]);
       const ours = await packed(hardCallSource(src));

@@ -14,6 +14,7 @@
  * missing cells. `valLossZeroFill` also reports plain projection of the zero-filled row (what the autoencoder's
  * encoder sees), for reference. Pure JavaScript: the result does not depend on the tfjs backend.
  */
+import { addGram, columns } from '../math/denseKernels';
 import { createRng } from '../math/rng';
 import { symmetricEigen, solveLinear } from '../math/linalg';
 
@@ -178,42 +179,29 @@ function columnMeans(X: Float64Array, n: number, p: number, out: Float64Array): 
 }
 
 /**
- * Block subspace iteration on C = Xc^T Xc (never formed): Q <- orth(C Q), Rayleigh-Ritz each step, until the
- * top-k Ritz values change by less than 1e-10 (relative). Returns the top-k vectors and values (of Xc^T Xc).
+ * Block subspace iteration on C = Xc^T Xc: Q <- orth(C Q), Rayleigh-Ritz each step, until the top-k Ritz values
+ * change by less than 1e-10 (relative). C (p x p) is formed once per call with the tiled Gram kernel (n p^2 / 2
+ * multiply-adds), so an iteration costs p^2 r instead of two passes over the n x p data (2 n p r): the EM rounds
+ * and a slowly converging flat spectrum no longer multiply the passes over the data. Returns the top-k vectors
+ * and values (of Xc^T Xc).
  */
 function subspace(X: Float64Array, mean: Float64Array, n: number, p: number, r: number, k: number, Q0: Float64Array, maxIter: number) {
   let Q = Q0;
   let prev = new Float64Array(k).fill(NaN);
   let V = new Float64Array(p * k);
   let values = new Float64Array(k);
-  const Y = new Float64Array(n * r);
+  const C = centredGram(X, mean, n, p);
   const CQ = new Float64Array(p * r);
-  const mq = new Float64Array(r);
   for (let it = 0; it < maxIter; it++) {
-    // Y = Xc Q = X Q - 1 (mean^T Q)
-    mq.fill(0);
-    for (let j = 0; j < p; j++) for (let c = 0; c < r; c++) mq[c] += mean[j] * Q[j * r + c];
-    for (let i = 0; i < n; i++) {
-      const yo = i * r;
-      for (let c = 0; c < r; c++) Y[yo + c] = -mq[c];
-      const xo = i * p;
-      for (let j = 0; j < p; j++) {
-        const x = X[xo + j];
-        if (x === 0) continue;
-        const qo = j * r;
-        for (let c = 0; c < r; c++) Y[yo + c] += x * Q[qo + c];
-      }
-    }
-    // CQ = Xc^T Y = X^T Y (the columns of Y sum to zero)
+    // CQ = C Q
     CQ.fill(0);
-    for (let i = 0; i < n; i++) {
-      const yo = i * r;
-      const xo = i * p;
-      for (let j = 0; j < p; j++) {
-        const x = X[xo + j];
-        if (x === 0) continue;
-        const co = j * r;
-        for (let c = 0; c < r; c++) CQ[co + c] += x * Y[yo + c];
+    for (let j = 0; j < p; j++) {
+      const co = j * r;
+      for (let l = 0; l < p; l++) {
+        const c = C[j * p + l];
+        if (c === 0) continue;
+        const qo = l * r;
+        for (let t = 0; t < r; t++) CQ[co + t] += c * Q[qo + t];
       }
     }
     // Rayleigh-Ritz: B = Q^T C Q (r x r), eigenvectors U; Ritz vectors Q U
@@ -242,6 +230,15 @@ function subspace(X: Float64Array, mean: Float64Array, n: number, p: number, r: 
   }
   orthonormalize(V, p, k);
   return { Q, V, values };
+}
+
+/** Xc^T Xc (p x p) of the row-major n x p data X centred by `mean`. */
+function centredGram(X: Float64Array, mean: Float64Array, n: number, p: number): Float64Array {
+  const xc = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) xc[j * n + i] = X[i * p + j] - mean[j];
+  const C = new Float64Array(p * p);
+  addGram(columns(xc, n, p), 0, n, C);
+  return C;
 }
 
 /** Modified Gram-Schmidt on the r columns of a (p x r, row-major), twice for stability. */
