@@ -9,29 +9,11 @@ import { writeFileSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchOptions, BenchRow } from './types';
+import { timed } from './timed';
 import { createRng } from '../src/lib/math/rng';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-interface Timed {
-  seconds: number;
-  peakMB?: number;
-  /** User + system CPU seconds of the process (all threads), from /usr/bin/time -v. */
-  cpu?: number;
-  stdout: string;
-}
-
-function timed(cmd: string, args: string[], cwd: string): Timed {
-  const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
-  const seconds = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr?.slice(-2000)}`);
-  const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? '');
-  const u = /User time \(seconds\): ([\d.]+)/.exec(r.stderr ?? '');
-  const sy = /System time \(seconds\): ([\d.]+)/.exec(r.stderr ?? '');
-  const cpu = u && sy ? Number(u[1]) + Number(sy[1]) : undefined;
-  return { seconds, peakMB: m ? Number(m[1]) / 1024 : undefined, cpu, stdout: r.stdout };
-}
 
 function makeInputs(dir: string, n: number, snps: number, K: number): void {
   const r = spawnSync('plink2', ['--dummy', String(n), String(snps), '0.01', 'scalar-pheno', '--seed', '7', '--make-bed', '--out', join(dir, 'g')], { encoding: 'utf8' });

@@ -9,27 +9,16 @@
  *    `plink2 --glm` on the same file.
  * Full: n = 20,000 x 20,000 variants; quick: 2,000 x 2,000.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchOptions, BenchRow } from './types';
+import { timed, type Timed } from './timed';
 import { createRng } from '../src/lib/math/rng';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tsxBin = join(root, 'node_modules/.bin/tsx');
 const R = 4;
-
-interface Timed { seconds: number; peakMB?: number; stdout: string }
-
-function timed(cmd: string, args: string[], cwd: string): Timed {
-  const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
-  const seconds = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr?.slice(-2000)}`);
-  const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? '');
-  return { seconds, peakMB: m ? Number(m[1]) / 1024 : undefined, stdout: r.stdout };
-}
 
 function plink2(args: string[], cwd: string): Timed {
   return timed('plink2', [...args, '--threads', '2'], cwd);

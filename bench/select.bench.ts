@@ -12,19 +12,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchOptions, BenchRow } from './types';
+import { timed } from './timed';
 import { createRng } from '../src/lib/math/rng';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tsxBin = join(root, 'node_modules/.bin/tsx');
 const main = join(root, 'src/cli/main.ts');
 
-function timed(args: string[], cwd: string): { seconds: number; peakMB?: number } {
-  const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-v', tsxBin, main, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
-  const seconds = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`cli ${args.join(' ')} failed (${r.status}): ${r.stderr?.slice(-2000)}`);
-  const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? '');
-  return { seconds, peakMB: m ? Number(m[1]) / 1024 : undefined };
+/** One `cli` command (tsx src/cli/main.ts), timed. */
+function timedCli(args: string[], cwd: string): { seconds: number; peakMB?: number } {
+  return timed(tsxBin, [main, ...args], cwd);
 }
 
 function makeInputs(dir: string, prefix: string, n: number, snps: number, K: number, seed: number): void {
@@ -51,8 +48,8 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   const K = 16;
   makeInputs(dir, 'g', n, snps, K, 7);
   const common = ['--bfile', 'g', '--pheno', 'g.pheno.tsv', '--covar', 'g.covar.tsv', '--covar-name', 'age,sex'];
-  const scan = timed(['scan', ...common, '--out', 'scan'], dir);
-  const sis = timed(['sis', ...common, '--env', 'E1,E2,E3', '--out', 'sis'], dir);
+  const scan = timedCli(['scan', ...common, '--out', 'scan'], dir);
+  const sis = timedCli(['sis', ...common, '--env', 'E1,E2,E3', '--out', 'sis'], dir);
   const log = readFileSync(join(dir, 'sis.sis.log'), 'utf8');
   const screenS = Number(/screening ([\d.]+) s/.exec(log)?.[1] ?? NaN);
   const selectS = Number(/selection ([\d.]+) s/.exec(log)?.[1] ?? NaN);
@@ -82,7 +79,7 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   const ps = opts.quick ? 2000 : 10000;
   makeInputs(dir, 'p', pn, ps, 4, 9);
   const pairArgs = ['sis', '--bfile', 'p', '--pheno', 'p.pheno.tsv', '--covar', 'p.covar.tsv', '--covar-name', 'age,sex', '--gxg', 'top', '--gxg-top', '50', '--out', 'pairs'];
-  const pr = timed(pairArgs, dir);
+  const pr = timedCli(pairArgs, dir);
   const plog = readFileSync(join(dir, 'pairs.sis.log'), 'utf8');
   const m = /SNPxSNP: (\d+) pair scores in (\d+) pass\(es\), (\d+) pairs\/s/.exec(plog);
   const pairSeconds = Number(/SNPxSNP ([\d.]+) s/.exec(plog)?.[1] ?? NaN);

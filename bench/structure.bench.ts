@@ -18,6 +18,7 @@ import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'nod
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchOptions, BenchRow } from './types';
+import { timed, type Timed } from './timed';
 import { createRng } from '../src/lib/math/rng';
 import { svd } from '../src/lib/math/linalg';
 import { simulateVariantInfo, type GenotypeSimOptions } from '../src/lib/sim/simulateGenotypes';
@@ -33,23 +34,6 @@ const GROUPS = 11;
 const F_ST = 0.02;
 const BLOCK = 2_000;
 
-interface Timed {
-  seconds: number;
-  peakMB?: number;
-  cpu?: number;
-  stdout: string;
-}
-
-function timed(cmd: string, args: string[], cwd: string): Timed {
-  const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
-  const seconds = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr?.slice(-2000)}`);
-  const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? '');
-  const u = /User time \(seconds\): ([\d.]+)/.exec(r.stderr ?? '');
-  const sy = /System time \(seconds\): ([\d.]+)/.exec(r.stderr ?? '');
-  return { seconds, peakMB: m ? Number(m[1]) / 1024 : undefined, cpu: u && sy ? Number(u[1]) + Number(sy[1]) : undefined, stdout: r.stdout };
-}
 
 /** Writes DIR/g.bed/.bim/.fam, DIR/pheno.tsv (R1..R5) and DIR/covar.tsv (age, sex); returns seconds taken. */
 function makeInputs(dir: string, n: number, m: number): number {
