@@ -72,14 +72,19 @@ export function readTsv(path: string): { header: string[]; rows: string[][] } {
 }
 
 /** A VCF with GT:DS fields (DS with 3 decimals, some missing), for dosage tests. Returns the dosages (NaN missing). */
-export function writeDsVcf(path: string, n: number, m: number, seed: number): number[][] {
-  const rng = createRng(seed);
-  const lines = [
+/** The header lines of a VCF with GT and DS FORMAT fields and samples s0 .. s{n-1}. */
+export function dsVcfHeader(n: number): string[] {
+  return [
     '##fileformat=VCFv4.2',
     '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
     '##FORMAT=<ID=DS,Number=1,Type=Float,Description="Dosage">',
     ['#CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO', 'FORMAT', ...Array.from({ length: n }, (_, j) => `s${j}`)].join('\t'),
   ];
+}
+
+export function writeDsVcf(path: string, n: number, m: number, seed: number): number[][] {
+  const rng = createRng(seed);
+  const lines = dsVcfHeader(n);
   const all: number[][] = [];
   for (let v = 0; v < m; v++) {
     const p = 0.01 + 0.49 * rng.next();

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { createRng } from '../../src/lib/math/rng';
 import { packDosages } from '../../src/lib/io/writeBed';
-import type { RandomGeno } from './genoFixtures';
+import { dsVcfHeader, type RandomGeno } from './genoFixtures';
 
 /**
  * n samples x m variants on chromosomes 1-3; variant v by v % 10: 1 = copy of v - 1 with 1% changed (LD
@@ -64,12 +64,7 @@ export function recordTypeGeno(n: number, m: number, seed: number): RandomGeno {
  */
 export function writePhasedDsVcf(path: string, n: number, m: number, seed: number): void {
   const rng = createRng(seed);
-  const lines = [
-    '##fileformat=VCFv4.2',
-    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
-    '##FORMAT=<ID=DS,Number=1,Type=Float,Description="Dosage">',
-    ['#CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO', 'FORMAT', ...Array.from({ length: n }, (_, j) => `s${j}`)].join('\t'),
-  ];
+  const lines = dsVcfHeader(n);
   const clamp = (x: number) => String(Math.min(2, Math.max(0, Math.round(x * 1000) / 1000)));
   let prev: string[] = [];
   for (let v = 0; v < m; v++) {

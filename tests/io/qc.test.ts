@@ -11,7 +11,7 @@ import { parseArgs } from '../../src/cli/args';
 import type { QcSource } from '../../src/lib/io/variantQc';
 import { decodeDosages } from '../../src/lib/io/bedDecode';
 import { createRng } from '../../src/lib/math/rng';
-import { plink2, randomGeno, readTsv, tempDir, writeDsVcf, writeRandomBed } from './genoFixtures';
+import { dsVcfHeader, plink2, randomGeno, readTsv, tempDir, writeDsVcf, writeRandomBed } from './genoFixtures';
 
 /** Random data with every QC failure: low MAF, high missingness, HWE departures, samples with many missing calls. */
 function qcData(n: number, m: number, seed: number) {
@@ -190,12 +190,7 @@ describe('--mach-r2-filter vs plink2 (dosage VCF with imputation-like shrinkage)
   /** Dosage = q g + (1 - q) 2p + noise: r2 about q^2 spread over [0, 1]; plus a monomorphic and a GT-only variant. */
   function machVcf(path: string, n: number, m: number, seed: number): void {
     const rng = createRng(seed);
-    const lines = [
-      '##fileformat=VCFv4.2',
-      '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
-      '##FORMAT=<ID=DS,Number=1,Type=Float,Description="Dosage">',
-      ['#CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO', 'FORMAT', ...Array.from({ length: n }, (_, j) => `s${j}`)].join('\t'),
-    ];
+    const lines = dsVcfHeader(n);
     for (let v = 0; v < m; v++) {
       const p = 0.02 + 0.48 * rng.next();
       const q = 0.15 + 0.85 * rng.next();

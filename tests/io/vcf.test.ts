@@ -8,7 +8,7 @@ import { bytesSource } from '../../src/lib/io/ByteSource';
 import { nodeFileSource } from '../../src/platform/node/nodeFileSource';
 import { openGenotypes } from '../../src/cli/openGenotypes';
 import type { GenotypeChunk, GenotypeSource } from '../../src/lib/io/GenotypeSource';
-import { plink2, randomGeno, readTsv, requireTool, tempDir, writeRandomBed } from './genoFixtures';
+import { dsVcfHeader, plink2, randomGeno, readTsv, requireTool, tempDir, writeRandomBed } from './genoFixtures';
 
 async function collect(src: GenotypeSource, opts?: Parameters<GenotypeSource['chunks']>[0]): Promise<GenotypeChunk[]> {
   const out: GenotypeChunk[] = [];
@@ -71,12 +71,7 @@ describe('openVcf', () => {
   it('reads DS dosages when asked, matching plink2 --freq on the same VCF', async () => {
     const dir = tempDir('vcfds');
     const n = 9;
-    const lines = [
-      '##fileformat=VCFv4.2',
-      '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
-      '##FORMAT=<ID=DS,Number=1,Type=Float,Description="Dosage">',
-      ['#CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO', 'FORMAT', ...Array.from({ length: n }, (_, j) => `s${j}`)].join('\t'),
-    ];
+    const lines = dsVcfHeader(n);
     const ds: number[][] = [];
     for (let v = 0; v < 20; v++) {
       const row: number[] = [];
