@@ -10,19 +10,13 @@ import { openBed } from '../lib/io/bed';
 import { openVcf } from '../lib/io/vcf';
 import { openPgen } from '../lib/io/pgen';
 import { hardCallSource } from '../lib/io/hardCallSource';
-import { openBgen, type BgenAlleleOrder } from '../lib/io/bgen';
+import { openBgen } from '../lib/io/bgen';
+import type { GenotypeInputs } from './genotypeArgs';
 import { nodeFileSource } from '../platform/node/nodeFileSource';
 import { createQcSource, type VariantQcOptions } from '../lib/io/variantQc';
 
-export interface OpenGenotypesOptions {
-  bfile?: string;
-  pfile?: string;
-  vcf?: string;
-  bgen?: string;
-  /** --bgen's REF/ALT mode (default ref-first). */
-  bgenOrder?: BgenAlleleOrder;
-  /** Oxford .sample file of the .bgen. */
-  sample?: string;
+/** The genotype input (src/cli/genotypeArgs.ts) and how to read it. */
+export interface OpenGenotypesOptions extends GenotypeInputs {
   /** VCF only: give DS dosages (float chunks) when the records carry them (a .pgen gives its dosages always). */
   dosage?: boolean;
   /**

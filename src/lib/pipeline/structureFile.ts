@@ -62,16 +62,8 @@ export interface StructureFileHeader {
   seconds: number;
   kinshipSkipped: string | null;
   pca: { k: number; nVariants: number; iterations: number; seconds: number } | null;
-  loco: {
-    responses: string[];
-    chromosomes: string[];
-    nAnalysed: number;
-    nVariants: number;
-    nBlocks: number;
-    blockSize: number;
-    level1: { lambda: number | null; r2: number | null }[];
-    seconds: number;
-  } | null;
+  /** LocoResult without its predictions; lambda and R^2 null where JSON has no NaN. */
+  loco: (Omit<LocoResult, 'prediction' | 'level1'> & { level1: { lambda: number | null; r2: number | null }[] }) | null;
   /** Doubles after the header. */
   values: number;
 }
