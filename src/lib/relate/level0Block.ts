@@ -58,14 +58,30 @@ export function standardize(d: Float32Array, idx: Int32Array, col: Float64Array)
   return true;
 }
 
+/**
+ * Working arrays of level0Block, kept by its caller for one run of the step (the in-thread stream, or a worker
+ * between its init messages): the standardized-genotype matrix (na x m Float64, 63 MB at n 20,000 x 400) would
+ * otherwise be allocated and zero-filled again for every block.
+ */
+export interface Level0Scratch {
+  g: Float64Array;
+  d: Float32Array;
+}
+
+export function level0Scratch(): Level0Scratch {
+  return { g: new Float64Array(0), d: new Float32Array(0) };
+}
+
 /** Level-0 predictions of one block: per response a Float32Array of L x na (column l at l * na). */
-export function level0Block(ctx: Level0Context, block: Level0Block): Float32Array[] {
+export function level0Block(ctx: Level0Context, block: Level0Block, scratch: Level0Scratch = level0Scratch()): Float32Array[] {
   const na = ctx.idx.length;
   const R = ctx.obs.length;
   const L = ctx.lambdas.length;
-  const g = new Float64Array(na * block.m);
+  if (scratch.g.length < na * block.m) scratch.g = new Float64Array(na * block.m);
+  if (scratch.d.length !== ctx.nSamples) scratch.d = new Float32Array(ctx.nSamples);
+  const g = scratch.g.subarray(0, na * block.m);
+  const d = scratch.d;
   const gCols = columns(g, na, block.m);
-  const d = new Float32Array(ctx.nSamples);
   for (let v = 0; v < block.m; v++) {
     if (block.packed) decodeDosages(block.packed, v * block.bytesPerVariant, ctx.nSamples, d);
     else d.set(block.dosage!.subarray(v * ctx.nSamples, (v + 1) * ctx.nSamples));

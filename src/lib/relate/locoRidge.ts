@@ -11,7 +11,7 @@ import { createRng, permutation } from '../math/rng';
 import { normalizeChrom } from '../io/chrom';
 import type { GenotypeChunk, GenotypeSource, SampleIds } from '../io/GenotypeSource';
 import { foldOffsets } from './ridgeLevel0';
-import { level0Block, type Level0Block, type Level0Context, type LocoPool } from './level0Block';
+import { level0Block, level0Scratch, type Level0Block, type Level0Context, type LocoPool } from './level0Block';
 import { level1Response, type Level1Job } from './level1Response';
 import type { Level1Fit } from './ridgeLevel1';
 
@@ -200,6 +200,7 @@ async function streamLevel0(source: GenotypeSource, ctx: Level0Context, M: numbe
   const pool = o.pool && o.pool.size > 1 ? o.pool : undefined;
   if (pool) await pool.init(ctx);
   const inFlight: Promise<void>[] = [];
+  const scratch = level0Scratch();
   let buf: BlockBuffer | null = null;
   let chrom = '';
   let done = 0;
@@ -209,7 +210,7 @@ async function streamLevel0(source: GenotypeSource, ctx: Level0Context, M: numbe
     store.chrom.push(chrom);
     const block = buf.take();
     const keep = (preds: Float32Array[]) => { for (let r = 0; r < R; r++) store.preds[r][b] = preds[r]; };
-    if (!pool) { keep(level0Block(ctx, block)); return; }
+    if (!pool) { keep(level0Block(ctx, block, scratch)); return; }
     const job = pool.run(block).then(keep);
     job.catch(() => {}); // awaited below; this only keeps a failure from being reported as unhandled first
     inFlight.push(job);
