@@ -1,6 +1,6 @@
 /**
  * Child process of bench/dosage.bench.ts: streams a .pgen (with dosages) or a .bgen through our reader and
- * sums every dosage, in its own process so its peak resident memory (maxRSS) is its own.
+ * sums every dosage (decoded from the chunks' Uint16 codes), in its own process so its peak resident memory (maxRSS) is its own.
  * Usage: tsx bench/dosageDecodeChild.ts pgen PREFIX | bgen FILE.bgen  -> one JSON line on stdout.
  */
 import { statSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { openPgen } from '../src/lib/io/pgen';
 import { openBgen } from '../src/lib/io/bgen';
 import { nodeFileSource } from '../src/platform/node/nodeFileSource';
 import type { GenotypeSource } from '../src/lib/io/GenotypeSource';
+import { DOSAGE_MISSING, DOSAGE_SCALE } from '../src/lib/io/dosageCode';
 
 async function main(): Promise<void> {
   const [format, path] = process.argv.slice(2);
@@ -26,7 +27,8 @@ async function main(): Promise<void> {
   let checksum = 0;
   for await (const c of src.chunks()) {
     if (!c.dosage) throw new Error(`${file}: expected dosage chunks`);
-    for (let i = 0; i < c.dosage.length; i++) if (c.dosage[i] === c.dosage[i]) checksum += c.dosage[i];
+    const d = c.dosage;
+    for (let i = 0; i < d.length; i++) if (d[i] !== DOSAGE_MISSING) checksum += d[i] * DOSAGE_SCALE;
     variants += c.count;
     dosages += c.dosage.length;
   }

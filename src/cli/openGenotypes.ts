@@ -17,7 +17,7 @@ import { createQcSource, type VariantQcOptions } from '../lib/io/variantQc';
 
 /** The genotype input (src/cli/genotypeArgs.ts) and how to read it. */
 export interface OpenGenotypesOptions extends GenotypeInputs {
-  /** VCF only: give DS dosages (float chunks) when the records carry them (a .pgen gives its dosages always). */
+  /** VCF only: give DS dosages (dosage chunks) when the records carry them (a .pgen gives its dosages always). */
   dosage?: boolean;
   /**
    * Hard calls (king and pca need packed genotypes): a .pgen's hard-call track even when the file stores

@@ -1,5 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { chunkStats, missingSums, dosageStats, type ChunkStats } from '../../src/lib/assoc/kernel';
+import { chunkStats, missingSums, dosageAt, dosageStats, type ChunkStats } from '../../src/lib/assoc/kernel';
+import { encodeDosages } from '../../src/lib/io/dosageCode';
+import { createRng } from '../../src/lib/math/rng';
 import { naiveStats, randomChunk, randomMatrix } from './helpers';
 
 function expectClose(a: ChunkStats, b: ChunkStats, tol = 1e-9): void {
@@ -30,9 +32,34 @@ describe('chunkStats (CPU, packed)', () => {
     const Xr = { n, m: 5, data: Float64Array.from(X32.data) };
     const want = naiveStats(dosage, 9, Xr);
     expectClose(chunkStats(chunk, X32), want);
-    const dchunk = { ...chunk, packed: undefined, dosage: Float32Array.from(dosage) };
+    const dchunk = { ...chunk, packed: undefined, dosage: encodeDosages(dosage) };
     expectClose(chunkStats(dchunk, X32), want);
     expectClose(dosageStats(dchunk, Xr), want);
+  });
+  it('dosage chunks: Uint16 codes (1/16384 steps, 0xffff missing) decoded in the loop give the direct sums', () => {
+    const n = 53;
+    const count = 7;
+    const rng = createRng(12);
+    // dosages on plink2's grid (any step from 0 to 2), 10% missing, one variant all missing
+    const dosage = Float64Array.from({ length: n * count }, (_, k) =>
+      Math.floor(k / n) === 4 || rng.next() < 0.1 ? NaN : Math.floor(rng.next() * 32769) / 16384,
+    );
+    const codes = encodeDosages(dosage);
+    expect(codes[0] === 0xffff || codes[0] * 2 ** -14 === dosage[0]).toBe(true);
+    const { chunk } = randomChunk({ n, count, seed: 1 });
+    const dchunk = { ...chunk, packed: undefined, dosage: codes };
+    const X = randomMatrix(n, 4, 13);
+    expectClose(dosageStats(dchunk, X), naiveStats(dosage, count, X));
+    expectClose(chunkStats(dchunk, X), naiveStats(dosage, count, X));
+    const miss = missingSums(dchunk, X);
+    for (let v = 0; v < count; v++) {
+      for (let c = 0; c < 4; c++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) if (Number.isNaN(dosage[v * n + i])) s += X.data[i * 4 + c];
+        expect(miss[v * 4 + c]).toBeCloseTo(s, 10);
+      }
+      for (let i = 0; i < n; i++) expect(dosageAt(dchunk, v, i)).toBe(dosage[v * n + i]);
+    }
   });
   it('missingSums sums rows of Q over missing calls only', () => {
     const n = 45;

@@ -6,7 +6,9 @@ import { decompress } from 'fzstd';
 import { openBgen, type BgenAlleleOrder, type BgenSource } from '../../src/lib/io/bgen';
 import { bytesSource, type ByteSource } from '../../src/lib/io/ByteSource';
 import { nodeFileSource } from '../../src/platform/node/nodeFileSource';
-import type { ChunkOptions, GenotypeChunk } from '../../src/lib/io/GenotypeSource';
+import type { ChunkOptions, GenotypeChunk, GenotypeSource } from '../../src/lib/io/GenotypeSource';
+import { openPgen } from '../../src/lib/io/pgen';
+import { decodeDosageRow } from '../../src/lib/io/dosageCode';
 import { createRng } from '../../src/lib/math/rng';
 import { plink2, readTsv, tempDir } from './genoFixtures';
 import { runScan } from '../../src/lib/assoc/runScan';
@@ -117,18 +119,19 @@ interface Read {
   id: string[];
   ref: string[];
   alt: string[];
-  dosage: Float32Array;
+  /** decoded from the chunks' Uint16 codes, NaN missing */
+  dosage: Float64Array;
   counts: number[];
 }
 
 function join_(chunks: GenotypeChunk[]): Read {
   const total = chunks.reduce((a, c) => a + c.dosage!.length, 0);
-  const dosage = new Float32Array(total);
+  const dosage = new Float64Array(total);
   let o = 0;
   for (const c of chunks) {
     expect(c.packed).toBeUndefined();
     expect(c.dosage!.length).toBe(c.count * c.nSamples);
-    dosage.set(c.dosage!, o);
+    dosage.set(decodeDosageRow(c.dosage!), o);
     o += c.dosage!.length;
   }
   return {
@@ -306,6 +309,27 @@ describe('openBgen', () => {
     expect(maxDiff(ph.dosage, phasedGt)).toBe(0);
   }, 60_000);
 
+  it("gives plink2's own dosages code for code: the .bgen read by plink2 --bgen ... --make-pgen", async () => {
+    // plink2 rounds a .bgen's probabilities to its 1/16384 grid by a rule of its own (bgenVariant.ts); the
+    // .pgen it writes holds those codes, which our .pgen reader hands out as they are
+    const codes = async (src: GenotypeSource) => {
+      const parts: number[] = [];
+      for await (const c of src.chunks()) parts.push(...c.dosage!);
+      return parts;
+    };
+    let compared = 0;
+    for (const [name, order] of [['z8', 'ref-first'], ['s10', 'ref-first'], ['s16', 'ref-first'], ['last', 'ref-last'], ['ph', 'ref-first']] as const) {
+      const out = join(dir, `mp-${name}`);
+      plink2(['--bgen', join(dir, `${name}.bgen`), order, '--sample', join(dir, `${name}.sample`), '--make-pgen', '--out', out]);
+      const want = await codes(await openPgen({ pgen: nodeFileSource(`${out}.pgen`), pvar: nodeFileSource(`${out}.pvar`), psam: nodeFileSource(`${out}.psam`) }, { dosage: true }));
+      const got = await codes(await openBgen({ bgen: file(`${name}.bgen`), sample: file(`${name}.sample`) }, { alleleOrder: order }));
+      expect(got.length).toBe(M * N);
+      expect(got, name).toEqual(want);
+      compared += got.length;
+    }
+    expect(compared).toBe(5 * M * N);
+  }, 60_000);
+
   it('feeds the scan: runScan on the .bgen matches plink2 --glm on the same file', async () => {
     const rng = createRng(77);
     const src = await openBgen({ bgen: file('s16.bgen'), sample: file('s16.sample') });
@@ -353,7 +377,7 @@ describe('openBgen', () => {
     const all = await readAll(src);
     const pick = (keep: (v: number) => boolean) => {
       const idx = all.id.map((_, v) => v).filter(keep);
-      return { id: idx.map((v) => all.id[v]), dosage: Float32Array.from(idx.flatMap((v) => Array.from(all.dosage.subarray(v * N, (v + 1) * N)))) };
+      return { id: idx.map((v) => all.id[v]), dosage: Float64Array.from(idx.flatMap((v) => Array.from(all.dosage.subarray(v * N, (v + 1) * N)))) };
     };
     const f = await readAll(src, { chunkVariants: 3, filter: { chr: ['chr22', '2'], fromBp: 10500, toBp: 12000 } });
     const want = pick((v) => (all.chrom[v] === '22' || all.chrom[v] === '2') && all.pos[v] >= 10500 && all.pos[v] <= 12000);
@@ -432,6 +456,14 @@ describe('openBgen', () => {
     const hap = u.slice();
     hap[ub.cAt + 4 + 8 + 4] = 1;
     expect(await failure(bytesSource(hap, 'x.bgen'))).toBe(`x.bgen: byte ${ub.cAt + 16}: variant 3 (rs3, 1:10500): sample 5: only diploid genotypes are supported; expected ploidy 2, found 1`);
+    // unphased probabilities summing to more than 1 (8-bit: P(11) + P(12) stored as 200 + 100 > 255), at a sample with a call
+    const q3 = ub.cAt + 4 + 8 + N + 2;
+    const j3 = Array.from({ length: N }, (_, j) => j).find((j) => !(u[ub.cAt + 4 + 8 + j] & 0x80))!;
+    const over = u.slice();
+    over.set([200, 100], q3 + 2 * j3);
+    expect(await failure(bytesSource(over, 'x.bgen'))).toBe(
+      `x.bgen: byte ${q3 + 2 * j3}: variant 3 (rs3, 1:10500): sample ${j3 + 1}: genotype probabilities sum to more than 1; expected P(11) + P(12) <= 1 (stored values summing to at most 255), found 200 + 100`,
+    );
     hap[ub.cAt + 4 + 7] = 3;
     expect(await failure(bytesSource(hap, 'x.bgen'))).toBe(
       `x.bgen: byte ${ub.cAt + 10}: variant 3 (rs3, 1:10500): only diploid genotypes are supported; expected ploidy 2 for every sample (min 2, max 2), found min 2, max 3`,

@@ -14,6 +14,7 @@ import { bytesSource, type ByteSource } from '../../src/lib/io/ByteSource';
 import { nodeFileSource } from '../../src/platform/node/nodeFileSource';
 import { openGenotypes } from '../../src/cli/openGenotypes';
 import type { ChunkOptions, GenotypeChunk, GenotypeSource } from '../../src/lib/io/GenotypeSource';
+import { decodeDosageRow } from '../../src/lib/io/dosageCode';
 import { plink2, tempDir, writeRandomBed } from './genoFixtures';
 import { recordTypeGeno, writePhasedDsVcf } from './pgenFixtures';
 import { makeCohort, readGlm, runPlink2 } from '../assoc/oracleData';
@@ -24,8 +25,9 @@ async function collect(src: GenotypeSource, opts?: ChunkOptions): Promise<Genoty
   return out;
 }
 
+/** The chunks' packed bytes, or their dosages decoded from the Uint16 codes (NaN = missing). */
 function concat(chunks: GenotypeChunk[], key: 'packed' | 'dosage'): number[] {
-  return chunks.flatMap((c) => Array.from(c[key]!));
+  return chunks.flatMap((c) => Array.from(key === 'dosage' ? decodeDosageRow(c.dosage!) : c.packed!));
 }
 
 function files(prefix: string, pvar = `${prefix}.pvar`): { pgen: ByteSource; pvar: ByteSource; psam: ByteSource } {

@@ -11,9 +11,12 @@
  * variant; class counts come from a 256-entry byte table (4 samples per lookup).
  * Measured (n = 20,000, m = 19, 2,000 variants, Node 20, one core): see docs/assoc.md.
  *
- * Dosage path (chunk.dosage, VCF DS): plain loop over samples, NaN = missing.
+ * Dosage path (chunk.dosage: VCF DS, .pgen dosages, .bgen): plain loop over samples on the chunk's Uint16
+ * codes (dosageCode.ts, 2 bytes a sample), each decoded in the loop as u * (1/16384), exact in float64;
+ * 0xffff = missing.
  */
 import type { GenotypeChunk } from '../io/GenotypeSource';
+import { decodeDosage, DOSAGE_MISSING, DOSAGE_SCALE } from '../io/dosageCode';
 
 /** n x m sample-side matrix, row-major: data[i*m + c]. One row per sample of the genotype source. */
 export interface SampleMatrix {
@@ -202,7 +205,7 @@ export function statsFromClassSums(cs: ClassSums, totals: Float64Array): ChunkSt
   return { count, m, obs: cs.obs, gx, g2x, x };
 }
 
-/** Dosage chunks (VCF DS): direct sums, NaN = missing. */
+/** Dosage chunks: direct sums over the decoded codes, DOSAGE_MISSING = missing. */
 export function dosageStats(chunk: GenotypeChunk, X: SampleMatrix, from = 0, to = chunk.count): ChunkStats {
   checkShapes(chunk, X);
   const ds = chunk.dosage;
@@ -222,12 +225,13 @@ export function dosageStats(chunk: GenotypeChunk, X: SampleMatrix, from = 0, to 
     miss.fill(0);
     let nm = 0;
     for (let i = 0; i < n; i++) {
-      const d = ds[v * n + i];
+      const u = ds[v * n + i];
       const xo = i * m;
-      if (d !== d) {
+      if (u === DOSAGE_MISSING) {
         nm++;
         for (let c = 0; c < m; c++) miss[c] += xd[xo + c];
-      } else if (d !== 0) {
+      } else if (u !== 0) {
+        const d = u * DOSAGE_SCALE;
         const d2 = d * d;
         for (let c = 0; c < m; c++) {
           const xv = xd[xo + c];
@@ -315,8 +319,7 @@ export function missingSums(chunk: GenotypeChunk, Q: SampleMatrix, from = 0, to 
     for (let v = from; v < to; v++) {
       const o = (v - from) * mq;
       for (let i = 0; i < n; i++) {
-        const d = ds[v * n + i];
-        if (d !== d) {
+        if (ds[v * n + i] === DOSAGE_MISSING) {
           const qo = i * mq;
           for (let c = 0; c < mq; c++) out[o + c] += q[qo + c];
         }
@@ -332,7 +335,7 @@ export function dosageAt(chunk: GenotypeChunk, v: number, i: number): number {
     const code = (chunk.packed[v * chunk.bytesPerVariant + (i >> 2)] >> ((i & 3) << 1)) & 3;
     return CODE_DOSAGE[code];
   }
-  if (chunk.dosage) return chunk.dosage[v * chunk.nSamples + i];
+  if (chunk.dosage) return decodeDosage(chunk.dosage[v * chunk.nSamples + i]);
   throw new Error('dosageAt: chunk carries neither packed genotypes nor dosages');
 }
 

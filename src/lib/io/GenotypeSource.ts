@@ -1,11 +1,16 @@
 /**
  * Genotypes, streamed as chunks of variants. PLINK .bed sources hand out packed 2-bit rows as they are on
- * disk; VCF sources pack hard calls into the same layout, and give float dosages only when DS is asked for;
- * plink2 .pgen sources decode their records into the same layout, or into dosages when the file stores them.
+ * disk; VCF sources pack hard calls into the same layout, and give dosages only when DS is asked for;
+ * plink2 .pgen sources decode their records into the same layout, or into dosages when the file stores them;
+ * BGEN sources give dosages.
  *
  * Packed layout (PLINK 1 .bed, SNP-major): bytesPerVariant = ceil(nSamples / 4); sample j of a variant is
  * bits (2*(j%4), 2*(j%4)+1) of byte floor(j/4), low bits first: 00 = two copies of A1, 01 = missing,
  * 10 = one copy, 11 = zero copies. Dosage = count of A1 = ALT (.bim column 5).
+ *
+ * Dosage layout: count * nSamples Uint16 codes, variant-major, code = round(dosage * 16384) (plink2's dosage
+ * unit; 0 .. 32768), 0xffff = missing (constants and helpers in dosageCode.ts). 2 bytes per sample, 8x the
+ * packed layout; lossless for .pgen and .bgen dosages, which plink2 keeps on the same grid.
  */
 
 export interface SampleIds {
@@ -40,8 +45,11 @@ export interface GenotypeChunk {
   bytesPerVariant: number;
   /** count * bytesPerVariant bytes, PLINK .bed layout. Present unless the chunk carries dosages. */
   packed?: Uint8Array;
-  /** count * nSamples dosages of A1 in [0, 2], NaN = missing; only for non-hard-call sources (VCF DS, .pgen dosages). */
-  dosage?: Float32Array;
+  /**
+   * count * nSamples dosages of A1 as Uint16 codes (dosage * 16384, 0xffff = missing; see dosageCode.ts); only
+   * for non-hard-call sources (VCF DS, .pgen dosages, .bgen).
+   */
+  dosage?: Uint16Array;
 }
 
 export interface VariantFilter {

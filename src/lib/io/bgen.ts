@@ -1,7 +1,7 @@
 /**
  * BGEN v1.2 / v1.3 reader (layout 2; uncompressed, zlib or zstd genotype blocks; biallelic diploid data,
- * phased or unphased, any bits per probability from 1 to 32). Chunks carry ALT dosages (float, NaN =
- * missing); the file is read front to back in 4 MB windows (bgenWindow.ts), never whole. The genotype data of
+ * phased or unphased, any bits per probability from 1 to 32). Chunks carry ALT dosages (Uint16 codes on
+ * plink2's 1/16384 grid, dosageCode.ts); the file is read front to back in 4 MB windows (bgenWindow.ts), never whole. The genotype data of
  * variants a filter removes is not decompressed, but without a .bgi index (not read) a chr / bp filter still
  * walks the file: the windows pass over every variant block to find the next one's header.
  *
@@ -28,7 +28,7 @@ import { BgenWindow } from './bgenWindow';
 
 /** Read-ahead window (4 MB reads are at disk speed in Node, see bed.ts). */
 const WINDOW_BYTES = 4 << 20;
-/** Default chunk size in bytes of float dosages. */
+/** Default chunk size in bytes of dosage codes. */
 const CHUNK_BYTES = 4 << 20;
 
 export interface BgenFiles {
@@ -105,12 +105,12 @@ class DosageChunk {
   id: string[] = [];
   ref: string[] = [];
   alt: string[] = [];
-  dosage: Float32Array;
+  dosage: Uint16Array;
   constructor(
     readonly nSamples: number,
     readonly size: number,
   ) {
-    this.dosage = new Float32Array(size * nSamples);
+    this.dosage = new Uint16Array(size * nSamples);
   }
 
   /** Adds the metadata of the variant whose dosages were decoded into slot `count`; true when the chunk is full. */
@@ -142,7 +142,7 @@ class DosageChunk {
     this.id = [];
     this.ref = [];
     this.alt = [];
-    this.dosage = new Float32Array(this.size * nSamples);
+    this.dosage = new Uint16Array(this.size * nSamples);
     return c;
   }
 }
@@ -195,7 +195,7 @@ async function* bgenChunks(
   const n = h.nSamples;
   const filt = prepareFilter(opts.filter, h.nVariants);
   if (filt.fromIndex >= filt.toIndex) return;
-  const chunk = new DosageChunk(n, Math.max(1, opts.chunkVariants ?? Math.floor(CHUNK_BYTES / Math.max(1, 4 * n))));
+  const chunk = new DosageChunk(n, Math.max(1, opts.chunkVariants ?? Math.floor(CHUNK_BYTES / Math.max(1, 2 * n))));
   const w = new BgenWindow(src, windowBytes);
   const scratch = { out: new Uint8Array(0) };
   let p = h.firstVariant;

@@ -5,11 +5,13 @@
  * no parent; every sample of a VCF. Frequencies of dosage sources are dosage means. Pinned against plink2 in
  * tests/io/countedAllele.test.ts. 'alt' keeps ALT everywhere (plink2 `omit-ref`).
  *
- * With REF counted, the 2-bit codes 00 (two ALT) and 11 (no ALT) swap and dosages become 2 - d, so every kernel
- * counts A1 without knowing; the chunk's `variants.a1` names the counted allele for the outputs.
+ * With REF counted, the 2-bit codes 00 (two ALT) and 11 (no ALT) swap and dosages become 2 - d (dosage code
+ * 32768 - u, missing stays missing), so every kernel counts A1 without knowing; the chunk's `variants.a1` names
+ * the counted allele for the outputs.
  */
 import type { GenotypeChunk, GenotypeSource } from './GenotypeSource';
 import { chunkVariantStats, chunkVariantStatsOf } from './variantQc';
+import { DOSAGE_MISSING, DOSAGE_TWO } from './dosageCode';
 
 export type CountedAllele = 'minor' | 'alt';
 export const COUNTED_ALLELE_DEFAULT: CountedAllele = 'minor';
@@ -45,7 +47,10 @@ export function applyCountedAllele(c: GenotypeChunk, flip: Uint8Array): Genotype
   if (dosage) {
     dosage = dosage.slice();
     const n = c.nSamples;
-    for (let v = 0; v < c.count; v++) if (flip[v]) for (let j = v * n; j < (v + 1) * n; j++) dosage[j] = 2 - dosage[j];
+    for (let v = 0; v < c.count; v++) {
+      if (!flip[v]) continue;
+      for (let j = v * n; j < (v + 1) * n; j++) if (dosage[j] !== DOSAGE_MISSING) dosage[j] = DOSAGE_TWO - dosage[j];
+    }
   }
   return { ...c, packed, dosage, variants: { ...c.variants, a1 } };
 }

@@ -7,6 +7,7 @@
  */
 import type { ChunkOptions, GenotypeChunk, GenotypeSource } from './GenotypeSource';
 import { packDosages } from './writeBed';
+import { decodeDosage } from './dosageCode';
 
 /** plink2's default --hard-call-threshold. */
 export const HARD_CALL_THRESHOLD = 0.1;
@@ -23,7 +24,7 @@ export function hardCallChunk(c: GenotypeChunk): GenotypeChunk {
   if (c.packed) return c;
   const codes = new Int8Array(c.count * c.nSamples);
   const d = c.dosage!;
-  for (let i = 0; i < codes.length; i++) codes[i] = hardCall(d[i]);
+  for (let i = 0; i < codes.length; i++) codes[i] = hardCall(decodeDosage(d[i]));
   const { dosage: _d, ...rest } = c;
   return { ...rest, packed: packDosages(codes, c.nSamples, c.count), bytesPerVariant: Math.ceil(c.nSamples / 4) };
 }

@@ -43,7 +43,7 @@ export async function* pgenChunks(
 ): AsyncGenerator<GenotypeChunk> {
   const { signal } = opts;
   const bpv = Math.ceil(nSamples / 4);
-  const chunkVariants = Math.max(1, opts.chunkVariants ?? Math.floor(DEFAULT_CHUNK_BYTES / Math.max(1, dosage ? 4 * nSamples : bpv)));
+  const chunkVariants = Math.max(1, opts.chunkVariants ?? Math.floor(DEFAULT_CHUNK_BYTES / Math.max(1, dosage ? 2 * nSamples : bpv)));
   const filt = prepareFilter(opts.filter, nVariants);
   if (filt.fromIndex >= filt.toIndex) return;
   const decoder = new PgenRecordDecoder(nSamples, pgen.name);
@@ -58,7 +58,7 @@ export async function* pgenChunks(
       nSamples,
       bytesPerVariant: bpv,
       variants: { chrom: b.chrom, pos: Int32Array.from(b.pos), id: b.id, ref: b.ref, alt: b.alt },
-      ...(dosage ? { dosage: new Float32Array(count * nSamples) } : { packed: new Uint8Array(count * bpv) }),
+      ...(dosage ? { dosage: new Uint16Array(count * nSamples) } : { packed: new Uint8Array(count * bpv) }),
     };
     await decodeRecords(index, decoder, b.fileIdx, chunk);
     start += count;

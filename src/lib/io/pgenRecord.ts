@@ -8,14 +8,15 @@
  *   3    multiallelic hardcalls (rejected)
  *   4    hardcall phase (skipped: 1 + het-count bits, or a phasepresent bitarray then its phase bits)
  *   5-6  dosages: 0x20 difflist of the samples with one, 0x40 one uint16 per sample (65535 missing), 0x60 a
- *        bitarray of the samples with one; values are uint16 ALT dosages x 16384. Samples without a stored
- *        dosage take their hardcall (missing hardcall = missing dosage).
+ *        bitarray of the samples with one; values are uint16 ALT dosages x 16384 (our dosage codes as they are,
+ *        dosageCode.ts). Samples without a stored dosage take their hardcall (missing hardcall = missing dosage).
  *   7    phased dosages (after the dosages; not needed for the ALT dosage, left unread)
  * A difflist: varint length L; for each group of 64 its first sample ID (sampleIdBytes wide); G - 1 group
  * sizes; with genotypes, ceil(L/4) bytes of 2-bit values; then varint ID increments inside each group.
  */
 import { InputError } from '../base/errors';
 import { PLINK1_RECORD, sampleIdBytes, uintLE } from './pgenHeader';
+import { DOSAGE_MISSING, DOSAGE_TWO, DOSAGE_UNIT } from './dosageCode';
 
 /** Per byte of 4 calls: plink2 coding -> .bed coding (0 -> 11, 1 -> 10, 2 -> 00, 3 -> 01), and back. */
 const BED_OF_PLINK2 = [3, 2, 0, 1];
@@ -27,10 +28,8 @@ const INVERT = byteMap((c) => (c === 0 ? 2 : c === 2 ? 0 : c));
 /** Number of het (code 1) calls in a byte. */
 const HETS = new Uint8Array(256).map((_, b) => [0, 2, 4, 6].filter((s) => ((b >> s) & 3) === 1).length);
 const POPCOUNT = new Uint8Array(256).map((_, b) => [0, 1, 2, 3, 4, 5, 6, 7].filter((s) => (b >> s) & 1).length);
-/** Hardcall (plink2 code) -> dosage. */
-const DOSAGE_OF_CODE = new Float32Array([0, 1, 2, NaN]);
-const DOSAGE_SCALE = 1 / 16384;
-const DOSAGE_MISSING = 65535;
+/** Hardcall (plink2 code) -> dosage code. */
+const DOSAGE_OF_CODE = Uint16Array.of(0, DOSAGE_UNIT, DOSAGE_TWO, DOSAGE_MISSING);
 /** Valid first bytes of a one-bit record: 4 * low category + (high - low). */
 const ONEBIT_CODES = new Set([1, 2, 3, 5, 6, 9]);
 
@@ -76,10 +75,10 @@ export class PgenRecordDecoder {
 
   /**
    * Decodes the main track of record `index` (rec[from, end), at file offset `offset`) into `geno`; with
-   * `dosage`, also fills dosage[at, at + nSamples) with ALT dosages. A type 2/3 record needs the base decoded
-   * before it (ldBaseIndex): the caller orders the reads.
+   * `dosage`, also fills dosage[at, at + nSamples) with ALT dosage codes (dosageCode.ts). A type 2/3 record
+   * needs the base decoded before it (ldBaseIndex): the caller orders the reads.
    */
-  decode(rec: Uint8Array, from: number, end: number, type: number, index: number, offset: number, dosage?: Float32Array, at = 0): void {
+  decode(rec: Uint8Array, from: number, end: number, type: number, index: number, offset: number, dosage?: Uint16Array, at = 0): void {
     this.p = from;
     this.end = end;
     this.index = index;
@@ -204,7 +203,7 @@ export class PgenRecordDecoder {
     }
   }
 
-  private dosageTrack(rec: Uint8Array, type: number, out: Float32Array, at: number): void {
+  private dosageTrack(rec: Uint8Array, type: number, out: Uint16Array, at: number): void {
     const mode = type & 0x60;
     if (mode === 0x40) {
       this.need(2 * this.n, `${this.n} dosages`);
@@ -227,9 +226,9 @@ export class PgenRecordDecoder {
     this.p += 2 * count;
   }
 
+  /** The stored uint16 (65535 = missing, our DOSAGE_MISSING): a dosage code as it is. */
   private dosageAt(rec: Uint8Array, i: number): number {
-    const v = rec[i] | (rec[i + 1] << 8);
-    return v === DOSAGE_MISSING ? NaN : v * DOSAGE_SCALE;
+    return rec[i] | (rec[i + 1] << 8);
   }
 
   private varint(rec: Uint8Array): number {

@@ -3,6 +3,7 @@
  * input of --mind). Packed rows: one lookup per byte gives the missing flags of its 4 samples.
  */
 import type { GenotypeChunk } from './GenotypeSource';
+import { DOSAGE_MISSING } from './dosageCode';
 
 /** MISS4[b] bit k set when sample k of byte b is missing (code 01). */
 const MISS4 = new Uint8Array(256);
@@ -28,6 +29,6 @@ export function addSampleMissing(chunk: GenotypeChunk, missing: Int32Array): voi
     }
   } else if (chunk.dosage) {
     const d = chunk.dosage;
-    for (let v = 0; v < chunk.count; v++) for (let j = 0; j < n; j++) if (Number.isNaN(d[v * n + j])) missing[j]++;
+    for (let v = 0; v < chunk.count; v++) for (let j = 0; j < n; j++) if (d[v * n + j] === DOSAGE_MISSING) missing[j]++;
   }
 }

@@ -1,4 +1,4 @@
-/** Keeps a subset of samples (ascending indices) of packed .bed rows or dosage rows, repacking as needed. */
+/** Keeps a subset of samples (ascending indices) of packed .bed rows or dosage rows (Uint16 codes), repacking as needed. */
 
 export function subsetPackedSamples(packed: Uint8Array, nSamples: number, count: number, keep: Int32Array): Uint8Array {
   const bpvIn = Math.ceil(nSamples / 4);
@@ -17,9 +17,9 @@ export function subsetPackedSamples(packed: Uint8Array, nSamples: number, count:
   return out;
 }
 
-export function subsetDosageSamples(dosage: Float32Array, nSamples: number, count: number, keep: Int32Array): Float32Array {
+export function subsetDosageSamples(dosage: Uint16Array, nSamples: number, count: number, keep: Int32Array): Uint16Array {
   const m = keep.length;
-  const out = new Float32Array(count * m);
+  const out = new Uint16Array(count * m);
   for (let v = 0; v < count; v++) for (let t = 0; t < m; t++) out[v * m + t] = dosage[v * nSamples + keep[t]];
   return out;
 }

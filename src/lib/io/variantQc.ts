@@ -24,6 +24,7 @@ import { hardCall } from './hardCallSource';
 import { hweExactP } from './hweExact';
 import { normalizeChrom } from './chrom';
 import { addSampleMissing } from './sampleCallRate';
+import { DOSAGE_MISSING, DOSAGE_SCALE } from './dosageCode';
 import { subsetDosageSamples, subsetPackedSamples } from './subsetSamples';
 
 export interface VariantQcOptions {
@@ -106,8 +107,9 @@ export function chunkVariantStats(c: GenotypeChunk) {
   const a1sq = new Float64Array(c.count);
   for (let v = 0; v < c.count; v++) {
     for (let j = 0; j < n; j++) {
-      const x = d[v * n + j];
-      if (Number.isNaN(x)) continue;
+      const u = d[v * n + j];
+      if (u === DOSAGE_MISSING) continue;
+      const x = u * DOSAGE_SCALE;
       obs[v]++;
       a1[v] += x;
       a1sq[v] += x * x;
@@ -289,7 +291,7 @@ function compact(c: GenotypeChunk, pass: Uint8Array, nPass: number, start: numbe
   }
   if (c.dosage) {
     const n = c.nSamples;
-    const d = new Float32Array(nPass * n);
+    const d = new Uint16Array(nPass * n);
     idx.forEach((v, k) => d.set(c.dosage!.subarray(v * n, (v + 1) * n), k * n));
     out.dosage = d;
   }

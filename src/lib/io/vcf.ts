@@ -1,7 +1,7 @@
 /**
  * VCF and bgzipped VCF.gz reader. Streams the file (gzip members decoded as they come), packs GT hard calls
  * as ALT dosages into the PLINK .bed layout (see GenotypeSource.ts), or, when `dosage` is asked and a
- * record has FORMAT/DS, gives float dosage chunks. Multi-allelic and malformed records are skipped and counted
+ * record has FORMAT/DS, gives dosage chunks (DS on plink2's 1/16384 grid, dosageCode.ts). Multi-allelic and malformed records are skipped and counted
  * with the first few examples (`skipped`), never silently dropped. Variant ID: the ID column, or
  * chr:pos:ref:alt when it is '.'. Sample IDs come from the #CHROM header line (FID = IID). The fixed columns
  * of a record are read by vcfRecord.ts, its sample columns packed by vcfChunkPacker.ts.
@@ -36,7 +36,7 @@ export interface VcfSource extends GenotypeSource {
 }
 
 export interface OpenVcfOptions {
-  /** Give FORMAT/DS dosages (float chunks) instead of packed hard calls. Records without DS use GT. */
+  /** Give FORMAT/DS dosages (dosage chunks) instead of packed hard calls. Records without DS use GT. */
   dosage?: boolean;
   signal?: AbortSignal;
 }

@@ -1,11 +1,13 @@
 /**
  * The per-record packing of the VCF reader: sample columns of the kept records go into one chunk's buffer,
  * GT hard calls as 2-bit codes in the PLINK .bed layout (see GenotypeSource.ts), or, when dosages are asked
- * for, FORMAT/DS (GT for records without DS) as floats; the variant columns go beside them. `flush` hands
- * the chunk out and starts the next one.
+ * for, FORMAT/DS (GT for records without DS) as dosage codes (dosageCode.ts: DS rounded to plink2's 1/16384
+ * grid, as plink2 imports it); the variant columns go beside them. `flush` hands the chunk out and starts the
+ * next one.
  */
 import type { GenotypeChunk } from './GenotypeSource';
 import { bytesText } from './byteLines';
+import { encodeDosage } from './dosageCode';
 import type { VcfRecord } from './vcfRecord';
 
 /** Target size of one chunk's sample data (bytes). */
@@ -21,7 +23,7 @@ export class VcfChunkPacker {
   private readonly chunkVariants: number;
   private readonly wantDosage: boolean;
   private packed: Uint8Array | null;
-  private dosage: Float32Array | null;
+  private dosage: Uint16Array | null;
   private chrom: string[] = [];
   private id: string[] = [];
   private ref: string[] = [];
@@ -33,9 +35,9 @@ export class VcfChunkPacker {
     this.nSamples = nSamples;
     this.wantDosage = wantDosage;
     this.bpv = Math.ceil(nSamples / 4);
-    this.chunkVariants = Math.max(1, chunkVariants ?? Math.floor(CHUNK_BYTES / Math.max(1, wantDosage ? nSamples * 4 : this.bpv)));
+    this.chunkVariants = Math.max(1, chunkVariants ?? Math.floor(CHUNK_BYTES / Math.max(1, wantDosage ? nSamples * 2 : this.bpv)));
     this.packed = wantDosage ? null : new Uint8Array(this.chunkVariants * this.bpv);
-    this.dosage = wantDosage ? new Float32Array(this.chunkVariants * nSamples) : null;
+    this.dosage = wantDosage ? new Uint16Array(this.chunkVariants * nSamples) : null;
   }
 
   /**
@@ -91,7 +93,7 @@ export class VcfChunkPacker {
     this.alt = [];
     this.pos = [];
     this.packed = this.wantDosage ? null : new Uint8Array(chunkVariants * bpv);
-    this.dosage = this.wantDosage ? new Float32Array(chunkVariants * nSamples) : null;
+    this.dosage = this.wantDosage ? new Uint16Array(chunkVariants * nSamples) : null;
     return c;
   }
 }
@@ -177,8 +179,11 @@ function nextTab(buf: Uint8Array, p: number, end: number): number {
   return t >= 0 && t < end ? t : -1;
 }
 
-/** Parses DS (float) or, for records without DS, GT into dosages at out[offset..]; NaN = missing. */
-function parseDosageRow(line: string, from: number, nSamples: number, idx: number, isDs: boolean, out: Float32Array, offset: number): string | null {
+/**
+ * Parses DS or, for records without DS, GT into dosage codes at out[offset..] (dosageCode.ts): DS rounded to the
+ * nearest 1/16384, halves up (plink2's DS import rounds so), 0xffff = missing.
+ */
+function parseDosageRow(line: string, from: number, nSamples: number, idx: number, isDs: boolean, out: Uint16Array, offset: number): string | null {
   let p = from;
   for (let j = 0; j < nSamples; j++) {
     if (p > line.length) return `expected ${nSamples} sample columns, found ${j}`;
@@ -200,7 +205,7 @@ function parseDosageRow(line: string, from: number, nSamples: number, idx: numbe
         if (Number.isNaN(v) && !s.includes('.')) return `sample ${j + 1}: unsupported GT '${s}'`;
       }
     }
-    out[offset + j] = v;
+    out[offset + j] = encodeDosage(v);
     if (t < 0) {
       if (j !== nSamples - 1) return `expected ${nSamples} sample columns, found ${j + 1}`;
       p = line.length + 1;

@@ -6,6 +6,7 @@
  * results do not depend on the thread count.
  */
 import { decodeDosages } from '../io/bedDecode';
+import { decodeDosageRow } from '../io/dosageCode';
 import { columns } from '../math/denseKernels';
 import { ridgeLevel0 } from './ridgeLevel0';
 import type { Level1Job, Level1Result } from './level1Response';
@@ -25,12 +26,12 @@ export interface Level0Context {
   lambdas: number[];
 }
 
-/** m variants of one block: packed rows (m x bytesPerVariant, .bed layout) or dosage rows (m x nSamples). */
+/** m variants of one block: packed rows (m x bytesPerVariant, .bed layout) or dosage rows (m x nSamples Uint16 codes, dosageCode.ts). */
 export interface Level0Block {
   m: number;
   bytesPerVariant: number;
   packed?: Uint8Array;
-  dosage?: Float32Array;
+  dosage?: Uint16Array;
 }
 
 /**
@@ -84,7 +85,7 @@ export function level0Block(ctx: Level0Context, block: Level0Block, scratch: Lev
   const gCols = columns(g, na, block.m);
   for (let v = 0; v < block.m; v++) {
     if (block.packed) decodeDosages(block.packed, v * block.bytesPerVariant, ctx.nSamples, d);
-    else d.set(block.dosage!.subarray(v * ctx.nSamples, (v + 1) * ctx.nSamples));
+    else decodeDosageRow(block.dosage!, v * ctx.nSamples, ctx.nSamples, d);
     standardize(d, ctx.idx, gCols[v]);
   }
   const out = ridgeLevel0(gCols, columns(ctx.y, na, R), ctx.offsets, ctx.lambdas);

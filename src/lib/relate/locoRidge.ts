@@ -161,7 +161,7 @@ class BlockBuffer {
   m = 0;
   kind: 'packed' | 'dosage' | null = null;
   private bytes: Uint8Array | null = null;
-  private dose: Float32Array | null = null;
+  private dose: Uint16Array | null = null;
   constructor(private readonly capacity: number, private readonly nSamples: number, private readonly bytesPerVariant: number) {}
 
   /** Kind of the rows of chunk `ch`. */
@@ -175,7 +175,7 @@ class BlockBuffer {
       this.bytes ??= new Uint8Array(this.capacity * this.bytesPerVariant);
       this.bytes.set(ch.packed.subarray(v * ch.bytesPerVariant, (v + 1) * ch.bytesPerVariant), this.m * this.bytesPerVariant);
     } else {
-      this.dose ??= new Float32Array(this.capacity * this.nSamples);
+      this.dose ??= new Uint16Array(this.capacity * this.nSamples);
       this.dose.set(ch.dosage!.subarray(v * ch.nSamples, (v + 1) * ch.nSamples), this.m * this.nSamples);
     }
     this.m++;

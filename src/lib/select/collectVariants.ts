@@ -1,13 +1,14 @@
 /**
  * Keeps the genotype rows of chosen variants from one pass over the source: packed rows are copied as they
- * are (n/4 bytes each), dosage rows as Float32; `imputedDosage` decodes one on demand to the analysed
- * samples, with missing calls set to the analysed mean.
+ * are (n/4 bytes each), dosage rows as their Uint16 codes (2n bytes, dosageCode.ts); `imputedDosage` decodes
+ * one on demand to the analysed samples, with missing calls set to the analysed mean.
  */
 import { decodeDosages } from '../io/bedDecode';
+import { DOSAGE_MISSING, DOSAGE_SCALE } from '../io/dosageCode';
 import type { GenotypeSource } from '../io/GenotypeSource';
 import { throwIfAborted } from '../base/cancel';
 
-export type VariantRow = { packed: Uint8Array } | { dosage: Float32Array };
+export type VariantRow = { packed: Uint8Array } | { dosage: Uint16Array };
 
 export async function collectVariants(
   source: GenotypeSource,
@@ -39,12 +40,17 @@ export async function collectVariants(
 /** Mean-imputed dosage of a kept row on the analysed rows (rowOf: source sample -> row or -1). */
 export function imputedDosage(row: VariantRow, rowOf: Int32Array, nA: number, mean: number, scratch?: Float32Array): Float64Array {
   const nS = rowOf.length;
-  let d: Float32Array;
-  if ('packed' in row) {
-    d = scratch && scratch.length >= nS ? scratch : new Float32Array(nS);
-    decodeDosages(row.packed, 0, nS, d);
-  } else d = row.dosage;
   const out = new Float64Array(nA);
+  if ('dosage' in row) {
+    const u = row.dosage;
+    for (let s = 0; s < nS; s++) {
+      const i = rowOf[s];
+      if (i >= 0) out[i] = u[s] === DOSAGE_MISSING ? mean : u[s] * DOSAGE_SCALE;
+    }
+    return out;
+  }
+  const d = scratch && scratch.length >= nS ? scratch : new Float32Array(nS);
+  decodeDosages(row.packed, 0, nS, d);
   for (let s = 0; s < nS; s++) {
     const i = rowOf[s];
     if (i < 0) continue;

@@ -30,7 +30,8 @@ export async function createNodeKernelPool(threads?: number): Promise<KernelPool
         const packed = chunk.packed.slice(from * chunk.bytesPerVariant, to * chunk.bytesPerVariant);
         return w.call({ type: 'stats', count, nSamples: chunk.nSamples, bytesPerVariant: chunk.bytesPerVariant, packed }, [packed.buffer]);
       }
-      const dosage = (chunk.dosage as Float32Array).slice(from * chunk.nSamples, to * chunk.nSamples);
+      // Uint16 dosage codes (dosageCode.ts): 2 bytes a sample to copy and transfer
+      const dosage = (chunk.dosage as Uint16Array).slice(from * chunk.nSamples, to * chunk.nSamples);
       return w.call({ type: 'stats', count, nSamples: chunk.nSamples, bytesPerVariant: chunk.bytesPerVariant, dosage }, [dosage.buffer]);
     },
     async close() {

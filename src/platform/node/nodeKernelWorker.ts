@@ -19,7 +19,8 @@ interface Msg {
   nSamples?: number;
   bytesPerVariant?: number;
   packed?: Uint8Array;
-  dosage?: Float32Array;
+  /** Dosage codes (dosageCode.ts). */
+  dosage?: Uint16Array;
 }
 
 parentPort!.on('message', (msg: Msg) => {

@@ -3,8 +3,8 @@
  * WebGPU kernel for the scan: packed genotypes go to the GPU as they are (2 bits per call) and are decoded in
  * the shader (classSumsWgsl.ts). X is uploaded once per scan as hi/lo f32 pairs; chunks are split so every
  * buffer respects the device's maxStorageBufferBindingSize (columns of X in tiles, variants in slices).
- * The host turns class sums into ChunkStats in f64 (kernel.ts statsFromClassSums). Dosage chunks (VCF DS)
- * use the CPU dosage path.
+ * The host turns class sums into ChunkStats in f64 (kernel.ts statsFromClassSums). Dosage chunks (VCF DS,
+ * .pgen dosages, .bgen: Uint16 codes) use the CPU dosage path.
  */
 import { CLASS_SUMS_WGSL } from './classSumsWgsl';
 import { columnTotals, dosageStats, statsFromClassSums, type ChunkStats, type ClassSums, type SampleMatrix } from '../kernel';
