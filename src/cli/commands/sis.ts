@@ -30,6 +30,7 @@ import { selectStep, type SelectOptions, type SelectStepResult } from '../../lib
 import { genotypeReport } from '../../lib/pipeline/genotypeReport';
 import { selectFromScreenedStep } from '../../lib/pipeline/shardedSelectStep';
 import type { ScreenedShard } from '../../lib/select/screenShards';
+import { EBIC_PRIORS, type EbicPrior } from '../../lib/select/ebicPrior';
 import { readScreenedShards, runSisShard, shardMode, sisShardOptions } from '../sisShards';
 
 /** Options shared by `sis` and `pipeline` (the selection part). */
@@ -46,6 +47,7 @@ export const selectionOptions: OptionSpec[] = [
   { name: 'ebic-gamma', type: 'string', meta: 'G|auto', default: '1', help: 'EBIC gamma in [0, 1] (auto: 1 - 1/(2 log p / log n))' },
   { name: 'no-heredity', type: 'flag', help: 'select interactions without a selected parent too (default: weak heredity, an interaction only next to its SNP or E parent)' },
   { name: 'ebic-heredity', type: 'flag', help: 'EBIC counts an interaction next to a selected parent against that parent\'s partners only' },
+  { name: 'ebic-prior', type: 'string', choices: [...EBIC_PRIORS], default: 'by-class', help: 'EBIC model-space prior: main effects and interactions each against their own universe (by-class, He & Chen 2016), or every term against all candidates (pooled)' },
   { name: 'folds', type: 'int', meta: 'K', default: DEFAULT_SELECTION.folds, help: 'folds for --tune cv' },
   { name: 'iter', type: 'int', meta: 'N', default: 0, help: 'vanilla ISIS rounds after the first selection' },
   { name: 'stability', type: 'optional', meta: 'B', implicit: '50', help: 'selection frequency over B half-samples (default 50 when given)' },
@@ -103,6 +105,7 @@ export function selectionConfig(a: ParsedArgs, log: (m: string) => void, default
       tune: (arg.str(a, 'tune') ?? DEFAULT_SELECTION.tune) as TuneKind,
       ebicGamma,
       ebicHeredity: arg.flag(a, 'ebic-heredity'),
+      ebicPrior: (arg.str(a, 'ebic-prior') ?? 'by-class') as EbicPrior,
       heredity: arg.flag(a, 'no-heredity') ? 'none' : 'weak',
       countedAllele: countedAlleleArg(a),
       folds: arg.num(a, 'folds'),
@@ -139,7 +142,7 @@ export function sisLogLines(run: SisRun): string[] {
   const lines = [
     `variants: ${q.variants}; passed QC ${q.passed}; excluded: call rate ${q.lowCallRate}, MAF ${q.lowMaf}, no variation after covariates ${q.constant}`,
     `candidate universe per response: ${u.snp} SNP + ${u.env} E + ${u.gxe} SNPxE + SNPxSNP ${[...new Set(u.gxg)].join('/') || 0}`,
-    `penalty ${run.penalty}, tuning ${run.tune}`,
+    `penalty ${run.penalty}, tuning ${run.tune}${run.tune === 'cv' ? '' : `, EBIC prior ${run.ebicPrior === 'by-class' ? `by class (main effects against ${u.snp + u.env} SNP + E, interactions against the SNPxE + SNPxSNP terms)` : 'pooled (every term against the whole universe)'}`}`,
   ];
   for (const r of run.responses) {
     lines.push(

@@ -3,6 +3,12 @@
  * (Chen & Chen 2008): EBIC = n log(RSS / n) + k log n + 2 gamma log C(p, k); BIC is gamma = 0.
  * p must count every candidate the selection could have chosen (all SNPs, E, SNPxE, SNPxSNP terms), not
  * only those kept by screening: counting only the screened terms under-penalizes (measured: DESIGN.md 3).
+ *
+ * With interactions, the model space is counted per class of term (He & Chen 2016, "The EBIC and a sequential
+ * procedure for feature selection in interactive linear models with high-dimensional data", Ann. Inst. Stat.
+ * Math. 68: 155-180): 2 gamma [log C(p_main, k_main) + log C(p_int, k_int)], main effects (SNP, E) counted
+ * against the main-effect universe and interactions (SNPxE, SNPxSNP) against theirs. Pooling both classes in
+ * one C(p, k) lets the ~50 x more numerous SNPxSNP candidates set the bar of every SNP main effect too.
  */
 
 /** log of the binomial coefficient C(p, k), exact summation (k is small). */
@@ -23,4 +29,21 @@ export function ebicGammaAuto(p: number, n: number): number {
 
 export function ebic(rss: number, n: number, k: number, p: number, gamma: number): number {
   return n * Math.log(rss / n) + k * Math.log(n) + 2 * gamma * logChoose(p, k);
+}
+
+/** Term classes of the per-class prior: each column's class and each class's universe size. */
+export interface EbicClasses {
+  /** Per column of the screened design: index into `universe`. */
+  classOf: Uint8Array;
+  /** Candidate universe size of each class (e.g. [SNPs + E, SNPxE + SNPxSNP]). */
+  universe: number[];
+}
+
+/** sum over classes of log C(universe_c, k_c) for a set of columns (He & Chen 2016). */
+export function logClassCount(c: EbicClasses, cols: readonly number[]): number {
+  const k = new Array<number>(c.universe.length).fill(0);
+  for (const j of cols) k[c.classOf[j]]++;
+  let s = 0;
+  for (let i = 0; i < k.length; i++) s += logChoose(c.universe[i], k[i]);
+  return s;
 }

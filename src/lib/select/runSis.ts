@@ -22,6 +22,7 @@ import { penaltySpec, type PenaltyKind, type PenaltySpec } from './penalty';
 import type { PairMode, QcCounts, QcOptions, TargetsFor, VariantInfo } from './screenGenotypes';
 import { screenRound, type ScreenResult, type ScreenStats } from './screenRound';
 import { fullView, type ScreenView } from './ScreenView';
+import type { EbicPrior } from './ebicPrior';
 import type { TuneKind } from './selectPenalized';
 import type { SelectPool } from './selectPool';
 import { selectResponses, type SelectionState } from './selectResponses';
@@ -76,6 +77,8 @@ export interface SisOptions {
   ebicGamma?: number | 'auto';
   /** EBIC counts an interaction next to a selected parent against that parent's partners only (heredityModelCount). */
   ebicHeredity?: boolean;
+  /** EBIC's model-space prior: per class of term (default 'by-class', He & Chen 2016) or one pooled universe. */
+  ebicPrior?: EbicPrior;
   /**
    * 'weak': an interaction (GxE, GxG) is selected only next to one of its parents (selectPenalized `heredity`);
    * 'none' (default here; the pipeline, the app and `cli sis` default to 'weak', selectionSettings): any term.
@@ -166,6 +169,8 @@ export interface SisRun {
   universe: { snp: number; env: number; gxe: number; gxg: number[] };
   penalty: PenaltyKind;
   tune: TuneKind;
+  /** EBIC's model-space prior (with tune ebic / bic). */
+  ebicPrior: EbicPrior;
   timings: { marginalSeconds: number; pairSeconds: number; selectSeconds: number; stabilitySeconds: number; totalSeconds: number };
   pairs: { count: number; seconds: number; perSecond: number; passes: number };
   /** Every variant read (IDs, positions, analysed mean, QC), for annotation and reports. */
@@ -298,6 +303,7 @@ export async function selectScreened(ctx: SisContext, s0: ScreenResult, o: SisOp
     universe: { snp: nQc, env: E, gxe: nQc * E, gxg: gxgCount },
     penalty: o.penalty,
     tune: o.tune,
+    ebicPrior: o.ebicPrior ?? 'by-class',
     timings: { marginalSeconds, pairSeconds, selectSeconds, stabilitySeconds, totalSeconds: (performance.now() - t0) / 1000 },
     pairs: { count: pairCount, seconds: pairSeconds, perSecond: pairSeconds > 0 ? pairCount / pairSeconds : 0, passes: pairPasses },
     variants: s0.info,

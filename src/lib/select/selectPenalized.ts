@@ -4,7 +4,8 @@
  *
  * - 'ebic' (default) and 'bic': every distinct active set of the path is refitted by unpenalized least
  *   squares and scored with EBIC/BIC on that refit's RSS (scoring the shrunk penalized fit picks too few
- *   terms; DESIGN.md 3). EBIC's combinatorial term counts the whole candidate universe (`universe`).
+ *   terms; DESIGN.md 3). EBIC's combinatorial term counts the whole candidate universe (`universe`), or
+ *   each class of term against its own universe (`ebicClasses`, He & Chen 2016).
  * - 'cv': K-fold cross-validation of the penalized fit's prediction error; the lambda with the smallest
  *   mean error wins.
  * Coefficients are returned both penalized (at the chosen lambda) and refitted (reported as BETA).
@@ -14,7 +15,7 @@
  */
 import { coordinateDescentPath, lambdaMax, lambdaPath, type PathResult } from './coordinateDescentPath';
 import { cholesky, choleskySolve } from '../math/linalg';
-import { ebic, ebicGammaAuto } from './ebic';
+import { ebic, ebicGammaAuto, logClassCount, type EbicClasses } from './ebic';
 import { olsRefit } from './olsRefit';
 import type { PenaltySpec } from './penalty';
 import { standardizeColumns } from './standardizeColumns';
@@ -33,7 +34,12 @@ export interface SelectOptions {
   tune: TuneKind;
   /** Size of the whole candidate universe (EBIC). */
   universe: number;
-  /** EBIC's log model-space count of a set of columns; default log C(universe, k). */
+  /**
+   * EBIC's model-space count per class of term (main effects, interactions; He & Chen 2016): log C(p_c, k_c)
+   * summed over classes instead of log C(universe, k). Plain data (the worker pool).
+   */
+  ebicClasses?: EbicClasses;
+  /** EBIC's log model-space count of a set of columns; overrides `ebicClasses`; default log C(universe, k). */
   logModelCount?: (cols: readonly number[]) => number;
   /**
    * Weak heredity: per column, null for a main effect, else its parents' columns (interactionParents). Each
@@ -142,9 +148,11 @@ export function selectPenalized(x: Float64Array, y: Float64Array, n: number, d: 
         : undefined;
     return coordinateDescentPath(x, y, n, d, { penalty, lambdas, dfMax, tol: o.tol ?? 1e-7, signal: o.signal, stopAfter });
   };
+  const classes = o.ebicClasses;
+  const logCount = o.logModelCount ?? (classes ? (cols: readonly number[]) => logClassCount(classes, cols) : undefined);
   const score = (rss: number, cols: readonly number[]): number =>
-    o.logModelCount
-      ? n * Math.log(Math.max(rss, 1e-300) / n) + cols.length * Math.log(n) + 2 * gammaEbic * o.logModelCount(cols)
+    logCount
+      ? n * Math.log(Math.max(rss, 1e-300) / n) + cols.length * Math.log(n) + 2 * gammaEbic * logCount(cols)
       : ebic(Math.max(rss, 1e-300), n, cols.length, o.universe, gammaEbic);
   const path = fitPath(o.penalty);
   const scores: PathScore[] = [];

@@ -8,7 +8,10 @@ import { yieldTurn } from '../base/steps';
 import { permutation, type Rng } from '../math/rng';
 import { rowsFor } from './Candidate';
 import type { VariantRow } from './collectVariants';
+import type { EbicClasses } from './ebic';
+import { ebicClassesFor } from './ebicPrior';
 import { featureMatrix } from './featureMatrix';
+import { interactionParents } from './heredityModelCount';
 import type { PenaltySpec } from './penalty';
 import type { SisOptions } from './runSis';
 import { selectPenalized, type Selection, type TuneKind } from './selectPenalized';
@@ -39,6 +42,8 @@ export async function stabilitySelection(p: SisProblem, o: SisOptions, state: Se
       extraPaths: p.extraPaths,
       tune: o.tune,
       universe: p.universe[k],
+      ebicClasses: (o.ebicPrior ?? 'by-class') === 'by-class' ? ebicClassesFor(cands.map((c) => c.feature), p.mainEffects, p.universe[k]) : undefined,
+      heredity: o.heredity === 'weak' ? interactionParents(cands.map((c) => c.feature)) : undefined,
       ebicGamma: o.ebicGamma,
       folds: o.folds,
       dfMax: o.dfMax,
@@ -56,6 +61,8 @@ interface StabilityOptions {
   extraPaths: PenaltySpec[];
   tune: TuneKind;
   universe: number;
+  ebicClasses?: EbicClasses;
+  heredity?: (number[] | null)[];
   ebicGamma?: number | 'auto';
   folds?: number;
   dfMax?: number;
@@ -92,6 +99,8 @@ export function stabilityFrequencies(
       extraPaths: o.extraPaths,
       tune: o.tune,
       universe: o.universe,
+      ebicClasses: o.ebicClasses,
+      heredity: o.heredity,
       ebicGamma: o.ebicGamma,
       folds: o.folds,
       rng: rng.fork(),
