@@ -26,6 +26,7 @@ const tools = [
   ['bcftools', 'bcftools'],
   ['bgzip', 'tabix'],
   ['snakemake', 'snakemake'],
+  ['sqlite3', 'sqlite3'],
 ];
 if (process.env.SKIP_E2E !== '1') tools.push(['chromium', 'chromium mesa-vulkan-drivers libvulkan1']);
 const rPackages = { glmnet: 'r-cran-glmnet', survival: 'r-cran-survival', GPArotation: 'r-cran-gparotation' };
