@@ -17,6 +17,10 @@ export const genotypeQcOptions: OptionSpec[] = [
     name: 'mach-r2-filter', type: 'words', meta: '[MIN [MAX]]', implicit: [],
     help: 'remove variants whose MaCH r2 (dosage variance / 2p(1-p)) is outside [MIN, MAX] (plink2 --mach-r2-filter; defaults 0.1 2)',
   },
+  {
+    name: 'info-filter', type: 'number', meta: 'MIN',
+    help: 'BGEN input: remove variants whose IMPUTE2 info (from the genotype probabilities, over founders as --maf) is below MIN',
+  },
 ];
 
 /** The QC options given on the command line, or undefined when none is. */
@@ -31,6 +35,11 @@ export function qcFromArgs(a: ParsedArgs): VariantQcOptions | undefined {
   if (arg.flag(a, 'nonfounders')) q.nonfounders = true;
   const mach = arg.list(a, 'mach-r2-filter');
   if (mach !== undefined) q.machR2 = machR2Bounds(mach);
+  const info = arg.num(a, 'info-filter');
+  if (info !== undefined) {
+    if (!(info >= 0 && info <= 1)) throw new UsageError(`--info-filter: expected 0 <= MIN <= 1 (the IMPUTE2 info is at most 1), got ${info}`);
+    q.info = info;
+  }
   return Object.keys(q).length ? q : undefined;
 }
 

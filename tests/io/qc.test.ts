@@ -147,7 +147,7 @@ describe('variant QC vs plink2', () => {
     const src = await openGenotypes({ bfile: prefix });
     const { report, keptIds } = await runVariantQc(src, {});
     expect(report.variantsKept).toBe(m);
-    expect(report.removed).toEqual({ geno: 0, hwe: 0, maf: 0, machR2: 0 });
+    expect(report.removed).toEqual({ geno: 0, hwe: 0, maf: 0, machR2: 0, info: 0 });
     expect(keptIds).toEqual(g.variants.id);
     const out = new Float32Array(n);
     for await (const c of (await createQcSource(src, {})).chunks()) {

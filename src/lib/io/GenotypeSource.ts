@@ -50,6 +50,11 @@ export interface GenotypeChunk {
    * for non-hard-call sources (VCF DS, .pgen dosages, .bgen).
    */
   dosage?: Uint16Array;
+  /**
+   * count values: each variant's IMPUTE2 info over the samples asked for with ChunkOptions.infoSamples (BGEN
+   * sources only, computed from the genotype probabilities; NaN when none of those samples has a call).
+   */
+  info?: Float64Array;
 }
 
 export interface VariantFilter {
@@ -67,6 +72,11 @@ export interface ChunkOptions {
   chunkVariants?: number;
   signal?: AbortSignal;
   filter?: VariantFilter;
+  /**
+   * BGEN sources: also give each variant's IMPUTE2 info (GenotypeChunk.info) over these samples (ascending
+   * indices into the source's samples), or over every sample with 'all'. Other sources ignore it.
+   */
+  infoSamples?: Int32Array | 'all';
 }
 
 /** PLINK 1 .bed, VCF / VCF.gz, plink2 .pgen, BGEN v1.2 / v1.3. */

@@ -3,7 +3,9 @@
  * phased or unphased, any bits per probability from 1 to 32). Chunks carry ALT dosages (Uint16 codes on
  * plink2's 1/16384 grid, dosageCode.ts); the file is read front to back in 4 MB windows (bgenWindow.ts), never whole. The genotype data of
  * variants a filter removes is not decompressed, but without a .bgi index (not read) a chr / bp filter still
- * walks the file: the windows pass over every variant block to find the next one's header.
+ * walks the file: the windows pass over every variant block to find the next one's header. With
+ * ChunkOptions.infoSamples, chunks also carry each variant's IMPUTE2 info (bgenVariant.ts impute2Info), computed
+ * from the genotype probabilities before they collapse to a dosage (--info-filter, variantQc.ts).
  *
  * Alleles: BGEN has no REF/ALT. By default (alleleOrder 'ref-first', as `plink2 --bgen FILE ref-first`) the
  * first allele is REF and the dosage counts the second (ALT): unphased P(12) + 2 P(22), phased the sum over
@@ -23,7 +25,7 @@ import { prepareFilter } from './bed';
 import { normalizeChrom } from './chrom';
 import { bgenError, readBgenHeader, readBgenSampleBlock, type BgenCompression, type BgenHeader } from './bgenHeader';
 import { readOxfordSample } from './bgenSampleFile';
-import { bgenChrom, decodeDosages, inflateGenotypes, parseVariantHead, type BgenDataFault, type BgenVariantHead } from './bgenVariant';
+import { bgenChrom, decodeDosages, impute2Info, inflateGenotypes, parseVariantHead, type BgenDataFault, type BgenVariantHead } from './bgenVariant';
 import { BgenWindow } from './bgenWindow';
 
 /** Read-ahead window (4 MB reads are at disk speed in Node, see bed.ts). */
@@ -106,11 +108,15 @@ class DosageChunk {
   ref: string[] = [];
   alt: string[] = [];
   dosage: Uint16Array;
+  /** Per variant slot its IMPUTE2 info, when asked for. */
+  info: Float64Array | null;
   constructor(
     readonly nSamples: number,
     readonly size: number,
+    private readonly withInfo: boolean,
   ) {
     this.dosage = new Uint16Array(size * nSamples);
+    this.info = withInfo ? new Float64Array(size) : null;
   }
 
   /** Adds the metadata of the variant whose dosages were decoded into slot `count`; true when the chunk is full. */
@@ -135,6 +141,7 @@ class DosageChunk {
       variants: { chrom: this.chrom, pos: Int32Array.from(this.pos), id: this.id, ref: this.ref, alt: this.alt },
       dosage: count === this.size ? this.dosage : this.dosage.slice(0, count * nSamples),
     };
+    if (this.info) c.info = count === this.size ? this.info : this.info.slice(0, count);
     this.start += count;
     this.count = 0;
     this.chrom = [];
@@ -143,6 +150,7 @@ class DosageChunk {
     this.ref = [];
     this.alt = [];
     this.dosage = new Uint16Array(this.size * nSamples);
+    this.info = this.withInfo ? new Float64Array(this.size) : null;
     return c;
   }
 }
@@ -183,6 +191,18 @@ function faultError(src: ByteSource, h: BgenHeader, dataFrom: number, label: str
   return bgenError(src.name, dataFrom, `${label}: uncompressed genotype data byte ${f.at}: ${f.what}`, f.expected, f.found);
 }
 
+/** ChunkOptions.infoSamples as a per-sample mask (null = every sample), or undefined when info is not asked for. */
+function infoSampleMask(samples: Int32Array | 'all' | undefined, n: number): Uint8Array | null | undefined {
+  if (samples === undefined) return undefined;
+  if (samples === 'all') return null;
+  const mask = new Uint8Array(n);
+  for (const j of samples) {
+    if (!(j >= 0 && j < n)) throw new RangeError(`infoSamples: sample index ${j} is outside 0..${n - 1}`);
+    mask[j] = 1;
+  }
+  return mask;
+}
+
 /** One pass over the variant blocks: the kept variants' dosages decoded into chunks, the others skipped. */
 async function* bgenChunks(
   src: ByteSource,
@@ -195,7 +215,8 @@ async function* bgenChunks(
   const n = h.nSamples;
   const filt = prepareFilter(opts.filter, h.nVariants);
   if (filt.fromIndex >= filt.toIndex) return;
-  const chunk = new DosageChunk(n, Math.max(1, opts.chunkVariants ?? Math.floor(CHUNK_BYTES / Math.max(1, 2 * n))));
+  const infoMask = infoSampleMask(opts.infoSamples, n);
+  const chunk = new DosageChunk(n, Math.max(1, opts.chunkVariants ?? Math.floor(CHUNK_BYTES / Math.max(1, 2 * n))), infoMask !== undefined);
   const w = new BgenWindow(src, windowBytes);
   const scratch = { out: new Uint8Array(0) };
   let p = h.firstVariant;
@@ -218,6 +239,7 @@ async function* bgenChunks(
     if (!(data instanceof Uint8Array)) throw faultError(src, h, dataFrom, label, data, false);
     const fault = decodeDosages(data, n, countFirst, chunk.dosage, chunk.count * n);
     if (fault) throw faultError(src, h, dataFrom, label, fault, true);
+    if (chunk.info) chunk.info[chunk.count] = impute2Info(data, n, infoMask ?? null);
     const [first, second] = head.alleles;
     const [ref, alt] = countFirst ? [second, first] : [first, second];
     if (chunk.add(chrom, head.pos, variantId(head, chrom, ref, alt), ref, alt)) {

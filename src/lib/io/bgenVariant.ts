@@ -192,6 +192,49 @@ function sumFault(data: Uint8Array, q: number, bits: number, last: number, maxSu
   return null;
 }
 
+/**
+ * The IMPUTE2 info measure of one variant, from the genotype probabilities of its (already decoded, so valid)
+ * uncompressed genotype data, over the samples with a call that `include` marks (null: every sample). As
+ * Marchini & Howie (2010, Nat Rev Genet 11:499, Box 3) define it and IMPUTE2, SNPTEST and QCTOOL report it:
+ * per sample e = P(het) + 2 P(hom counted) and f = P(het) + 4 P(hom counted) (E[g] and E[g^2]), over the N
+ * samples theta = sum e / (2N), info = 1 - sum (f - e^2) / (2N theta (1 - theta)), and info = 1 when theta
+ * is 0 or 1. It does not depend on which allele is counted (g -> 2 - g keeps every variance and theta (1 -
+ * theta)); the second allele is. Phased data: the haplotypes' probabilities x1, x2 of the allele give
+ * e = x1 + x2, f - e^2 = x1 (1 - x1) + x2 (1 - x2). NaN when no marked sample has a call.
+ */
+export function impute2Info(data: Uint8Array, nSamples: number, include: Uint8Array | null): number {
+  const layout = probabilityLayout(data, nSamples);
+  if ('what' in layout) return NaN;
+  const { q, phased, bits } = layout;
+  const D = 2 ** bits - 1;
+  // in units of 1/D: sumE = sum of D e (integers), sumV = sum of D^2 (f - e^2)
+  let obs = 0;
+  let sumE = 0;
+  let sumV = 0;
+  for (let j = 0; j < nSamples; j++) {
+    if ((include && !include[j]) || data[8 + j] & 0x80) continue;
+    const v0 = readBits(data, q, 2 * j * bits, bits);
+    const v1 = readBits(data, q, (2 * j + 1) * bits, bits);
+    obs++;
+    if (phased) {
+      // v0, v1: the first allele's probability on each haplotype; x = (D - v) / D of the second
+      sumE += 2 * D - v0 - v1;
+      sumV += (D - v0) * v0 + (D - v1) * v1;
+    } else {
+      // v0 = D P(11), v1 = D P(12), D P(22) = D - v0 - v1
+      const p22 = D - v0 - v1;
+      const e = v1 + 2 * p22;
+      const f = v1 + 4 * p22;
+      sumE += e;
+      sumV += f * D - e * e;
+    }
+  }
+  if (obs === 0) return NaN;
+  if (sumE === 0 || sumE === 2 * obs * D) return 1;
+  const theta = sumE / (2 * obs * D);
+  return 1 - sumV / (D * D) / (2 * obs * theta * (1 - theta));
+}
+
 /** Where the probabilities of a variant's uncompressed genotype data start and how they are stored, or a fault. */
 function probabilityLayout(data: Uint8Array, n: number): { q: number; phased: number; bits: number } | BgenDataFault {
   if (data.length < 8) return { at: 0, what: 'genotype data too short', expected: 'at least 8 bytes (N, K, ploidy range)', found: `${data.length}` };

@@ -5,7 +5,7 @@
 import { normalizeChrom } from './chrom';
 import type { GenotypeChunk } from './GenotypeSource';
 
-/** Variants [from, to) of a chunk; packed rows and dosages are subarray views. */
+/** Variants [from, to) of a chunk; packed rows, dosages and info are subarray views. */
 export function sliceChunk(c: GenotypeChunk, from: number, to: number): GenotypeChunk {
   const vb = c.variants;
   return {
@@ -15,6 +15,7 @@ export function sliceChunk(c: GenotypeChunk, from: number, to: number): Genotype
     bytesPerVariant: c.bytesPerVariant,
     packed: c.packed ? c.packed.subarray(from * c.bytesPerVariant, to * c.bytesPerVariant) : undefined,
     dosage: c.dosage ? c.dosage.subarray(from * c.nSamples, to * c.nSamples) : undefined,
+    ...(c.info ? { info: c.info.subarray(from, to) } : {}),
     variants: { chrom: vb.chrom.slice(from, to), pos: vb.pos.subarray(from, to), id: vb.id.slice(from, to), ref: vb.ref.slice(from, to), alt: vb.alt.slice(from, to), ...(vb.a1 ? { a1: vb.a1.slice(from, to) } : {}) },
   };
 }

@@ -6,9 +6,11 @@
  *   --hwe P: remove variants whose Hardy-Weinberg exact test P is below P (autosomes only; see docs);
  *   --maf T: remove variants whose minor allele frequency is below T;
  *   --mach-r2-filter MIN MAX: remove variants whose MaCH r2 (dosage variance over the binomial 2p(1-p), see
- *   machR2) is outside [MIN, MAX]; variants where it is undefined (monomorphic) stay, as in plink2.
+ *   machR2) is outside [MIN, MAX]; variants where it is undefined (monomorphic) stay, as in plink2;
+ *   --info-filter MIN (BGEN input only; not a plink2 flag): remove variants whose IMPUTE2 info (computed by the
+ *   BGEN reader from the genotype probabilities, bgenVariant.ts impute2Info) is below MIN.
  * Every removal is counted per filter (a variant is counted under the first filter it fails, as plink2 logs).
- * As in plink2, --hwe, --maf and --mach-r2-filter use founders only (samples whose .fam line names no father and no mother),
+ * As in plink2, --hwe, --maf, --mach-r2-filter (and --info-filter) use founders only (samples whose .fam line names no father and no mother),
  * unless `nonfounders` is set (plink2 --nonfounders); --geno and --mind use every sample. With no founder
  * left, every sample is used (and the report says so).
  *
@@ -17,6 +19,7 @@
  * pass over its chunks (`runVariantQc` does one and returns the report).
  */
 import { throwIfAborted } from '../base/cancel';
+import { InputError } from '../base/errors';
 import { createProgress, type ProgressCallback } from '../base/progress';
 import type { ChunkOptions, GenotypeChunk, GenotypeSource, SampleIds, VariantFilter } from './GenotypeSource';
 import { genotypeCounts } from './bedDecode';
@@ -42,6 +45,8 @@ export interface VariantQcOptions {
   nonfounders?: boolean;
   /** --mach-r2-filter: keep variants with MaCH r2 in [min, max] (plink2's defaults 0.1 and 2). */
   machR2?: { min: number; max: number };
+  /** --info-filter: keep variants whose IMPUTE2 info is at least this (BGEN input only). */
+  info?: number;
 }
 
 export interface QcReport {
@@ -51,7 +56,7 @@ export interface QcReport {
   /** IIDs of the samples removed by --mind (first 1000). */
   removedSampleIds: string[];
   variantsIn: number;
-  removed: { geno: number; hwe: number; maf: number; machR2: number };
+  removed: { geno: number; hwe: number; maf: number; machR2: number; info: number };
   variantsKept: number;
   /** Samples (after --mind) over which --maf and --hwe were computed, and which ones. */
   frequencySamples: { count: number; who: 'all' | 'founders' | 'all (no founders)' };
@@ -77,6 +82,8 @@ function isAutosome(chrom: string): boolean {
   const c = normalizeChrom(chrom);
   return /^\d+$/.test(c);
 }
+
+const FORMAT_NAME: Record<GenotypeSource['format'], string> = { bed: 'a PLINK .bed', vcf: 'a VCF', pgen: 'a plink2 .pgen', bgen: 'a BGEN' };
 
 /** plink2 compares with a small tolerance so that thresholds typed in decimal behave as written. */
 const EPS = 1e-7;
@@ -134,6 +141,12 @@ export function chunkVariantStatsOf(c: GenotypeChunk, idx: Int32Array) {
 }
 
 export async function createQcSource(source: GenotypeSource, opts: VariantQcOptions, run: QcRunOptions = {}): Promise<QcSource> {
+  if (opts.info !== undefined && source.format !== 'bgen') {
+    throw new InputError(
+      { file: source.name, expected: 'a BGEN input (--bgen), whose genotype probabilities give the IMPUTE2 info', found: `${FORMAT_NAME[source.format]} input` },
+      `--info-filter needs genotype probabilities (use --mach-r2-filter for imputation quality from dosages)`,
+    );
+  }
   const n = source.samples.iid.length;
   let keep = Int32Array.from({ length: n }, (_, j) => j);
   const report: QcReport = {
@@ -142,7 +155,7 @@ export async function createQcSource(source: GenotypeSource, opts: VariantQcOpti
     samplesRemovedMind: 0,
     removedSampleIds: [],
     variantsIn: 0,
-    removed: { geno: 0, hwe: 0, maf: 0, machR2: 0 },
+    removed: { geno: 0, hwe: 0, maf: 0, machR2: 0, info: 0 },
     variantsKept: 0,
     frequencySamples: { count: n, who: 'all' },
     complete: false,
@@ -180,7 +193,7 @@ export async function createQcSource(source: GenotypeSource, opts: VariantQcOpti
   const bpvOut = Math.ceil(nOut / 4);
   // --maf / --hwe sample set: the founders among the kept samples (positions in the kept order).
   let freqIdx: Int32Array | null = null;
-  if (samples.founder && !opts.nonfounders && (opts.maf !== undefined || opts.hwe !== undefined || opts.machR2 !== undefined)) {
+  if (samples.founder && !opts.nonfounders && (opts.maf !== undefined || opts.hwe !== undefined || opts.machR2 !== undefined || opts.info !== undefined)) {
     const f: number[] = [];
     for (let j = 0; j < nOut; j++) if (samples.founder[j]) f.push(j);
     if (f.length === 0) report.frequencySamples = { count: nOut, who: 'all (no founders)' };
@@ -189,14 +202,16 @@ export async function createQcSource(source: GenotypeSource, opts: VariantQcOpti
       report.frequencySamples = { count: f.length, who: 'founders' };
     } else report.frequencySamples = { count: nOut, who: 'founders' };
   } else report.frequencySamples = { count: nOut, who: 'all' };
+  // --info-filter: the BGEN reader computes the info over the same samples as --maf, as indices of the source
+  const infoSamples = opts.info === undefined ? undefined : freqIdx ? Int32Array.from(freqIdx, (k) => keep[k]) : allKept ? ('all' as const) : keep;
 
   async function* chunks(o: ChunkOptions = {}): AsyncGenerator<GenotypeChunk> {
     report.variantsIn = 0;
-    report.removed = { geno: 0, hwe: 0, maf: 0, machR2: 0 };
+    report.removed = { geno: 0, hwe: 0, maf: 0, machR2: 0, info: 0 };
     report.variantsKept = 0;
     report.complete = false;
     let start = 0;
-    for await (const c0 of source.chunks({ ...o, filter: o.filter ?? run.filter })) {
+    for await (const c0 of source.chunks({ ...o, filter: o.filter ?? run.filter, ...(infoSamples ? { infoSamples } : {}) })) {
       throwIfAborted(o.signal);
       const c: GenotypeChunk = allKept
         ? c0
@@ -241,6 +256,10 @@ export async function createQcSource(source: GenotypeSource, opts: VariantQcOpti
             report.removed.machR2++;
             continue;
           }
+        }
+        if (opts.info !== undefined && c.info![v] < opts.info * (1 - EPS)) {
+          report.removed.info++;
+          continue;
         }
         pass[v] = 1;
         nPass++;
@@ -295,6 +314,7 @@ function compact(c: GenotypeChunk, pass: Uint8Array, nPass: number, start: numbe
     idx.forEach((v, k) => d.set(c.dosage!.subarray(v * n, (v + 1) * n), k * n));
     out.dosage = d;
   }
+  if (c.info) out.info = Float64Array.from(idx, (v) => c.info![v]);
   return out;
 }
 
@@ -320,8 +340,10 @@ export function formatQcReport(r: QcReport): string[] {
   if (o.hwe !== undefined) lines.push(`--hwe ${o.hwe}${o.hweMidp ? ' midp' : ''}: ${r.removed.hwe} variants removed`);
   if (o.maf !== undefined) lines.push(`--maf ${o.maf}: ${r.removed.maf} variants removed`);
   if (o.machR2 !== undefined) lines.push(`--mach-r2-filter ${o.machR2.min} ${o.machR2.max}: ${r.removed.machR2} variants removed`);
-  if ((o.maf !== undefined || o.hwe !== undefined) && r.frequencySamples.who !== 'all')
-    lines.push(`--maf/--hwe computed over ${r.frequencySamples.count} ${r.frequencySamples.who} (plink2 default; --nonfounders: every sample)`);
+  if (o.info !== undefined) lines.push(`--info-filter ${o.info}: ${r.removed.info} variants removed`);
+  const overFounders = [o.maf !== undefined && '--maf', o.hwe !== undefined && '--hwe', o.machR2 !== undefined && '--mach-r2-filter', o.info !== undefined && '--info-filter'].filter(Boolean);
+  if (overFounders.length && r.frequencySamples.who !== 'all')
+    lines.push(`${overFounders.join('/')} computed over ${r.frequencySamples.count} ${r.frequencySamples.who} (plink2 default; --nonfounders: every sample)`);
   lines.push(`${r.variantsKept} of ${r.variantsIn} variants and ${r.samplesIn - r.samplesRemovedMind} of ${r.samplesIn} samples pass QC`);
   return lines;
 }
