@@ -220,6 +220,9 @@ export function dosageStats(chunk: GenotypeChunk, X: SampleMatrix, from = 0, to 
   const g2x = new Float64Array(count * m);
   const x = new Float64Array(count * m);
   const miss = new Float64Array(m);
+  // locals for the hot loop (imported bindings are property loads of the module object in CommonJS builds)
+  const MISSING = DOSAGE_MISSING;
+  const SCALE = DOSAGE_SCALE;
   for (let v = from; v < to; v++) {
     const o = (v - from) * m;
     miss.fill(0);
@@ -227,11 +230,11 @@ export function dosageStats(chunk: GenotypeChunk, X: SampleMatrix, from = 0, to 
     for (let i = 0; i < n; i++) {
       const u = ds[v * n + i];
       const xo = i * m;
-      if (u === DOSAGE_MISSING) {
+      if (u === MISSING) {
         nm++;
         for (let c = 0; c < m; c++) miss[c] += xd[xo + c];
       } else if (u !== 0) {
-        const d = u * DOSAGE_SCALE;
+        const d = u * SCALE;
         const d2 = d * d;
         for (let c = 0; c < m; c++) {
           const xv = xd[xo + c];
