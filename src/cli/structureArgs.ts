@@ -12,7 +12,8 @@ import { createNodeLocoPool } from '../platform/node/nodeLocoPool';
 import { progressPrinter } from './progressPrinter';
 import type { NamedColumn } from '../lib/assoc/design';
 import type { GenotypeSource } from '../lib/io/GenotypeSource';
-import { structureStep, type StructureSettings, type StructureStepResult } from '../lib/pipeline/structureStep';
+import { structureStep, type GivenPcs, type StructureSettings, type StructureStepResult } from '../lib/pipeline/structureStep';
+import type { LocoPool } from '../lib/relate/level0Block';
 import type { LocoAdjustment } from '../lib/pipeline/locoScan';
 import { parseStructureFile, structureFromFile, STRUCTURE_FILE_SUFFIX, type StructureInputs } from '../lib/pipeline/structureFile';
 
@@ -47,23 +48,36 @@ export interface StructureRun {
 }
 
 /**
+ * Runs `fn` with a pool of LOCO workers (one per core, or `threads`; none when `use` is false or threads is 1: the
+ * step runs in this thread, with the same results), closed afterwards.
+ */
+export async function withLocoPool<T>(threads: number | undefined, use: boolean, fn: (pool: LocoPool | undefined) => Promise<T>): Promise<T> {
+  const n = threads ?? availableParallelism();
+  const pool = use && n > 1 ? createNodeLocoPool(n) : undefined;
+  try {
+    return await fn(pool);
+  } finally {
+    await pool?.close();
+  }
+}
+
+/** Progress of the structure step on stderr. */
+export const structureProgress = () => progressPrinter('structure: ', { stage: true, unit: 'variants' });
+
+/**
  * The structure step when the settings ask for anything, else null. The LOCO step's level-0 blocks run on one
- * worker thread per core (or `threads`; 1 = in this thread): the same predictions either way.
+ * worker thread per core (or `threads`; 1 = in this thread): the same predictions either way. `pcs`: PCs computed
+ * earlier (`--pcs-from`), used instead of computing them.
  */
 export async function runStructure(
   source: GenotypeSource,
   input: { responses: NamedColumn[]; covariates: NamedColumn[] },
   s: CliStructureSettings,
+  pcs?: GivenPcs,
 ): Promise<StructureRun | null> {
   if (s.pcs <= 0 && !s.loco) return null;
-  const threads = s.threads ?? availableParallelism();
-  const pool = s.loco && threads > 1 ? createNodeLocoPool(threads) : undefined;
-  try {
-    const step = await structureStep(source, input, s, { locoPool: pool, onProgress: progressPrinter('structure: ', { stage: true, unit: 'variants' }) });
-    return { step, covariates: [...input.covariates, ...step.pcColumns], loco: step.locoAdjustment };
-  } finally {
-    await pool?.close();
-  }
+  const step = await withLocoPool(s.threads, s.loco, (pool) => structureStep(source, input, s, { locoPool: pool, pcs, onProgress: structureProgress() }));
+  return { step, covariates: [...input.covariates, ...step.pcColumns], loco: step.locoAdjustment };
 }
 
 export const structureFromOption: OptionSpec = {

@@ -23,7 +23,7 @@ import { normalizeChrom } from '../io/chrom';
 import type { SampleIds } from '../io/GenotypeSource';
 import type { LocoResult } from '../relate/locoRidge';
 import { pcColumns, type PcaResult } from '../relate/pca';
-import type { StructureStepResult } from './structureStep';
+import { isPcaLine, type GivenPcs, type StructureStepResult } from './structureStep';
 
 export const STRUCTURE_FILE_FORMAT = 'latentscan-structure';
 export const STRUCTURE_FILE_VERSION = 1;
@@ -198,26 +198,65 @@ export function parseStructureFile(bytes: Uint8Array, source: string): Structure
   return { header, values };
 }
 
+const FINGERPRINT_WORDS: Record<keyof StructureFingerprint, string> = {
+  samples: 'genotype samples',
+  sampleIds: 'genotype sample IDs',
+  responses: 'responses',
+  covariates: 'covariates',
+  data: 'response and covariate values',
+  genotypes: 'genotype input',
+};
+
+/**
+ * The first of `fields` (default: all, in the order above) where `got` differs from `want`: what it is in words,
+ * this run's value and the file's; null when they agree.
+ */
+export function fingerprintDifference(
+  got: StructureFingerprint, want: StructureFingerprint, fields = Object.keys(FINGERPRINT_WORDS) as (keyof StructureFingerprint)[],
+): { what: string; expected: string; found: string } | null {
+  for (const k of fields) {
+    if (JSON.stringify(got[k]) !== JSON.stringify(want[k])) return { what: FINGERPRINT_WORDS[k], expected: JSON.stringify(want[k]), found: JSON.stringify(got[k]) };
+  }
+  return null;
+}
+
 /** Throws when the file was computed on other inputs than `input`, naming the first thing that differs. */
 export function checkStructureInputs(file: StructureFile, input: StructureInputs, source: string): void {
-  const want = structureFingerprint(input);
-  const got = file.header.fingerprint;
-  const what: Record<keyof StructureFingerprint, string> = {
-    samples: 'genotype samples',
-    sampleIds: 'genotype sample IDs',
-    responses: 'responses',
-    covariates: 'covariates',
-    data: 'response and covariate values',
-    genotypes: 'genotype input',
-  };
-  for (const k of Object.keys(what) as (keyof StructureFingerprint)[]) {
-    if (JSON.stringify(got[k]) !== JSON.stringify(want[k])) {
-      throw new InputError(
-        { file: source, expected: `${what[k]} ${JSON.stringify(want[k])} (this run's)`, found: JSON.stringify(got[k]) },
-        'structure step of other inputs (run cli structure again on these)',
-      );
-    }
+  const d = fingerprintDifference(file.header.fingerprint, structureFingerprint(input));
+  if (d) {
+    throw new InputError(
+      { file: source, expected: `${d.what} ${d.expected} (this run's)`, found: d.found },
+      'structure step of other inputs (run cli structure again on these)',
+    );
   }
+}
+
+/** FNV-1a (hex) of the PCs' bits (eigenvalues, then vectors), or null without PCs. */
+export function pcaFingerprint(pca: PcaResult | null): string | null {
+  if (!pca) return null;
+  const h = new Fnv();
+  for (const a of [pca.eigenvalues, pca.vectors]) h.bytes(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  return h.hex();
+}
+
+/**
+ * The genetic PCs of a structure file (`cli structure --pca K --no-loco`, with or without --pheno), for a step
+ * that adjusts for them without computing them (`--pcs-from`): the PCs depend on the genotypes only, so the file
+ * must be of the same genotype samples and input; its responses and covariates do not matter.
+ */
+export function pcsFromFile(file: StructureFile, input: Pick<StructureInputs, 'samples' | 'genotypes'>, source: string): GivenPcs {
+  const want = structureFingerprint({ ...input, responses: [], covariates: [] });
+  const d = fingerprintDifference(file.header.fingerprint, want, ['samples', 'sampleIds', 'genotypes']);
+  if (d) throw new InputError({ file: source, expected: `${d.what} ${d.expected} (this run's)`, found: d.found }, 'genetic PCs of other genotypes (run cli structure --pca K --no-loco again on these)');
+  const h = file.header;
+  if (!h.pca) throw new InputError({ file: source, expected: 'genetic PCs (a file of cli structure --pca K, K > 0)', found: 'none (--pca 0)' }, 'no genetic PCs');
+  const n = input.samples.iid.length;
+  const k = h.pca.k;
+  const pca: PcaResult = {
+    samples: input.samples, k, eigenvalues: file.values.slice(0, k), vectors: file.values.slice(k, k + n * k),
+    nVariants: h.pca.nVariants, iterations: h.pca.iterations, seconds: h.pca.seconds,
+  };
+  return { pca, lines: h.lines.filter(isPcaLine), variants: { chromosomes: h.chromosomes, variantsUsed: h.variantsUsed, variantsRead: h.variantsRead } };
 }
 
 /**

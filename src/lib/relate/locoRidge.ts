@@ -2,6 +2,9 @@
  * REGENIE step 1 for many quantitative responses in one streamed pass over the genotypes (docs/relatedness.md):
  * level 0 (ridgeLevel0.ts) per block of consecutive variants of one chromosome, level 1 (ridgeLevel1.ts) per
  * response over that response's level-0 predictors, then leave-one-chromosome-out (LOCO) predictions.
+ * The pieces are exported for a step split across processes (`cli structure --level0 I/N`, `--level1-from`):
+ * locoPlan (the blocks, level0Plan.ts), locoSetup (samples, folds, scaled responses), locoLevel0 (any range of the
+ * plan's blocks) and locoLevel1 (every block's level-0 predictions, in plan order); locoRidge runs them in turn.
  */
 import { createProgress, type ProgressCallback } from '../base/progress';
 import { throwIfAborted, yieldAndCheck } from '../base/cancel';
@@ -14,6 +17,9 @@ import { foldOffsets } from './ridgeLevel0';
 import { level0Block, level0Scratch, type Level0Block, type Level0Context, type LocoPool } from './level0Block';
 import { level1Response, type Level1Job } from './level1Response';
 import type { Level1Fit } from './ridgeLevel1';
+import { includedRuns, level0Plan, rowKind, type BlockRange, type IncludedRun, type Level0Plan, type RowKind } from './level0Plan';
+
+export { DEFAULT_BLOCK_SIZE, MAX_DEFAULT_BLOCKS, level0BlockSize } from './level0Plan';
 
 export interface LocoColumn { name: string; values: ArrayLike<number> }
 export interface LocoOptions {
@@ -25,6 +31,8 @@ export interface LocoOptions {
   seed?: number;
   /** variant indices (chunk.start + i, in source order) to use; absent = all */
   include?: Uint8Array;
+  /** The runs of the included variants (level0Plan.ts), when the caller's own pass collected them; else a pass here. */
+  runs?: IncludedRun[];
   chunkVariants?: number;
   /** Workers for the level-0 blocks and the per-response level 1 (same results as in-thread); in-thread when absent or of size 1. */
   pool?: LocoPool;
@@ -49,14 +57,12 @@ export interface LocoResult {
 
 /** regenie's heritability grid; level 0: lambda = M (1 - h2) / h2, level 1: tau = (blocks R0) (1 - h2) / h2. */
 export const H2_GRID = [0.01, 0.25, 0.5, 0.75, 0.99] as const;
-export const DEFAULT_BLOCK_SIZE = 200;
-export const MAX_DEFAULT_BLOCKS = 250;
 
 export function shrinkageGrid(scale: number): number[] {
   return H2_GRID.map((h2) => (scale * (1 - h2)) / h2);
 }
 
-interface Prepared {
+export interface Prepared {
   /** Genotype sample index of each analysed sample. */
   idx: Int32Array;
   /** Scaled residual responses, column-major na x R, 0 where missing. */
@@ -132,45 +138,27 @@ function prepare(nSamples: number, input: { responses: LocoColumn[]; covariates:
   return { idx, y, sd, obs };
 }
 
-/** Number of step-1 variants M (for the level-0 grid): the include count, or the source's, or a counting pass. */
-async function countVariants(source: GenotypeSource, o: LocoOptions): Promise<number> {
-  if (o.include) { let s = 0; for (let i = 0; i < o.include.length; i++) s += o.include[i] ? 1 : 0; return s; }
-  if (source.nVariants !== null) return source.nVariants;
-  let m = 0;
-  for await (const ch of source.chunks({ chunkVariants: o.chunkVariants, signal: o.signal })) m += ch.count;
-  return m;
-}
-
-/** Level-0 predictions: per block its chromosome, and per response L columns of na Float32 values. */
-interface Level0Store {
+/** Level-0 predictions of the blocks `range` of the plan: per block its chromosome, per response and block L columns of na Float32 values. */
+export interface Level0Part {
+  range: BlockRange;
+  /** Chromosome of each block of the range. */
   chrom: string[];
+  /** preds[r][b - range.from]: block b's L x na predictions of response r (column l at l * na). */
   preds: Float32Array[][];
-}
-
-/**
- * Variants per level-0 block: `blockSize`, or by default 200, raised so that there are at most about
- * MAX_DEFAULT_BLOCKS blocks: level 1 works on (blocks x 5) predictors and costs their number cubed.
- */
-export function level0BlockSize(M: number, blockSize?: number): number {
-  if (blockSize !== undefined) return Math.max(1, blockSize);
-  return Math.max(DEFAULT_BLOCK_SIZE, Math.ceil(M / MAX_DEFAULT_BLOCKS));
 }
 
 /** Collects the genotype rows of one block (at most `capacity` variants, one kind: packed or dosage). */
 class BlockBuffer {
   m = 0;
-  kind: 'packed' | 'dosage' | null = null;
+  kind: RowKind | null = null;
   private bytes: Uint8Array | null = null;
   private dose: Uint16Array | null = null;
   constructor(private readonly capacity: number, private readonly nSamples: number, private readonly bytesPerVariant: number) {}
 
-  /** Kind of the rows of chunk `ch`. */
-  static kindOf(ch: GenotypeChunk): 'packed' | 'dosage' {
-    return ch.packed ? 'packed' : 'dosage';
-  }
-
   add(ch: GenotypeChunk, v: number): void {
-    this.kind = BlockBuffer.kindOf(ch);
+    const kind = rowKind(ch);
+    if (this.kind !== null && this.kind !== kind) throw new Error('LOCO level 0: packed and dosage rows in one planned block (the chunks changed kind between passes)');
+    this.kind = kind;
     if (ch.packed) {
       this.bytes ??= new Uint8Array(this.capacity * this.bytesPerVariant);
       this.bytes.set(ch.packed.subarray(v * ch.bytesPerVariant, (v + 1) * ch.bytesPerVariant), this.m * this.bytesPerVariant);
@@ -192,24 +180,32 @@ class BlockBuffer {
   }
 }
 
-async function streamLevel0(source: GenotypeSource, ctx: Level0Context, M: number, o: LocoOptions): Promise<Level0Store> {
+function planMismatch(source: GenotypeSource, what: string): Error {
+  return new Error(`LOCO level 0: ${source.name}: ${what} than the block plan made from it (the genotypes changed during the step?)`);
+}
+
+/**
+ * Streams the source and computes the level-0 blocks of `range` (the plan's block indices): every step-1 variant
+ * is counted into its planned block, the genotype rows of blocks outside the range are skipped, and the stream
+ * stops after the range's last block.
+ */
+async function streamLevel0(source: GenotypeSource, ctx: Level0Context, plan: Level0Plan, range: BlockRange, o: LocoOptions): Promise<Level0Part> {
   const R = ctx.obs.length;
-  const bs = level0BlockSize(M, o.blockSize);
+  const blocks = plan.blocks;
+  const part: Level0Part = { range, chrom: blocks.slice(range.from, range.to).map((b) => b.chrom), preds: Array.from({ length: R }, () => []) };
+  if (range.from >= range.to) return part;
   const nSamples = source.samples.iid.length;
-  const store: Level0Store = { chrom: [], preds: Array.from({ length: R }, () => []) };
   const pool = o.pool && o.pool.size > 1 ? o.pool : undefined;
   if (pool) await pool.init(ctx);
   const inFlight: Promise<void>[] = [];
   const scratch = level0Scratch();
   let buf: BlockBuffer | null = null;
-  let chrom = '';
+  let b = 0;
+  let inBlock = 0;
   let done = 0;
-  const flush = async () => {
-    if (!buf || buf.m === 0) return;
-    const b = store.chrom.length;
-    store.chrom.push(chrom);
-    const block = buf.take();
-    const keep = (preds: Float32Array[]) => { for (let r = 0; r < R; r++) store.preds[r][b] = preds[r]; };
+  const flush = async (at: number) => {
+    const block = buf!.take();
+    const keep = (preds: Float32Array[]) => { for (let r = 0; r < R; r++) part.preds[r][at - range.from] = preds[r]; };
     if (!pool) { keep(level0Block(ctx, block, scratch)); return; }
     const job = pool.run(block).then(keep);
     job.catch(() => {}); // awaited below; this only keeps a failure from being reported as unhandled first
@@ -217,29 +213,30 @@ async function streamLevel0(source: GenotypeSource, ctx: Level0Context, M: numbe
     // At most two blocks per worker in flight (bounded memory); the oldest finishes first in a round robin.
     if (inFlight.length >= 2 * pool.size) await inFlight.shift();
   };
-  const progress = createProgress('loco', M, o.onProgress, { unit: 'variants' });
+  const progress = createProgress('loco', plan.nVariants, o.onProgress, { unit: 'variants' });
   for await (const ch of source.chunks({ chunkVariants: o.chunkVariants, signal: o.signal })) {
-    buf ??= new BlockBuffer(bs, nSamples, ch.bytesPerVariant);
-    for (let v = 0; v < ch.count; v++) {
+    buf ??= new BlockBuffer(plan.blockSize, nSamples, ch.bytesPerVariant);
+    for (let v = 0; v < ch.count && b < range.to; v++) {
       if (o.include && !o.include[ch.start + v]) continue;
-      const c = normalizeChrom(ch.variants.chrom[v]);
-      // A block holds consecutive variants of one chromosome, of one kind (packed or dosage rows).
-      if (c !== chrom || buf.m === bs || (buf.kind !== null && buf.kind !== BlockBuffer.kindOf(ch))) { await flush(); chrom = c; }
-      buf.add(ch, v);
+      if (b >= blocks.length) throw planMismatch(source, 'more step-1 variants');
+      if (normalizeChrom(ch.variants.chrom[v]) !== blocks[b].chrom) throw planMismatch(source, 'other chromosomes');
+      if (b >= range.from) buf.add(ch, v);
       done++;
-      if (buf.m === bs) {
-        await flush();
-        progress.tick(done);
-        await yieldAndCheck(o.signal);
-      }
+      if (++inBlock < blocks[b].m) continue;
+      if (b >= range.from) await flush(b);
+      b++;
+      inBlock = 0;
+      progress.tick(done);
+      await yieldAndCheck(o.signal);
     }
     progress.tick(done);
     await yieldAndCheck(o.signal);
+    if (b >= range.to) break;
   }
-  await flush();
+  if (b < range.to) throw planMismatch(source, 'fewer step-1 variants');
   await Promise.all(inFlight);
   progress.finish();
-  return store;
+  return part;
 }
 
 /**
@@ -273,21 +270,57 @@ function reorder(prep: Prepared, order: Int32Array): Prepared {
   };
 }
 
-export async function locoRidge(
-  source: GenotypeSource, input: { responses: LocoColumn[]; covariates: LocoColumn[] }, o: LocoOptions = {},
-): Promise<LocoResult> {
-  const t0 = performance.now();
-  const n = source.samples.iid.length;
+/** What level 0 and level 1 of one run share: the analysed samples in fold order, scaled responses, folds, plan. */
+export interface LocoSetup {
+  /** Genotype samples. */
+  nSamples: number;
+  responses: string[];
+  prep: Prepared;
+  plan: Level0Plan;
+  /** The level-0 context (sent to each worker). */
+  ctx: Level0Context;
+}
+
+/** The block plan of a run: from `o.runs` (the caller's pass over the variants), else a pass of its own. */
+export async function locoPlan(source: GenotypeSource, o: LocoOptions = {}): Promise<Level0Plan> {
+  return level0Plan(o.runs ?? (await includedRuns(source, o)), o.blockSize);
+}
+
+/**
+ * Residual responses on the covariates, scaled, in fold order (the folds from o.seed), and the level-0 context
+ * for the plan's shrinkage grid. Depends only on the responses, the covariates and the plan, so the jobs of a
+ * sharded step rebuild it identically. `sourceName` names the genotypes in errors.
+ */
+export function locoSetup(
+  nSamples: number, sourceName: string, input: { responses: LocoColumn[]; covariates: LocoColumn[] }, plan: Level0Plan, o: LocoOptions = {},
+): LocoSetup {
   const K = Math.max(2, o.folds ?? 5);
-  const prepared = prepare(n, input);
+  const prepared = prepare(nSamples, input);
   const na = prepared.idx.length;
-  if (na < 2 * K) throw new InputError({ file: source.name, expected: `at least ${2 * K} samples with every covariate`, found: `${na}` }, 'samples');
+  if (na < 2 * K) throw new InputError({ file: sourceName, expected: `at least ${2 * K} samples with every covariate`, found: `${na}` }, 'samples');
   const { order, offsets } = foldOrder(na, K, o.seed ?? 1);
   const prep = reorder(prepared, order);
-  const M = await countVariants(source, o);
-  const ctx: Level0Context = { nSamples: n, idx: prep.idx, y: prep.y, obs: prep.obs, offsets, lambdas: shrinkageGrid(M) };
-  const store = await streamLevel0(source, ctx, M, o);
-  const B = store.chrom.length;
+  const ctx: Level0Context = { nSamples, idx: prep.idx, y: prep.y, obs: prep.obs, offsets, lambdas: shrinkageGrid(plan.nVariants) };
+  return { nSamples, responses: input.responses.map((c) => c.name), prep, plan, ctx };
+}
+
+/** Level 0 of the blocks `range` of the setup's plan (all blocks when absent). */
+export async function locoLevel0(source: GenotypeSource, setup: LocoSetup, o: LocoOptions = {}, range?: BlockRange): Promise<Level0Part> {
+  if (source.samples.iid.length !== setup.nSamples) throw new RangeError(`LOCO level 0: ${source.samples.iid.length} genotype samples, the setup has ${setup.nSamples}`);
+  return streamLevel0(source, setup.ctx, setup.plan, range ?? { from: 0, to: setup.plan.blocks.length }, o);
+}
+
+/**
+ * Level 1 of every response over the level-0 predictions of all the plan's blocks (`level0`, which it empties as
+ * it goes), then the LOCO predictions per chromosome.
+ */
+export async function locoLevel1(setup: LocoSetup, level0: Level0Part, o: LocoOptions = {}): Promise<LocoResult> {
+  const t0 = performance.now();
+  const { prep, plan, nSamples: n } = setup;
+  const B = plan.blocks.length;
+  if (level0.range.from !== 0 || level0.range.to !== B) throw new RangeError(`LOCO level 1: level-0 blocks ${level0.range.from}..${level0.range.to}, the plan has ${B}`);
+  const na = prep.idx.length;
+  const offsets = setup.ctx.offsets;
   const L = H2_GRID.length;
   const taus = shrinkageGrid(B * L);
   const R = prep.obs.length;
@@ -298,10 +331,10 @@ export async function locoRidge(
   const pool = o.pool && o.pool.size > 1 ? o.pool : undefined;
   const level1 = async (r: number) => {
     const job: Level1Job = {
-      preds: store.preds[r], blockChrom: store.chrom, y: prep.y.slice(r * na, (r + 1) * na),
+      preds: level0.preds[r], blockChrom: level0.chrom, y: prep.y.slice(r * na, (r + 1) * na),
       nObs: prep.obs[r].reduce((s, v) => s + v, 0), offsets, taus, L,
     };
-    store.preds[r] = [];
+    level0.preds[r] = [];
     const res = pool ? await pool.level1(job) : level1Response(job);
     fits[r] = res.fit;
     chromSums[r] = new Map(res.sums);
@@ -317,7 +350,6 @@ export async function locoRidge(
   }
   throwIfAborted(o.signal);
   progress.finish();
-  const chromosomes = [...new Set(store.chrom)];
   const totals = chromSums.map((sums) => {
     const t = new Float64Array(na);
     for (const acc of sums.values()) for (let i = 0; i < na; i++) t[i] += acc[i];
@@ -332,16 +364,27 @@ export async function locoRidge(
     return out;
   };
   return {
-    responses: input.responses.map((c) => c.name),
-    chromosomes,
+    responses: setup.responses,
+    chromosomes: [...new Set(level0.chrom)],
     nAnalysed: na,
-    nVariants: M,
+    nVariants: plan.nVariants,
     nBlocks: B,
-    blockSize: level0BlockSize(M, o.blockSize),
+    blockSize: plan.blockSize,
     level1: fits.map((f) => ({ lambda: f.tau, r2: f.r2 })),
     prediction,
     seconds: (performance.now() - t0) / 1000,
   };
+}
+
+export async function locoRidge(
+  source: GenotypeSource, input: { responses: LocoColumn[]; covariates: LocoColumn[] }, o: LocoOptions = {},
+): Promise<LocoResult> {
+  const t0 = performance.now();
+  const plan = await locoPlan(source, o);
+  const setup = locoSetup(source.samples.iid.length, source.name, input, plan, o);
+  const level0 = await locoLevel0(source, setup, o);
+  const result = await locoLevel1(setup, level0, o);
+  return { ...result, seconds: (performance.now() - t0) / 1000 };
 }
 
 /** regenie's numeric chromosome codes in .loco files (X = 23, Y = 24, XY = 25, MT = 26). */
