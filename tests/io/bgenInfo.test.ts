@@ -14,6 +14,7 @@ import { unzlibSync } from 'fflate';
 import { decompress } from 'fzstd';
 import { openBgen } from '../../src/lib/io/bgen';
 import { formatQcReport, runVariantQc } from '../../src/lib/io/variantQc';
+import { genotypeReport, withGenotypeQc } from '../../src/lib/pipeline/genotypeReport';
 import { nodeFileSource } from '../../src/platform/node/nodeFileSource';
 import { parseArgs } from '../../src/cli/args';
 import { genotypeQcOptions, qcFromArgs } from '../../src/cli/genotypeQcArgs';
@@ -165,6 +166,10 @@ describe('IMPUTE2 info of BGEN input and --info-filter', () => {
     const both = await runVariantQc(await openGenotypes({ bgen: path, sample: join(dir, 'i16.sample') }), { maf: 0.01, info: 0.6 });
     expect(both.report.removed).toMatchObject({ maf: 1, info: below });
     expect(both.keptIds).toEqual(keptIds.filter((id) => id !== 'mono'));
+    // the analysis record's per-reason list (pipeline, app) counts them too
+    const src = await withGenotypeQc(await openGenotypes({ bgen: path, sample: join(dir, 'i16.sample') }), { info: 0.6 });
+    for await (const _ of src.chunks());
+    expect(genotypeReport(src).variants).toEqual([{ reason: 'IMPUTE2 info under --info-filter 0.6', count: below }]);
   });
 
   it('scan --bgen --info-filter logs the removed count; non-BGEN input and MIN outside [0, 1] are refused', async () => {

@@ -64,6 +64,7 @@ export function genotypeReport(source: GenotypeSource): GenotypeReport {
       if (r.removed.hwe) variants.push({ reason: `HWE exact test P under --hwe ${r.options.hwe}`, count: r.removed.hwe });
       if (r.removed.maf) variants.push({ reason: `minor allele frequency under --maf ${r.options.maf}`, count: r.removed.maf });
       if (r.removed.machR2) variants.push({ reason: `MaCH r2 outside --mach-r2-filter ${r.options.machR2?.min} ${r.options.machR2?.max}`, count: r.removed.machR2 });
+      if (r.removed.info) variants.push({ reason: `IMPUTE2 info under --info-filter ${r.options.info}`, count: r.removed.info });
       variantsIn = r.variantsIn;
       variantsKept = r.variantsKept;
       lines.push(...formatQcReport(r).map((l) => `genotype QC: ${l}`));
