@@ -1,13 +1,15 @@
 /**
  * The Snakemake workflow (workflow/Snakefile) against `cli pipeline` on one machine, same cohort, seed and
  * settings, the structure step at pipeline's defaults (10 genetic PCs, PC x E in the SNPxE scans, the LOCO
- * ridge step in the scan and the first screening round; the workflow computes it once in the rule structure and
- * the shards read it with --structure-from): 4 shards by variant count, candidates as separate jobs. Equal:
- * hsv.tsv and the model (the same best candidate), train.json but for timings, structure.eigenvec/.eigenval,
- * every scan file after concatenation, every HSV's screened set (sis.<HSV>.sis.tsv) and selected terms,
- * selected.tsv after annotation. Then a run whose scan job of one shard is SIGKILLed mid-run (config
- * `fault`) fails, and a re-run runs that shard again alone (plus what depends on it) and gets the same result.
- * Skipped, with a message, when snakemake is not installed (.ci/run and npm test install it).
+ * ridge step in the scan and the first screening round; the workflow computes the PCs once (rule structure_pcs),
+ * level 0 of the LOCO step in 3 jobs (structure_level0), level 1 over them (structure), and the shards read its
+ * file with --structure-from): 4 shards by variant count, candidates as separate jobs. Equal: hsv.tsv and the model
+ * (the same best candidate), train.json but for timings, structure.eigenvec/.eigenval, every scan file after
+ * concatenation, every HSV's screened set (sis.<HSV>.sis.tsv) and selected terms, selected.tsv after annotation;
+ * the structure file equals one `cli structure` run's but for its seconds fields, and kinship.kin0 / kinship.log
+ * (rule kinship) a direct `cli king` run's file and printout. Then a run whose scan job of one shard is SIGKILLed
+ * mid-run (config `fault`) fails, and a re-run runs that shard again alone (plus what depends on it) and gets the
+ * same result. Skipped, with a message, when snakemake is not installed (.ci/run and npm test install it).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -25,13 +27,13 @@ const cli = [join(repo, 'node_modules', '.bin', 'tsx'), join(repo, 'src', 'cli',
 const ENV = ['smoking'];
 const TRAIN = { seed: 2, candidates: 2, max_epochs: 60, latent: 5 };
 
-function run(cmd: string[], cwd: string, what: string): { status: number; out: string; seconds: number } {
+function run(cmd: string[], cwd: string, what: string): { status: number; out: string; stdout: string; seconds: number } {
   const t0 = performance.now();
   const r = spawnSync(cmd[0], cmd.slice(1), { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
   const out = `${r.stdout}\n${r.stderr}`;
   const seconds = (performance.now() - t0) / 1000;
   console.log(`${what}: exit ${r.status}, ${seconds.toFixed(1)} s`);
-  return { status: r.status ?? -1, out, seconds };
+  return { status: r.status ?? -1, out, stdout: r.stdout, seconds };
 }
 
 function must(cmd: string[], cwd: string, what: string): string {
@@ -54,7 +56,9 @@ function writeConfig(dir: string, name: string, outdir: string, extra: Record<st
     shard_variants: 250,
     cli: cli.join(' '),
     // one thread per job: two jobs at a time on 2 cores, no worker pools to start (results do not depend on it)
-    threads: { scan_shard: 1, sis_partners: 1, sis_screen: 1, sis_select: 1 },
+    threads: { scan_shard: 1, sis_partners: 1, sis_screen: 1, sis_select: 1, structure_level0: 1 },
+    // the LOCO step's level 0 in 3 jobs (22 blocks: 7, 7, 8), merged by the rule structure
+    loco_shards: 3,
     ...extra,
   };
   const path = join(dir, name);
@@ -78,6 +82,18 @@ function jobCounts(log: string): Record<string, number> {
 
 /** Jobs of a rule that a log shows starting (also those added after the checkpoint, which no Job stats table lists). */
 const ran = (log: string, rule: string): number => log.match(new RegExp(`^(local)?rule ${rule}:$`, 'gm'))?.length ?? 0;
+
+/** A structure file's header (every "seconds" field, a wall time, set to 0) and its doubles, as text and hex. */
+function withoutSeconds(path: string): { header: string; values: string } {
+  const bytes = readFileSync(path);
+  const nl = bytes.indexOf(0x0a);
+  const zero = (o: unknown): unknown => {
+    if (Array.isArray(o)) return o.map(zero);
+    if (!o || typeof o !== 'object') return o;
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, k === 'seconds' ? 0 : zero(v)]));
+  };
+  return { header: JSON.stringify(zero(JSON.parse(bytes.subarray(0, nl).toString('utf8')))), values: bytes.subarray(nl + 1).toString('hex') };
+}
 
 /** Every result file of the pipeline folder compared with the workflow's. */
 function compareWithPipeline(pipeDir: string, wfDir: string): string[] {
@@ -122,8 +138,15 @@ describe.skipIf(!hasSnakemake)('Snakemake workflow = cli pipeline on one machine
     expect(shards).toEqual(['s000', 's001', 's002', 's003']);
     expect(readdirSync(join(dir, 'wf', 'work', 'train')).filter((f) => f.endsWith('.candidate.json'))).toHaveLength(TRAIN.candidates);
     expect(log).toContain('rule train_candidate');
-    // The structure step ran once, with pipeline's defaults, and every scan and screening job read it.
+    // The structure step ran once, with pipeline's defaults, split into the PCs, 3 level-0 jobs and the merge, and
+    // every scan and screening job read its file.
+    expect(ran(log, 'structure_pcs')).toBe(1);
+    expect(ran(log, 'structure_level0')).toBe(3);
     expect(ran(log, 'structure')).toBe(1);
+    expect(ran(log, 'kinship')).toBe(1);
+    // The PCs job's file is an input of the 3 level-0 jobs and the merge; the merge reads the 3 level-0 shards.
+    expect(log.match(/^\s+input: \S+hsv\.tsv, \S+pcs\.structure\.bin/gm)).toHaveLength(3 + 1);
+    expect(log).toMatch(/^\s+input: .*loco\.level0\.1\.bin, .*loco\.level0\.2\.bin, .*loco\.level0\.3\.bin/m);
     const pipeLog = readFileSync(join(dir, 'pipe', 'pipeline.log'), 'utf8');
     for (const l of ['genetic PCs: 10 over', 'LOCO ridge (regenie step 1)']) expect(pipeLog).toContain(l);
     const stLine = (text: string) => text.split('\n').filter((x) => x.startsWith('genetic PCs:') || x.startsWith('LOCO ridge'));
@@ -140,6 +163,16 @@ describe.skipIf(!hasSnakemake)('Snakemake workflow = cli pipeline on one machine
     expect(selected).toMatch(/\tSNP\t/);
     expect(selected.split('\n')[0]).toContain('NEAREST_GENE');
     expect(existsSync(join(dir, 'wf', 'report.html'))).toBe(true);
+    // The merged structure file is one `cli structure` run's (its seconds fields aside); kinship is `cli king`'s.
+    const covarNames = readFileSync(join(dir, 'sim', 'covar.csv'), 'utf8').split('\n')[0].split(',').filter((c) => c !== 'IID' && !ENV.includes(c));
+    must([...cli, 'structure', '--bfile', 'sim/geno', '--pheno', 'wf/hsv.tsv', '--covar', 'sim/covar.csv', '--covar-name', covarNames.join(','), '--threads', '2', '--out', 'one'], dir, 'cli structure (one process)');
+    expect(withoutSeconds(join(dir, 'wf', 'work', 'structure', 'study.structure.bin'))).toEqual(withoutSeconds(join(dir, 'one.structure.bin')));
+    const king = run([...cli, 'king', '--bfile', 'sim/geno', '--out', 'king'], dir, 'cli king');
+    expect(king.status).toBe(0);
+    expect(Buffer.compare(readFileSync(join(dir, 'wf', 'kinship.kin0')), readFileSync(join(dir, 'king.kin0'))), 'kinship.kin0 = cli king').toBe(0);
+    const printout = king.stdout.split('\n').filter((l) => !l.startsWith('wrote ')).join('\n');
+    expect(readFileSync(join(dir, 'wf', 'kinship.log'), 'utf8')).toBe(printout);
+    expect(printout).toMatch(/^KING-robust kinship: 1000 samples/);
     console.log(`workflow = pipeline: ${compared.length} files byte-identical (${compared.join(', ')}), ae.model/, train.json but timings`);
   }, 300_000);
 
@@ -149,7 +182,7 @@ describe.skipIf(!hasSnakemake)('Snakemake workflow = cli pipeline on one machine
     // The training and the structure step are not what this test is about: their outputs come from the first run,
     // times kept, so the jobs start at the scan (Snakemake sees them up to date).
     mkdirSync(join(dir, 'kill', 'work'), { recursive: true });
-    for (const p of ['hsv.tsv', 'train.json', 'ae.model', 'structure.eigenvec', 'structure.eigenval', 'work/prepare', 'work/train', 'work/structure']) cpSync(join(dir, 'wf', p), join(dir, 'kill', p), { recursive: true, preserveTimestamps: true });
+    for (const p of ['hsv.tsv', 'train.json', 'ae.model', 'structure.eigenvec', 'structure.eigenval', 'kinship.kin0', 'kinship.log', 'work/prepare', 'work/train', 'work/structure']) cpSync(join(dir, 'wf', p), join(dir, 'kill', p), { recursive: true, preserveTimestamps: true });
     const first = run(snakemake(config, ['--keep-going']), dir, 'snakemake with scan s001 ADD killed');
     expect(first.status).not.toBe(0);
     expect(existsSync(marker)).toBe(true);
@@ -161,7 +194,7 @@ describe.skipIf(!hasSnakemake)('Snakemake workflow = cli pipeline on one machine
     expect(counts.scan_shard).toBe(1);
     expect(jobCounts(first.out).train_candidate ?? 0).toBe(0);
     expect(counts.train_candidate ?? 0).toBe(0);
-    expect(ran(first.out, 'structure') + ran(second, 'structure')).toBe(0);
+    for (const rule of ['structure_pcs', 'structure_level0', 'structure', 'kinship']) expect(ran(first.out, rule) + ran(second, rule), rule).toBe(0);
     expect(counts.sis_screen ?? 0).toBe(0);
     expect(counts.concat_add).toBe(TRAIN.latent);
     compareWithPipeline(join(dir, 'pipe'), join(dir, 'kill'));
