@@ -75,7 +75,7 @@ export const command: CliCommand = {
   options: [
     ...genotypeInputOptions('VCF or VCF.gz (hard calls; DS dosages with --dosage)'),
     { name: 'dosage', type: 'flag', help: 'VCF: use DS dosages where present (as scan --dosage)' },
-    { name: 'pheno', type: 'string', meta: 'FILE', help: 'responses (e.g. hsv.tsv): the LOCO step predicts each (needed but with --no-loco)' },
+    { name: 'pheno', type: 'string', meta: 'FILE', help: 'responses (e.g. hsv.tsv): the LOCO step predicts each (needed unless --no-loco)' },
     { name: 'pheno-name', type: 'list', meta: 'a,b', help: 'responses (default: every numeric column)' },
     { name: 'id-col', type: 'string', meta: 'NAME', help: 'ID column of --pheno/--covar (default IID, else the first column)' },
     { name: 'covar', type: 'string', meta: 'FILE', help: 'covariates (and environment) table' },
