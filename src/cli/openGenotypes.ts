@@ -1,7 +1,9 @@
 /**
  * Node entry to genotype sources: `--bfile PREFIX` (PREFIX.bed/.bim/.fam), `--pfile PREFIX`
  * (PREFIX.pgen/.pvar or .pvar.zst/.psam), `--vcf FILE` (.vcf or .vcf.gz) or `--bgen FILE` (with `--sample FILE`).
- * Files are opened read-only through nodeFileSource.
+ * Files are opened read-only through nodeFileSource. A bgenix index next to the .bgen (FILE.bgi, as bgenix
+ * names it: x.bgen.bgi) is used for --chr / --from-bp / --to-bp selection; the source's notes (bgenIndexNotes)
+ * say so, and go to stderr when opened.
  */
 import { existsSync } from 'node:fs';
 import { LatentScanError } from '../lib/base/errors';
@@ -10,7 +12,7 @@ import { openBed } from '../lib/io/bed';
 import { openVcf } from '../lib/io/vcf';
 import { openPgen } from '../lib/io/pgen';
 import { hardCallSource } from '../lib/io/hardCallSource';
-import { openBgen } from '../lib/io/bgen';
+import { openBgen, type BgenSource } from '../lib/io/bgen';
 import type { GenotypeInputs } from './genotypeArgs';
 import { nodeFileSource } from '../platform/node/nodeFileSource';
 import { createQcSource, type VariantQcOptions } from '../lib/io/variantQc';
@@ -27,6 +29,8 @@ export interface OpenGenotypesOptions extends GenotypeInputs {
   /** Variant/sample QC (plink2 --maf/--geno/--hwe/--mind); the returned source is a QcSource with `report`. */
   qc?: VariantQcOptions;
   signal?: AbortSignal;
+  /** Where notes on the input go (the .bgi used); default stderr. */
+  note?: (line: string) => void;
 }
 
 function mustExist(path: string): string {
@@ -67,12 +71,28 @@ async function openRaw(o: OpenGenotypesOptions): Promise<GenotypeSource> {
   }
   if (o.vcf) return openVcf(nodeFileSource(mustExist(o.vcf)), { dosage: o.dosage, signal: o.signal });
   if (o.bgen) {
+    const bgi = `${o.bgen}.bgi`;
     const bgen = await openBgen(
-      { bgen: nodeFileSource(mustExist(o.bgen)), ...(o.sample ? { sample: nodeFileSource(mustExist(o.sample)) } : {}) },
+      {
+        bgen: nodeFileSource(mustExist(o.bgen)),
+        ...(o.sample ? { sample: nodeFileSource(mustExist(o.sample)) } : {}),
+        ...(existsSync(bgi) ? { index: nodeFileSource(bgi) } : {}),
+      },
       { alleleOrder: o.bgenOrder, signal: o.signal },
     );
+    const note = o.note ?? ((line: string) => process.stderr.write(`${line}\n`));
+    for (const line of bgenIndexNotes(bgen)) note(line);
     return o.hardcalls ? hardCallSource(bgen) : bgen;
   }
   throw new LatentScanError('input', 'no genotypes given: use --bfile PREFIX, --pfile PREFIX, --vcf FILE or --bgen FILE');
 }
 
+/** The log lines on a .bgen's index: 'BGEN index x.bgen.bgi used for --chr/range selection' (and why unchecked). */
+export function bgenIndexNotes(source: GenotypeSource): string[] {
+  let s: GenotypeSource & { base?: GenotypeSource } = source;
+  while (s.base) s = s.base;
+  if (s.format !== 'bgen') return [];
+  const index = (s as BgenSource).index;
+  if (!index) return [];
+  return [`BGEN index ${index.name} used for --chr/range selection`, ...(index.note ? [`  ${index.note}`] : [])];
+}

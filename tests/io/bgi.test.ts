@@ -14,23 +14,13 @@ import { createRng } from '../../src/lib/math/rng';
 import { nodeFileSource } from '../../src/platform/node/nodeFileSource';
 import { plink2, tempDir } from './genoFixtures';
 import { HAVE_SQLITE, sqlite3, sqliteRows, warnIfNoSqlite } from './sqliteFixtures';
+import { counted, KEY, q, walkBgen, writeBgi, type Block, type Layout } from './bgiFixtures';
 
 warnIfNoSqlite('tests/io/bgi.test.ts');
 
 const M = 6000;
 const CHROMS = ['1', '2', '22'];
 const COLUMNS = 'chromosome, position, rsid, number_of_alleles, allele1, allele2, file_start_position, size_in_bytes';
-const KEY = 'chromosome, position, rsid, allele1, allele2, file_start_position';
-
-/** A variant block of the .bgen, from an independent walk of the file. */
-interface Block {
-  chrom: string;
-  pos: number;
-  rsid: string;
-  alleles: string[];
-  offset: number;
-  size: number;
-}
 
 function writeVcf(path: string): void {
   const rng = createRng(1616);
@@ -47,61 +37,6 @@ function writeVcf(path: string): void {
   writeFileSync(path, lines.join('\n') + '\n');
 }
 
-/** The variant blocks of a layout-2 .bgen (header offset, then per block 3 strings, position, K alleles, C bytes). */
-function walkBgen(b: Uint8Array): Block[] {
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const str16 = (p: number) => new TextDecoder().decode(b.subarray(p + 2, p + 2 + dv.getUint16(p, true)));
-  const out: Block[] = [];
-  let p = dv.getUint32(0, true) + 4;
-  while (p < b.length) {
-    const offset = p;
-    const fields: string[] = [];
-    for (let k = 0; k < 3; k++) {
-      fields.push(str16(p));
-      p += 2 + dv.getUint16(p, true);
-    }
-    const pos = dv.getUint32(p, true);
-    const k = dv.getUint16(p + 4, true);
-    p += 6;
-    const alleles: string[] = [];
-    for (let a = 0; a < k; a++) {
-      const l = dv.getUint32(p, true);
-      alleles.push(new TextDecoder().decode(b.subarray(p + 4, p + 4 + l)));
-      p += 4 + l;
-    }
-    p += 4 + dv.getUint32(p, true);
-    out.push({ chrom: fields[2], pos, rsid: fields[1], alleles, offset, size: p - offset });
-  }
-  return out;
-}
-
-const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-
-interface Layout {
-  withoutRowid: boolean;
-  pageSize: number;
-  chrom?: (c: string) => string;
-}
-
-/** Writes a .bgi with bgenix's schema for `bgen` (its blocks inserted in file order, as bgenix does). */
-function writeBgi(path: string, bgenPath: string, blocks: Block[], layout: Layout): void {
-  const bgen = readFileSync(bgenPath);
-  const sql = [
-    `PRAGMA page_size = ${layout.pageSize};`,
-    'CREATE TABLE Metadata (filename TEXT NOT NULL, file_size INT NOT NULL, last_write_time INT NOT NULL, first_1000_bytes BLOB NOT NULL, index_creation_time INT NOT NULL);',
-    `INSERT INTO Metadata VALUES (${q(bgenPath)}, ${bgen.length}, 1700000000, x'${hex(bgen.subarray(0, 1000))}', 1700000001);`,
-    `CREATE TABLE Variant (chromosome TEXT NOT NULL, position INT NOT NULL, rsid TEXT NOT NULL, number_of_alleles INT NOT NULL, allele1 TEXT NOT NULL, allele2 TEXT NULL, file_start_position INT NOT NULL, size_in_bytes INT NOT NULL, PRIMARY KEY (${KEY}))${layout.withoutRowid ? ' WITHOUT ROWID' : ''};`,
-    'BEGIN;',
-    ...blocks.map(
-      (b) =>
-        `INSERT INTO Variant VALUES (${q(layout.chrom ? layout.chrom(b.chrom) : b.chrom)}, ${b.pos}, ${q(b.rsid)}, ${b.alleles.length}, ${q(b.alleles[0])}, ${q(b.alleles[1])}, ${b.offset}, ${b.size});`,
-    ),
-    'COMMIT;',
-  ];
-  sqlite3(path, sql.join('\n'));
-}
-
 /** Our variants as sqlite3 prints the Variant columns. */
 const asRows = (vs: BgiVariant[]) => vs.map((v) => [v.chrom, String(v.pos), v.rsid, String(v.nAlleles), v.alleles[0], v.alleles[1] ?? '', String(v.offset), String(v.size)]);
 
@@ -112,12 +47,6 @@ function where(f: BgiFilter, stored: (c: string) => string[]): string {
   if (f.fromBp !== undefined) parts.push(`position >= ${f.fromBp}`);
   if (f.toBp !== undefined) parts.push(`position <= ${f.toBp}`);
   return parts.length ? `WHERE ${parts.join(' AND ')}` : '';
-}
-
-/** A source that counts its reads. */
-function counted(src: ByteSource): ByteSource & { reads: number } {
-  const c = { name: src.name, size: src.size, reads: 0, read: (o: number, l: number) => (c.reads++, src.read(o, l)) };
-  return c;
 }
 
 let dir = '';

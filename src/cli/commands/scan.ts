@@ -6,7 +6,7 @@
  */
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { arg, type CliCommand, type ParsedArgs } from '../args';
-import { openGenotypes } from '../openGenotypes';
+import { bgenIndexNotes, openGenotypes } from '../openGenotypes';
 import { loadTable } from '../loadTable';
 import { progressPrinter } from '../progressPrinter';
 import type { ScanChunkResult } from '../../lib/assoc/runScan';
@@ -99,6 +99,7 @@ export const command: CliCommand = {
     const gxe = aligned.env[0];
     const log: string[] = [];
     log.push(`genotypes: ${source.name}: ${iids.length} samples${source.nVariants !== null ? `, ${source.nVariants} variants` : ''}`);
+    log.push(...bgenIndexNotes(source));
     log.push(...aligned.lines.filter((l) => !l.startsWith('samples:') && !l.startsWith('  left out:')));
 
     const filter: VariantFilter = {};

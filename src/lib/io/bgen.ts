@@ -2,8 +2,13 @@
  * BGEN v1.2 / v1.3 reader (layout 2; uncompressed, zlib or zstd genotype blocks; biallelic diploid data,
  * phased or unphased, any bits per probability from 1 to 32). Chunks carry ALT dosages (Uint16 codes on
  * plink2's 1/16384 grid, dosageCode.ts); the file is read front to back in 4 MB windows (bgenWindow.ts), never whole. The genotype data of
- * variants a filter removes is not decompressed, but without a .bgi index (not read) a chr / bp filter still
- * walks the file: the windows pass over every variant block to find the next one's header. With
+ * variants a filter removes is not decompressed, but without an index a chr / bp filter still walks the file:
+ * the windows pass over every variant block to find the next one's header. With a bgenix .bgi index
+ * (BgenFiles.index, bgi.ts; checked against the .bgen when open, a stale one refused) a chr / bp filter, or an
+ * index range that does not start at the first variant, reads only the blocks the index lists: runs of
+ * adjacent blocks (or blocks at most 64 KB apart) up to a window each, one read per run. The chunks are the same as the walk's (each block's
+ * head is read and the walk's test applied to it); variant indices (fromIndex/toIndex) keep meaning the
+ * position in the file, from the index's rows in file-offset order (which then lists every variant). With
  * ChunkOptions.infoSamples, chunks also carry each variant's IMPUTE2 info (bgenVariant.ts impute2Info), computed
  * from the genotype probabilities before they collapse to a dosage (--info-filter, variantQc.ts).
  *
@@ -20,16 +25,24 @@
 import { InputError } from '../base/errors';
 import { throwIfAborted } from '../base/cancel';
 import type { ByteSource } from './ByteSource';
-import type { ChunkOptions, GenotypeChunk, GenotypeSource, SampleIds } from './GenotypeSource';
+import type { ChunkOptions, GenotypeChunk, GenotypeSource, SampleIds, VariantFilter } from './GenotypeSource';
 import { prepareFilter } from './bed';
 import { normalizeChrom } from './chrom';
 import { bgenError, readBgenHeader, readBgenSampleBlock, type BgenCompression, type BgenHeader } from './bgenHeader';
 import { readOxfordSample } from './bgenSampleFile';
 import { bgenChrom, decodeDosages, impute2Info, inflateGenotypes, parseVariantHead, type BgenDataFault, type BgenVariantHead } from './bgenVariant';
 import { BgenWindow } from './bgenWindow';
+import { openBgi, type BgiIndex } from './bgi';
+
+type PreparedFilter = ReturnType<typeof prepareFilter>;
 
 /** Read-ahead window (4 MB reads are at disk speed in Node, see bed.ts). */
 const WINDOW_BYTES = 4 << 20;
+/**
+ * With an index, blocks up to this many bytes apart (at most 1/16 of a window) are read in one read, the
+ * bytes between them read and passed over: a read of 64 KB costs about what a read of a few hundred bytes does.
+ */
+const GAP_BYTES = 64 << 10;
 /** Default chunk size in bytes of dosage codes. */
 const CHUNK_BYTES = 4 << 20;
 
@@ -37,6 +50,22 @@ export interface BgenFiles {
   bgen: ByteSource;
   /** Oxford .sample file; needed when the .bgen stores no sample IDs, preferred when it does (it has FIDs). */
   sample?: ByteSource;
+  /**
+   * bgenix index of the .bgen (FILE.bgen.bgi), used for chr / bp selection. Checked against the .bgen when
+   * opened (an InputError when stale); an index without a Metadata table (older bgenix) is used unchecked,
+   * which BgenSource.index.note says.
+   */
+  index?: ByteSource;
+}
+
+/** The .bgi index a BgenSource reads through. */
+export interface BgenIndexUse {
+  /** The index file's name. */
+  name: string;
+  /** True when its Metadata matched the .bgen; false when it has no Metadata to check (older bgenix). */
+  checked: boolean;
+  /** A note for the log when it could not be checked; null when it was. */
+  note: string | null;
 }
 
 /** Which allele is REF: 'ref-first' (default; UK Biobank, plink2 --export ... ref-first) or 'ref-last'. */
@@ -56,9 +85,11 @@ export interface BgenSource extends GenotypeSource {
   readonly alleleOrder: BgenAlleleOrder;
   /** Where the sample IDs came from. */
   readonly sampleIdsFrom: 'bgen' | 'sample-file';
+  /** The .bgi index used for chr / bp selection, null without one. */
+  readonly index: BgenIndexUse | null;
 }
 
-export async function openBgen({ bgen, sample }: BgenFiles, opts: OpenBgenOptions = {}): Promise<BgenSource> {
+export async function openBgen({ bgen, sample, index }: BgenFiles, opts: OpenBgenOptions = {}): Promise<BgenSource> {
   const alleleOrder = opts.alleleOrder ?? 'ref-first';
   switch (alleleOrder) {
     case 'ref-first':
@@ -85,7 +116,16 @@ export async function openBgen({ bgen, sample }: BgenFiles, opts: OpenBgenOption
       'no sample IDs',
     );
   }
+  let bgi: BgiIndex | null = null;
+  let indexUse: BgenIndexUse | null = null;
+  if (index) {
+    bgi = await openBgi(index);
+    const checked = await bgi.checkBelongsTo(bgen);
+    const note = checked ? null : `${index.name} has no Metadata table (older bgenix): used without checking that it was made from ${bgen.name}`;
+    indexUse = { name: index.name, checked, note };
+  }
   const countFirst = alleleOrder === 'ref-last';
+  const windowBytes = Math.max(1, opts.windowBytes ?? WINDOW_BYTES);
   return {
     format: 'bgen',
     name: bgen.name,
@@ -94,7 +134,8 @@ export async function openBgen({ bgen, sample }: BgenFiles, opts: OpenBgenOption
     compression: h.compression,
     alleleOrder,
     sampleIdsFrom: sample ? 'sample-file' : 'bgen',
-    chunks: (o?: ChunkOptions) => bgenChunks(bgen, h, countFirst, Math.max(1, opts.windowBytes ?? WINDOW_BYTES), o ?? {}),
+    index: indexUse,
+    chunks: (o?: ChunkOptions) => (bgi && useIndex(o?.filter, h.nVariants) ? bgenIndexedChunks(bgen, h, countFirst, windowBytes, o ?? {}, bgi) : bgenChunks(bgen, h, countFirst, windowBytes, o ?? {})),
   };
 }
 
@@ -203,6 +244,46 @@ function infoSampleMask(samples: Int32Array | 'all' | undefined, n: number): Uin
   return mask;
 }
 
+/** What decoding a kept variant needs besides its block. */
+interface DecodeState {
+  src: ByteSource;
+  h: BgenHeader;
+  countFirst: boolean;
+  chunk: DosageChunk;
+  infoMask: Uint8Array | null | undefined;
+  scratch: { out: Uint8Array };
+}
+
+/**
+ * Decodes the genotype data of a kept variant (in the window at dataFrom) into the chunk and adds its
+ * metadata; true when the chunk is full.
+ */
+function decodeVariant(s: DecodeState, w: BgenWindow, head: BgenVariantHead, chrom: string, dataFrom: number, label: string): boolean {
+  const { src, h, chunk } = s;
+  const n = h.nSamples;
+  const data = inflateGenotypes(h.compression, w.buf, w.at(dataFrom), head.dataLength, s.scratch);
+  if (!(data instanceof Uint8Array)) throw faultError(src, h, dataFrom, label, data, false);
+  const fault = decodeDosages(data, n, s.countFirst, chunk.dosage, chunk.count * n);
+  if (fault) throw faultError(src, h, dataFrom, label, fault, true);
+  if (chunk.info) chunk.info[chunk.count] = impute2Info(data, n, s.infoMask ?? null);
+  const [first, second] = head.alleles;
+  const [ref, alt] = s.countFirst ? [second, first] : [first, second];
+  return chunk.add(chrom, head.pos, variantId(head, chrom, ref, alt), ref, alt);
+}
+
+/** The walk's test of a variant's place (its index is tested by the caller). */
+function keptAt(filt: PreparedFilter, head: BgenVariantHead, chrom: string): boolean {
+  if (head.pos < filt.fromBp || head.pos > filt.toBp) return false;
+  return !filt.chr || filt.chr.has(normalizeChrom(chrom));
+}
+
+function decodeState(src: ByteSource, h: BgenHeader, countFirst: boolean, opts: ChunkOptions): DecodeState {
+  const n = h.nSamples;
+  const infoMask = infoSampleMask(opts.infoSamples, n);
+  const chunk = new DosageChunk(n, Math.max(1, opts.chunkVariants ?? Math.floor(CHUNK_BYTES / Math.max(1, 2 * n))), infoMask !== undefined);
+  return { src, h, countFirst, chunk, infoMask, scratch: { out: new Uint8Array(0) } };
+}
+
 /** One pass over the variant blocks: the kept variants' dosages decoded into chunks, the others skipped. */
 async function* bgenChunks(
   src: ByteSource,
@@ -212,13 +293,10 @@ async function* bgenChunks(
   opts: ChunkOptions,
 ): AsyncGenerator<GenotypeChunk> {
   const { signal } = opts;
-  const n = h.nSamples;
   const filt = prepareFilter(opts.filter, h.nVariants);
   if (filt.fromIndex >= filt.toIndex) return;
-  const infoMask = infoSampleMask(opts.infoSamples, n);
-  const chunk = new DosageChunk(n, Math.max(1, opts.chunkVariants ?? Math.floor(CHUNK_BYTES / Math.max(1, 2 * n))), infoMask !== undefined);
+  const s = decodeState(src, h, countFirst, opts);
   const w = new BgenWindow(src, windowBytes);
-  const scratch = { out: new Uint8Array(0) };
   let p = h.firstVariant;
   for (let i = 0; i < filt.toIndex; i++) {
     if ((i & 1023) === 0) throwIfAborted(signal);
@@ -232,21 +310,109 @@ async function* bgenChunks(
     }
     p = next;
     const chrom = bgenChrom(head.chrom);
-    if (i < filt.fromIndex || head.pos < filt.fromBp || head.pos > filt.toBp) continue;
-    if (filt.chr && !filt.chr.has(normalizeChrom(chrom))) continue;
+    if (i < filt.fromIndex || !keptAt(filt, head, chrom)) continue;
     if (!w.has(dataFrom, head.dataLength)) await w.fill(dataFrom, head.dataLength);
-    const data = inflateGenotypes(h.compression, w.buf, w.at(dataFrom), head.dataLength, scratch);
-    if (!(data instanceof Uint8Array)) throw faultError(src, h, dataFrom, label, data, false);
-    const fault = decodeDosages(data, n, countFirst, chunk.dosage, chunk.count * n);
-    if (fault) throw faultError(src, h, dataFrom, label, fault, true);
-    if (chunk.info) chunk.info[chunk.count] = impute2Info(data, n, infoMask ?? null);
-    const [first, second] = head.alleles;
-    const [ref, alt] = countFirst ? [second, first] : [first, second];
-    if (chunk.add(chrom, head.pos, variantId(head, chrom, ref, alt), ref, alt)) {
+    if (decodeVariant(s, w, head, chrom, dataFrom, label)) {
       throwIfAborted(signal);
-      yield chunk.flush();
+      yield s.chunk.flush();
     }
   }
   throwIfAborted(signal);
-  if (chunk.count > 0) yield chunk.flush();
+  if (s.chunk.count > 0) yield s.chunk.flush();
+}
+
+/** Whether a filter is one the index answers: a chr / bp bound, or an index range not from the first variant. */
+function useIndex(f: VariantFilter | undefined, nVariants: number): boolean {
+  if (!f) return false;
+  if (f.chr?.length || f.fromBp !== undefined || f.toBp !== undefined) return true;
+  const from = Math.max(0, f.fromIndex ?? 0);
+  return from > 0 && from < Math.min(nVariants, f.toIndex ?? nVariants);
+}
+
+function indexMismatch(src: ByteSource, index: BgiIndex, offset: number, what: string, expected: string, found: string): InputError {
+  return bgenError(src.name, offset, `the index ${index.name} does not match the file: ${what}; re-create it (bgenix -g ${src.name} -index) or remove it`, expected, found);
+}
+
+/**
+ * Offsets and sizes, in file order, of the blocks the index lists for the filter. An index range is taken
+ * from the whole listing (its rows in offset order are the variants in file order), which must then have
+ * one row per variant of the header.
+ */
+async function indexedBlocks(
+  src: ByteSource,
+  h: BgenHeader,
+  index: BgiIndex,
+  f: VariantFilter,
+  filt: PreparedFilter,
+  signal: AbortSignal | undefined,
+): Promise<{ offset: Float64Array; size: Float64Array }> {
+  const byPlace = !!f.chr?.length || f.fromBp !== undefined || f.toBp !== undefined;
+  const sel = byPlace ? await index.blocks({ chr: f.chr, fromBp: f.fromBp, toBp: f.toBp }, signal) : null;
+  if (filt.fromIndex === 0 && filt.toIndex === h.nVariants) return sel!;
+  const all = await index.blocks({}, signal);
+  if (all.offset.length !== h.nVariants) {
+    throw indexMismatch(src, index, 0, 'it does not list every variant', `${h.nVariants} variants (header)`, `${all.offset.length} rows`);
+  }
+  if (all.offset[0] !== h.firstVariant) {
+    throw indexMismatch(src, index, h.firstVariant, 'its first block is not where the variants start', `offset ${h.firstVariant}`, `offset ${all.offset[0]}`);
+  }
+  const lo = all.offset[filt.fromIndex];
+  const hi = all.offset[filt.toIndex - 1];
+  if (!sel) return { offset: all.offset.subarray(filt.fromIndex, filt.toIndex), size: all.size.subarray(filt.fromIndex, filt.toIndex) };
+  let a = 0;
+  while (a < sel.offset.length && sel.offset[a] < lo) a++;
+  let b = a;
+  while (b < sel.offset.length && sel.offset[b] <= hi) b++;
+  return { offset: sel.offset.subarray(a, b), size: sel.size.subarray(a, b) };
+}
+
+/**
+ * The chunks of bgenChunks for a filter the index answers: only the blocks it lists are read, in runs of
+ * adjacent blocks of up to a window (one read each). Each block's head is parsed and must span the size the
+ * index gives; the walk's chr / bp test is applied to it, so the variants are the walk's.
+ */
+async function* bgenIndexedChunks(
+  src: ByteSource,
+  h: BgenHeader,
+  countFirst: boolean,
+  windowBytes: number,
+  opts: ChunkOptions,
+  index: BgiIndex,
+): AsyncGenerator<GenotypeChunk> {
+  const { signal } = opts;
+  const filt = prepareFilter(opts.filter, h.nVariants);
+  if (filt.fromIndex >= filt.toIndex) return;
+  const { offset, size } = await indexedBlocks(src, h, index, opts.filter ?? {}, filt, signal);
+  const s = decodeState(src, h, countFirst, opts);
+  const w = new BgenWindow(src, windowBytes);
+  const gap = Math.min(GAP_BYTES, Math.floor(windowBytes / 16));
+  for (let k = 0; k < offset.length; k++) {
+    if ((k & 1023) === 0) throwIfAborted(signal);
+    const p = offset[k];
+    const z = size[k];
+    if (!w.has(p, z)) {
+      // this block and the next ones while they follow it (across gaps of up to `gap` bytes) within a window
+      let end = p + z;
+      for (let j = k + 1; j < offset.length && offset[j] >= end && offset[j] - end <= gap && offset[j] + size[j] - p <= windowBytes; j++) end = offset[j] + size[j];
+      if (end > src.size || !(await w.load(p, end - p))) {
+        throw indexMismatch(src, index, p, 'a block it lists runs past the end of the file', `${z} bytes from offset ${p}`, `${Math.max(0, src.size - p)} bytes`);
+      }
+    }
+    const head = parseVariantHead(w.buf, w.at(p), w.at(p) + z, w.base);
+    if (typeof head === 'number') throw indexMismatch(src, index, p, 'the variant block there is longer than the index says', `${z} bytes`, `more than ${z} bytes`);
+    const label = `variant at byte ${p} (${head.rsid || head.varid || '.'}, ${head.chrom}:${head.pos})`;
+    if (head.nAlleles !== 2) throw bgenError(src.name, head.dataAt - 2, `${label}: only biallelic variants are supported`, '2 alleles', `${head.nAlleles}`);
+    const dataFrom = head.dataAt + 4;
+    if (dataFrom + head.dataLength !== p + z) {
+      throw indexMismatch(src, index, p, 'the variant block there is not the size the index says', `${z} bytes`, `${dataFrom + head.dataLength - p} bytes`);
+    }
+    const chrom = bgenChrom(head.chrom);
+    if (!keptAt(filt, head, chrom)) continue;
+    if (decodeVariant(s, w, head, chrom, dataFrom, label)) {
+      throwIfAborted(signal);
+      yield s.chunk.flush();
+    }
+  }
+  throwIfAborted(signal);
+  if (s.chunk.count > 0) yield s.chunk.flush();
 }

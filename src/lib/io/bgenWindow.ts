@@ -2,7 +2,8 @@
  * A read-ahead window over a ByteSource for formats whose records have variable length (.bgen variant blocks):
  * the reader parses records out of the window and refills it from a record's start when the record runs
  * past its end. One read per window, so the file is read front to back in `windowBytes` pieces (a record
- * larger than a window gets a window of its own size).
+ * larger than a window gets a window of its own size). With a .bgi index the reader instead loads exactly
+ * the runs of adjacent variant blocks it wants (load()).
  */
 import type { ByteSource } from './ByteSource';
 
@@ -34,6 +35,13 @@ export class BgenWindow {
    */
   async fill(off: number, len: number): Promise<boolean> {
     this.buf = await this.src.read(off, Math.max(len, this.windowBytes));
+    this.base = off;
+    return this.buf.length >= len;
+  }
+
+  /** Moves the window to file bytes [off, off + len) exactly (one read). False when the file ends first. */
+  async load(off: number, len: number): Promise<boolean> {
+    this.buf = await this.src.read(off, len);
     this.base = off;
     return this.buf.length >= len;
   }
