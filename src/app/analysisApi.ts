@@ -14,7 +14,7 @@ import { blobSource } from '../lib/io/ByteSource';
 import type { Analysis } from '../lib/report/Analysis';
 import type { HitFilter } from '../lib/report/hitFilter';
 import { AnalysisSession } from './analysisSession';
-import type { AssocSettings, DemoOptions, ExportKind, SelectSettings, PrepareSettings, TableKind, TrainSettings } from './protocol';
+import type { AssocSettings, DemoOptions, ExportKind, GenoOpenOptions, SelectSettings, PrepareSettings, TableKind, TrainSettings } from './protocol';
 
 export interface InitBackendOptions {
   wasmPath: string;
@@ -89,10 +89,10 @@ export function createAnalysisApi() {
     async loadTable(jobId: string, kind: TableKind, file: Blob, name: string, onProgress?: ProgressCallback, idCol?: string) {
       return await plain(() => jobs.run(jobId, (signal) => session.loadTableFile(kind, file, name, onProgress, signal, idCol)));
     },
-    async loadGenotypes(jobId: string, files: { name: string; blob: Blob }[], onProgress?: ProgressCallback) {
+    async loadGenotypes(jobId: string, files: { name: string; blob: Blob }[], onProgress?: ProgressCallback, opts: GenoOpenOptions = {}) {
       return await plain(() =>
         jobs.run(jobId, (signal) =>
-          session.loadGenotypes(files.map((f) => ({ name: f.name, src: blobSource(f.blob, f.name) })), signal, onProgress),
+          session.loadGenotypes(files.map((f) => ({ name: f.name, src: blobSource(f.blob, f.name) })), signal, onProgress, opts),
         ),
       );
     },

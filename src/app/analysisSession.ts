@@ -14,7 +14,7 @@ import { readTable } from '../lib/io/readTable';
 import { openBed } from '../lib/io/bed';
 import { openVcf } from '../lib/io/vcf';
 import { openPgen } from '../lib/io/pgen';
-import { openBgen } from '../lib/io/bgen';
+import { openBgen, type BgenSource } from '../lib/io/bgen';
 import { completeGenotypeSet, groupFileNames, type GenotypeFileRole } from '../lib/io/genotypeFileSet';
 import { genotypeFormatLabel } from '../lib/io/genotypeFormatLabel';
 import { InputError } from '../lib/base/errors';
@@ -55,11 +55,13 @@ import type { LocoAdjustment } from '../lib/pipeline/locoScan';
 import type { NamedColumn } from '../lib/assoc/design';
 import type {
   AssocSettings,
+  BgenReadInfo,
   DemoInfo,
   DemoOptions,
   ExportKind,
   GenesInfo,
   GenoInfo,
+  GenoOpenOptions,
   HitRow,
   HitsView,
   PrepareInfo,
@@ -76,6 +78,14 @@ import type {
   TrainSettings,
 } from './protocol';
 
+
+/** The first variant of a .bgen with REF and ALT as read (one block decoded). */
+async function firstVariant(b: BgenSource, signal?: AbortSignal): Promise<BgenReadInfo['first']> {
+  for await (const c of b.chunks({ chunkVariants: 1, filter: { toIndex: 1 }, signal })) {
+    return { id: c.variants.id[0], ref: c.variants.ref[0], alt: c.variants.alt[0] };
+  }
+  return null;
+}
 
 function tableInfo(t: Table): TableInfo {
   return {
@@ -165,13 +175,20 @@ export class AnalysisSession {
 
   /**
    * One genotype input from the files given (any order; other files are left out): a PLINK 1 or PLINK 2 trio, a
-   * .bgen with its optional .sample, or one VCF/VCF.gz (src/lib/io/genotypeFileSet.ts). Files are read in
-   * pieces through their ByteSources, never whole.
+   * .bgen with its optional .sample and .bgi index, or one VCF/VCF.gz (src/lib/io/genotypeFileSet.ts). Files are
+   * read in pieces through their ByteSources, never whole. `opts.bgenOrder`: which allele of a .bgen is REF
+   * (default ref-first); GenoInfo.bgen then gives it, the index and the first variant's REF / ALT as read.
    */
-  async loadGenotypes(files: { name: string; src: ByteSource }[], signal?: AbortSignal, onProgress?: ProgressCallback): Promise<GenoInfo> {
+  async loadGenotypes(
+    files: { name: string; src: ByteSource }[],
+    signal?: AbortSignal,
+    onProgress?: ProgressCallback,
+    opts: GenoOpenOptions = {},
+  ): Promise<GenoInfo> {
     const set = completeGenotypeSet(files.map((f) => f.name));
     const src = (role: GenotypeFileRole) => files[set.files[role]!].src;
     let g: GenotypeSource;
+    let bgen: BgenReadInfo | undefined;
     switch (set.format) {
       case 'bed':
         g = await openBed({ bed: src('bed'), bim: src('bim'), fam: src('fam') }, { signal, onProgress });
@@ -179,9 +196,19 @@ export class AnalysisSession {
       case 'pgen':
         g = await openPgen({ pgen: src('pgen'), pvar: src('pvar'), psam: src('psam') }, { signal, onProgress });
         break;
-      case 'bgen':
-        g = await openBgen({ bgen: src('bgen'), ...(set.files.sample !== undefined ? { sample: src('sample') } : {}) }, { signal });
+      case 'bgen': {
+        const b = await openBgen(
+          {
+            bgen: src('bgen'),
+            ...(set.files.sample !== undefined ? { sample: src('sample') } : {}),
+            ...(set.files.bgi !== undefined ? { index: src('bgi') } : {}),
+          },
+          { signal, alleleOrder: opts.bgenOrder ?? 'ref-first' },
+        );
+        bgen = { alleleOrder: b.alleleOrder, index: b.index?.name ?? null, indexNote: b.index?.note ?? null, first: await firstVariant(b, signal) };
+        g = b;
         break;
+      }
       case 'vcf':
         g = await openVcf(src('vcf'), { signal });
         break;
@@ -191,7 +218,7 @@ export class AnalysisSession {
     const names = groupFileNames(set, files.map((f) => f.name));
     this.setSource({ name: names.join(' + '), kind: 'genotypes', samples: g.samples.iid.length, variants: g.nVariants ?? undefined, format: genotypeFormatLabel(g.format, g.name) });
     this.geno = g;
-    this.genoInfo = { name: g.name, format: g.format, files: names, samples: g.samples.iid.length, variants: g.nVariants };
+    this.genoInfo = { name: g.name, format: g.format, files: names, samples: g.samples.iid.length, variants: g.nVariants, ...(bgen ? { bgen } : {}) };
     return this.genoInfo;
   }
 

@@ -5,6 +5,7 @@
 import type { AeConfig } from '../lib/ae/AeConfig';
 import type { VariantQcOptions } from '../lib/io/variantQc';
 import type { GenotypeFormat } from '../lib/io/GenotypeSource';
+import type { BgenAlleleOrder } from '../lib/io/bgen';
 import type { SelectionSettings } from '../lib/select/selectionSettings';
 import type {
   PreparedColumnSummary,
@@ -48,6 +49,25 @@ export interface GenoInfo {
   samples: number;
   /** null for VCF until a pass has read it. */
   variants: number | null;
+  /** BGEN input: how it was read. */
+  bgen?: BgenReadInfo;
+}
+
+/** How a .bgen was opened: which allele is REF, its .bgi index, and the first variant's alleles as read. */
+export interface BgenReadInfo {
+  alleleOrder: BgenAlleleOrder;
+  /** The .bgi index given with it (null: none). */
+  index: string | null;
+  /** Why the index could not be checked against the .bgen (no Metadata table); null when it was, or none. */
+  indexNote: string | null;
+  /** The first variant, REF and ALT as the reader gives them (null when the file has no variants). */
+  first: { id: string; ref: string; alt: string } | null;
+}
+
+/** Options of loadGenotypes. */
+export interface GenoOpenOptions {
+  /** BGEN: which allele is REF (default 'ref-first', as `--bgen FILE` on the CLI). */
+  bgenOrder?: BgenAlleleOrder;
 }
 
 export interface DemoOptions {

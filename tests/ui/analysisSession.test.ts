@@ -14,12 +14,12 @@ describe('AnalysisSession (the worker-side analysis)', () => {
     );
     await expect(s.loadGenotypes([f('g.txt')])).rejects.toBeInstanceOf(InputError);
     await expect(s.loadGenotypes([f('g.txt')])).rejects.toThrow(
-      'g.txt: unrecognised genotype files; expected .bed + .bim + .fam, .pgen + .pvar[.zst] + .psam, .bgen [+ .sample], or one .vcf / .vcf.gz, found g.txt',
+      'g.txt: unrecognised genotype files; expected .bed + .bim + .fam, .pgen + .pvar[.zst] + .psam, .bgen [+ .sample] [+ .bgen.bgi], or one .vcf / .vcf.gz, found g.txt',
     );
     await expect(s.loadGenotypes([f('g.pgen'), f('g.psam')])).rejects.toThrow(
       'g.pgen, g.psam: incomplete PLINK 2 file set; expected the three PLINK 2 files together (.pgen, .pvar or .pvar.zst, .psam), found no .pvar (or .pvar.zst)',
     );
-    await expect(s.loadGenotypes([f('g.sample')])).rejects.toThrow('g.sample: incomplete BGEN file set; expected a .bgen file (with its .sample file, if any), found no .bgen');
+    await expect(s.loadGenotypes([f('g.sample')])).rejects.toThrow('g.sample: incomplete BGEN file set; expected a .bgen file (with its .sample file and .bgen.bgi index, if any), found no .bgen');
   });
 
   it('demo -> prepare -> train -> scan -> results: top rows sorted, exports consistent, earlier steps kept on failure', async () => {

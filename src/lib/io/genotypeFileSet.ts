@@ -1,16 +1,17 @@
 /**
  * Which of a set of picked or dropped files make up one genotype input: a PLINK 1 trio (.bed + .bim + .fam), a
- * plink2 trio (.pgen + .pvar or .pvar.zst + .psam), a .bgen (with an optional Oxford .sample) or one VCF
- * (.vcf, .vcf.gz, .vcf.bgz). Files are grouped by format and by prefix (the name less its extension); a format
- * whose roles come once each forms one group whatever the prefixes (x.bed with y.bim and y.fam), as a file of
- * each kind is all that is needed. Names of other kinds (.log, .bgi, .nosex) are left out.
+ * plink2 trio (.pgen + .pvar or .pvar.zst + .psam), a .bgen (with an optional Oxford .sample and an optional
+ * bgenix index, x.bgen.bgi or x.bgi) or one VCF (.vcf, .vcf.gz, .vcf.bgz). Files are grouped by format and by
+ * prefix (the name less its extension; x.bgen.bgi's prefix is x); a format whose roles come once each forms one
+ * group whatever the prefixes (x.bed with y.bim and y.fam), as a file of each kind is all that is needed. Names
+ * of other kinds (.log, .nosex) are left out.
  *
  * The app's page uses it to hold an incomplete set until the rest arrives, and its worker to open the set.
  */
 import { InputError } from '../base/errors';
 import type { GenotypeFormat } from './GenotypeSource';
 
-export type GenotypeFileRole = 'bed' | 'bim' | 'fam' | 'pgen' | 'pvar' | 'psam' | 'bgen' | 'sample' | 'vcf';
+export type GenotypeFileRole = 'bed' | 'bim' | 'fam' | 'pgen' | 'pvar' | 'psam' | 'bgen' | 'sample' | 'bgi' | 'vcf';
 
 interface SetKind {
   label: string;
@@ -23,24 +24,24 @@ interface SetKind {
 const KINDS: Record<GenotypeFormat, SetKind> = {
   bed: { label: 'PLINK', roles: ['bed', 'bim', 'fam'], optional: [], expected: 'the three PLINK files together (.bed, .bim, .fam)' },
   pgen: { label: 'PLINK 2', roles: ['pgen', 'pvar', 'psam'], optional: [], expected: 'the three PLINK 2 files together (.pgen, .pvar or .pvar.zst, .psam)' },
-  bgen: { label: 'BGEN', roles: ['bgen', 'sample'], optional: ['sample'], expected: 'a .bgen file (with its .sample file, if any)' },
+  bgen: { label: 'BGEN', roles: ['bgen', 'sample', 'bgi'], optional: ['sample', 'bgi'], expected: 'a .bgen file (with its .sample file and .bgen.bgi index, if any)' },
   vcf: { label: 'VCF', roles: ['vcf'], optional: [], expected: 'one .vcf / .vcf.gz' },
 };
 
 /** What the files of each format need, in words (for hints and messages). */
-export const GENOTYPE_SETS_EXPECTED = '.bed + .bim + .fam, .pgen + .pvar[.zst] + .psam, .bgen [+ .sample], or one .vcf / .vcf.gz';
+export const GENOTYPE_SETS_EXPECTED = '.bed + .bim + .fam, .pgen + .pvar[.zst] + .psam, .bgen [+ .sample] [+ .bgen.bgi], or one .vcf / .vcf.gz';
 
 /** The extensions a genotype file picker accepts (an <input accept> list). */
-export const GENOTYPE_FILE_ACCEPT = '.bed,.bim,.fam,.pgen,.pvar,.zst,.psam,.bgen,.sample,.vcf,.gz,.bgz';
+export const GENOTYPE_FILE_ACCEPT = '.bed,.bim,.fam,.pgen,.pvar,.zst,.psam,.bgen,.sample,.bgi,.vcf,.gz,.bgz';
 
-const EXTENSION = /\.(bed|bim|fam|pgen|pvar|pvar\.zst|psam|bgen|sample|vcf|vcf\.gz|vcf\.bgz)$/i;
+const EXTENSION = /\.(bed|bim|fam|pgen|pvar|pvar\.zst|psam|bgen\.bgi|bgen|bgi|sample|vcf|vcf\.gz|vcf\.bgz)$/i;
 
 /** The role of a file by its name, and its prefix (the name less the extension); null for other files. */
 export function genotypeFileRole(name: string): { role: GenotypeFileRole; format: GenotypeFormat; prefix: string } | null {
   const m = name.match(EXTENSION);
   if (!m) return null;
   const ext = m[1].toLowerCase();
-  const role: GenotypeFileRole = ext === 'pvar.zst' ? 'pvar' : ext.startsWith('vcf') ? 'vcf' : (ext as GenotypeFileRole);
+  const role: GenotypeFileRole = ext === 'pvar.zst' ? 'pvar' : ext === 'bgen.bgi' ? 'bgi' : ext.startsWith('vcf') ? 'vcf' : (ext as GenotypeFileRole);
   const format = (Object.keys(KINDS) as GenotypeFormat[]).find((f) => KINDS[f].roles.includes(role))!;
   return { role, format, prefix: name.slice(0, m.index) };
 }

@@ -29,6 +29,7 @@ import type { Transform } from '../../lib/pheno/Recipe';
 import type { HitFilter } from '../../lib/report/hitFilter';
 import { DEFAULT_SELECTION, checkSelectionSettings, type SelectionSettings } from '../../lib/select/selectionSettings';
 import type { VariantQcOptions } from '../../lib/io/variantQc';
+import type { BgenAlleleOrder } from '../../lib/io/bgen';
 import { AE_SEARCH_DEFAULTS, STRUCTURE_DEFAULTS, defaultCovariateNames, defaultLatent } from '../../lib/pipeline/defaults';
 import { genotypeFileRole, groupGenotypeFiles, type GenotypeFileGroup } from '../../lib/io/genotypeFileSet';
 
@@ -68,6 +69,8 @@ export const ui = $state<{
   genes: GenesInfo | null;
   /** Genotype files still missing when a set (PLINK trio, .pgen trio) came in pieces. */
   genoPending: string | null;
+  /** BGEN input: which allele is REF (the CLI's --bgen FILE [ref-first|ref-last]; default ref-first). */
+  bgenOrder: BgenAlleleOrder;
   demo: DemoInfo['planted'] | null;
   errors: Partial<Record<Slot, UiError>>;
   /** Covariate-table columns used as covariates and as environment factors (SNPxE). */
@@ -99,6 +102,7 @@ export const ui = $state<{
   geno: null,
   genes: null,
   genoPending: null,
+  bgenOrder: 'ref-first',
   demo: null,
   errors: {},
   covariates: [],
@@ -257,17 +261,20 @@ function pendingNote(files: File[], groups: GenotypeFileGroup[]): string {
 }
 
 /**
- * Genotype files from the picker or a drop: a PLINK 1 or PLINK 2 trio, a .bgen (with its .sample) or a VCF. A
- * set may arrive in pieces: files are held until the set is complete (a new file of a role replaces the earlier
- * one). A .sample picked after its .bgen was loaded opens the .bgen again with it.
+ * Genotype files from the picker or a drop: a PLINK 1 or PLINK 2 trio, a .bgen (with its .sample and .bgi) or a
+ * VCF. A set may arrive in pieces: files are held until the set is complete (a new file of a role replaces the
+ * earlier one). A .sample or .bgi picked after its .bgen was loaded opens the .bgen again with it (and with the
+ * loaded set's other file).
  */
 export async function loadGenotypes(picked: File[]): Promise<boolean> {
   const replaced = new Set(picked.map(roleKey));
   let files = [...pendingGeno.filter((f) => !replaced.has(roleKey(f))), ...picked];
   let g = groupGenotypeFiles(files.map((f) => f.name));
-  const loadedBgen = sources.geno?.find((f) => genotypeFileRole(f.name)?.role === 'bgen');
-  if (g.kind === 'incomplete' && loadedBgen && files.every((f) => genotypeFileRole(f.name)?.role === 'sample')) {
-    files = [loadedBgen, ...files.slice(-1)];
+  const loadedBgen = sources.geno?.some((f) => genotypeFileRole(f.name)?.role === 'bgen');
+  const bgenExtra = (f: File) => ['sample', 'bgi'].includes(genotypeFileRole(f.name)?.role ?? '');
+  if (g.kind === 'incomplete' && loadedBgen && files.every(bgenExtra)) {
+    const latest = new Map(files.map((f) => [roleKey(f), f]));
+    files = [...sources.geno!.filter((f) => !latest.has(roleKey(f))), ...latest.values()];
     g = groupGenotypeFiles(files.map((f) => f.name));
   }
   if (g.kind === 'incomplete') {
@@ -285,7 +292,7 @@ export async function loadGenotypes(picked: File[]): Promise<boolean> {
 
 async function loadGenotypeFiles(files: File[]): Promise<boolean> {
   const r = await runJob('geno', `Opening ${files.map((f) => f.name).join(', ')}`, (jobId, onProgress) =>
-    call((api) => api.loadGenotypes(jobId, files.map((f) => ({ name: f.name, blob: f })), onProgress)),
+    call((api) => api.loadGenotypes(jobId, files.map((f) => ({ name: f.name, blob: f })), onProgress, { bgenOrder: ui.bgenOrder })),
   );
   if (!r.ok) {
     setError('geno', r.error);
@@ -299,6 +306,20 @@ async function loadGenotypeFiles(files: File[]): Promise<boolean> {
   ui.demo = null;
   await refreshOverlap();
   return true;
+}
+
+/**
+ * Which allele of a .bgen is REF (BGEN has no REF/ALT: 'ref-first' = UK Biobank and plink2 --export ... ref-first,
+ * 'ref-last' = plink2's default BGEN export). A loaded .bgen is opened again with the new setting.
+ */
+export async function setBgenOrder(order: BgenAlleleOrder): Promise<boolean> {
+  const before = ui.bgenOrder;
+  if (order === before) return true;
+  ui.bgenOrder = order;
+  if (ui.geno?.format !== 'bgen' || !sources.geno || sources.demo) return true;
+  const ok = await loadGenotypeFiles(sources.geno);
+  if (!ok) ui.bgenOrder = before; // the .bgen stays open as it was
+  return ok;
 }
 
 export async function loadGenes(file: File): Promise<boolean> {

@@ -8,6 +8,7 @@ import { call } from './analysisWorker';
 import { readWorkerError } from './workerError';
 import { ui, results } from './analysis.svelte';
 import { DEFAULT_SELECTION, type SelectionSettings } from '../../lib/select/selectionSettings';
+import type { BgenAlleleOrder } from '../../lib/io/bgen';
 
 const DB = 'latentscan';
 const STORE = 'analyses';
@@ -20,7 +21,7 @@ export interface SavedSummary {
 }
 
 interface SavedRecord extends SavedSummary {
-  ui: { pheno: unknown; covar: unknown; geno: unknown; covariates: string[]; env: string[]; latent: number; selection?: SelectionSettings };
+  ui: { pheno: unknown; covar: unknown; geno: unknown; covariates: string[]; env: string[]; latent: number; selection?: SelectionSettings; bgenOrder?: BgenAlleleOrder };
   results: ReturnType<typeof results.toJSON>;
   analysis: Analysis;
 }
@@ -72,7 +73,7 @@ export async function saveCurrent(name: string): Promise<boolean> {
       name: name.trim() || `Analysis ${createdAt.slice(0, 16).replace('T', ' ')}`,
       createdAt,
       description: [ui.pheno?.name, ui.geno?.files.join(' + ')].filter(Boolean).join(', '),
-      ui: $state.snapshot({ pheno: ui.pheno, covar: ui.covar, geno: ui.geno, covariates: ui.covariates, env: ui.env, latent: ui.latent, selection: ui.selection }),
+      ui: $state.snapshot({ pheno: ui.pheno, covar: ui.covar, geno: ui.geno, covariates: ui.covariates, env: ui.env, latent: ui.latent, selection: ui.selection, bgenOrder: ui.bgenOrder }),
       results: results.toJSON(),
       analysis,
     };
@@ -91,7 +92,7 @@ export async function openSaved(id: string): Promise<boolean> {
     const rec = (await tx('readonly', (s) => s.get(id))) as SavedRecord | undefined;
     if (!rec) throw new Error('not found (deleted in another tab?)');
     await call((api) => api.restoreAnalysis(rec.analysis));
-    Object.assign(ui, { ...rec.ui, selection: { ...DEFAULT_SELECTION, ...rec.ui.selection } });
+    Object.assign(ui, { ...rec.ui, selection: { ...DEFAULT_SELECTION, ...rec.ui.selection }, bgenOrder: rec.ui.bgenOrder ?? 'ref-first' });
     results.prep = rec.results.prep;
     results.train = rec.results.train;
     results.structure = rec.results.structure ?? null;
