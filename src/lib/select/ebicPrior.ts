@@ -16,3 +16,8 @@ export function ebicClassesFor(features: readonly Feature[], mainEffects: number
   features.forEach((f, j) => (classOf[j] = f.type === 'SNP' || f.type === 'ENV' ? 0 : 1));
   return { classOf, universe: [mainEffects, Math.max(0, universe - mainEffects)] };
 }
+
+/** The classes for `prior` (default 'by-class'); undefined for 'pooled' (one universe). */
+export function ebicClassesOf(prior: EbicPrior | undefined, features: readonly Feature[], mainEffects: number, universe: number): EbicClasses | undefined {
+  return (prior ?? 'by-class') === 'by-class' ? ebicClassesFor(features, mainEffects, universe) : undefined;
+}

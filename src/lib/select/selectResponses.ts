@@ -11,7 +11,7 @@ import { rowsFor, type Candidate } from './Candidate';
 import type { VariantRow } from './collectVariants';
 import { describeResponse } from './describeResponse';
 import { featureMatrix } from './featureMatrix';
-import { ebicClassesFor } from './ebicPrior';
+import { ebicClassesOf } from './ebicPrior';
 import { heredityModelCount, interactionParents } from './heredityModelCount';
 import { honestCrossValidation, type HonestCv } from './honestCrossValidation';
 import type { ResponseSelection, SisOptions } from './runSis';
@@ -91,7 +91,7 @@ async function selectOne(
     cvErrors: cv?.errors[k],
     dfMax: o.dfMax,
     heredity: o.heredity === 'weak' ? interactionParents(cands.map((c) => c.feature)) : undefined,
-    ebicClasses: (o.ebicPrior ?? 'by-class') === 'by-class' ? ebicClassesFor(cands.map((c) => c.feature), p.mainEffects, p.universe[k]) : undefined,
+    ebicClasses: ebicClassesOf(o.ebicPrior, cands.map((c) => c.feature), p.mainEffects, p.universe[k]),
   };
   const logModelCount = o.ebicHeredity ? heredityModelCount(cands.map((c) => c.feature), p.universe[k], p.mainEffects, o.ebicPrior ?? 'by-class') : undefined;
   // The pool takes plain options only: the heredity count (a function) and fold-split CV (an rng) stay here.

@@ -9,7 +9,7 @@ import { permutation, type Rng } from '../math/rng';
 import { rowsFor } from './Candidate';
 import type { VariantRow } from './collectVariants';
 import type { EbicClasses } from './ebic';
-import { ebicClassesFor } from './ebicPrior';
+import { ebicClassesOf } from './ebicPrior';
 import { featureMatrix } from './featureMatrix';
 import { interactionParents } from './heredityModelCount';
 import type { PenaltySpec } from './penalty';
@@ -42,7 +42,7 @@ export async function stabilitySelection(p: SisProblem, o: SisOptions, state: Se
       extraPaths: p.extraPaths,
       tune: o.tune,
       universe: p.universe[k],
-      ebicClasses: (o.ebicPrior ?? 'by-class') === 'by-class' ? ebicClassesFor(cands.map((c) => c.feature), p.mainEffects, p.universe[k]) : undefined,
+      ebicClasses: ebicClassesOf(o.ebicPrior, cands.map((c) => c.feature), p.mainEffects, p.universe[k]),
       heredity: o.heredity === 'weak' ? interactionParents(cands.map((c) => c.feature)) : undefined,
       ebicGamma: o.ebicGamma,
       folds: o.folds,
