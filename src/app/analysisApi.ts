@@ -6,6 +6,7 @@
  */
 import { JobRegistry } from './jobs';
 import { TfBackend, selfTest, type BackendStatus, type SelfTestResult } from '../platform/browser/tfBackend';
+import { createBrowserTrainPool, trainPoolSize } from '../platform/browser/browserTrainPool';
 import type { BackendRequest } from '../lib/compute/backend';
 import type { ScanBackend } from '../lib/assoc/StatsKernel';
 import { toPlainError } from '../lib/base/errors';
@@ -19,6 +20,16 @@ import type { AssocSettings, DemoOptions, ExportKind, GenoOpenOptions, SelectSet
 export interface InitBackendOptions {
   wasmPath: string;
   request?: BackendRequest;
+  /**
+   * Train workers for the random search on wasm/cpu (default navigator.hardwareConcurrency, at most one per
+   * candidate; 1 = the candidates one after another in this worker). The page's `?trainWorkers=N` sets it.
+   */
+  trainWorkers?: number;
+}
+
+export interface AnalysisApiOptions {
+  /** Starts one train worker (workers/train.worker.ts); without it the search trains in this worker. */
+  startTrainWorker?: () => Worker;
 }
 
 async function plain<T>(fn: () => Promise<T> | T): Promise<T> {
@@ -49,15 +60,23 @@ export function scanBackend(s: BackendStatus): ScanBackend {
   }
 }
 
-export function createAnalysisApi() {
+export function createAnalysisApi(opts: AnalysisApiOptions = {}) {
   const backend = new TfBackend();
+  let init: InitBackendOptions | null = null;
+  /** A pool of train workers for a wasm/cpu search of `candidates` candidates (webgpu: one device, no pool). */
+  const trainPool = (b: string) => (candidates: number) => {
+    if (!opts.startTrainWorker || !init || (b !== 'wasm' && b !== 'cpu')) return undefined;
+    const size = trainPoolSize(candidates, init.trainWorkers);
+    return size > 1 ? createBrowserTrainPool(opts.startTrainWorker, size, b, init.wasmPath) : undefined;
+  };
   const jobs = new JobRegistry();
   let session = new AnalysisSession();
 
   return {
     /** Probes WebGPU/wasm, picks and starts a backend. `onChange` is told about device loss fallbacks. */
-    async initBackend(opts: InitBackendOptions, onChange?: (s: BackendStatus) => void): Promise<BackendStatus> {
-      return await plain(() => backend.init({ ...opts, onChange }));
+    async initBackend(o: InitBackendOptions, onChange?: (s: BackendStatus) => void): Promise<BackendStatus> {
+      init = o;
+      return await plain(() => backend.init({ ...o, onChange }));
     },
     async backendStatus(): Promise<BackendStatus> {
       return await plain(() => backend.current);
@@ -111,7 +130,7 @@ export function createAnalysisApi() {
           const st = backend.current;
           const b = await backend.activate(st.plan.train);
           try {
-            return await session.train(settings, b === st.active ? st.label : b, onProgress, signal);
+            return await session.train(settings, b === st.active ? st.label : b, onProgress, signal, trainPool(b));
           } finally {
             await backend.activate(st.plan.compute);
           }

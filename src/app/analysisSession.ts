@@ -45,7 +45,8 @@ import { annotatePosition, DEFAULT_GENE_WINDOW } from '../lib/annotate/annotateP
 import { TABLE_PRECISION, defaultCovariateNames } from '../lib/pipeline/defaults';
 import { alignSamples, type AlignedSamples } from '../lib/pipeline/alignSamples';
 import { prepareStep } from '../lib/pipeline/prepareStep';
-import { trainStep, hsvTable } from '../lib/pipeline/trainStep';
+import { trainStep, trainConfig, hsvTable } from '../lib/pipeline/trainStep';
+import type { CandidatePool } from '../lib/ae/candidatePool';
 import { scanStep, scanTestDescription } from '../lib/pipeline/scanStep';
 import { selectStep } from '../lib/pipeline/selectStep';
 import { reportStep } from '../lib/pipeline/reportStep';
@@ -258,9 +259,25 @@ export class AnalysisSession {
     };
   }
 
-  async train(s: TrainSettings, backend: string, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<TrainInfo> {
+  /**
+   * The random search. `pool(candidates)` may give a pool of train workers for the search's candidates (the app's
+   * analysis worker passes one for wasm/cpu, closed after the search, cancelled or not); without one, or with
+   * one of size 1, the candidates train here one after another. `training.workers` says which.
+   */
+  async train(
+    s: TrainSettings, backend: string, onProgress?: ProgressCallback, signal?: AbortSignal,
+    pool?: (candidates: number) => (CandidatePool & { close(): void }) | undefined,
+  ): Promise<TrainInfo> {
     if (!this.prepared) await this.preparePhenotypes({}, signal);
-    const { trained: r, training, interpretation, hsvCorrelation } = await trainStep(this.prepared!, s, backend, { onProgress, signal });
+    const workers = pool?.(trainConfig(s, this.prepared!.matrix.p).candidates ?? 1);
+    let step: Awaited<ReturnType<typeof trainStep>>;
+    try {
+      step = await trainStep(this.prepared!, s, backend, { onProgress, signal, pool: workers });
+    } finally {
+      workers?.close();
+    }
+    const { trained: r, training, interpretation, hsvCorrelation } = step;
+    training.workers = workers && workers.size > 1 ? workers.size : 1;
     this.trained = r;
     this.analysis.parameters = { ...this.analysis.parameters, training: { ...r.config, backend } };
     let loadingsSvg: TrainInfo['loadingsSvg'] = null;

@@ -132,6 +132,8 @@ export interface TrainingSummary {
   varianceShare?: ArrayLike<number>;
   /** Total training time in seconds. */
   seconds?: number;
+  /** Workers that trained the candidates in parallel (the app's train pool); 1 or absent: one after another. */
+  workers?: number;
 }
 
 /** What one HSV seems to measure. */

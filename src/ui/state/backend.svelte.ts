@@ -35,6 +35,12 @@ export function wasmPath(): string {
   return new URL('tfjs-wasm/', document.baseURI).href;
 }
 
+/** `?trainWorkers=N` in the page's address: train workers of the random search (1 = one after another). */
+function trainWorkers(): number | undefined {
+  const n = Number(new URLSearchParams(location.search).get('trainWorkers'));
+  return Number.isInteger(n) && n >= 1 ? n : undefined;
+}
+
 export async function initBackend(request: BackendRequest = backendState.request): Promise<void> {
   backendState.busy = true;
   backendState.request = request;
@@ -46,7 +52,7 @@ export async function initBackend(request: BackendRequest = backendState.request
   try {
     backendState.status = await call((api) =>
       api.initBackend(
-        { wasmPath: wasmPath(), request },
+        { wasmPath: wasmPath(), request, trainWorkers: trainWorkers() },
         proxy((s: BackendStatus) => {
           backendState.status = s;
         }),

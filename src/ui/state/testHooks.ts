@@ -11,6 +11,8 @@ export function installTestHooks(): void {
     backendStatus: () => call((api) => api.backendStatus()),
     loseDevice: () => call((api) => api.loseDevice()),
     crashWorker: () => call((api) => api.crashForTest()),
+    /** The analysis record's training summary (candidates, best, workers), for comparing runs. */
+    training: () => call(async (api) => (await api.analysis()).training ?? null),
     serviceWorkerControlling,
   };
 }

@@ -1,0 +1,81 @@
+/**
+ * Browser pool that trains autoencoder candidates in parallel (src/lib/ae/candidatePool.ts), the Web Worker twin
+ * of src/platform/node/nodeTrainPool.ts: dedicated workers started from the analysis worker (workers/train.worker.ts,
+ * a comlink shell over src/app/trainWorkerApi.ts), each with its own single-threaded tfjs backend (wasm or cpu) and
+ * a copy of the prepared matrix. Each rebuilds the same SearchPlan (searchPlan is deterministic) and trains the
+ * candidates it is given, so a candidate's result does not depend on the worker or on how many there are. A cancel
+ * is forwarded to the worker training the candidate, which stops after its current epoch. A worker that fails
+ * (error event) rejects its pending calls instead of leaving the search waiting.
+ */
+import { proxy, wrap, type Remote } from 'comlink';
+import type { CandidatePool } from '../../lib/ae/candidatePool';
+import type { AeConfig } from '../../lib/ae/AeConfig';
+import type { PreparedMatrix } from '../../lib/pheno/PreparedMatrix';
+import type { CandidateResult, EpochReport } from '../../lib/ae/trainCandidate';
+
+export type TrainBackendName = 'wasm' | 'cpu';
+
+/** What a train worker exposes over comlink (implemented by src/app/trainWorkerApi.ts). */
+export interface TrainWorkerApi {
+  /** Starts the backend (once) and rebuilds the search's plan. Returns the backend that runs. */
+  init(backend: TrainBackendName, wasmPath: string, matrix: PreparedMatrix, settings: Partial<AeConfig> & { latent: number }): Promise<string>;
+  /** Trains candidate `index`; `job` names it for cancel. */
+  train(index: number, job: number, onEpoch: (e: EpochReport) => void): Promise<CandidateResult>;
+  cancel(job: number): void;
+}
+
+export interface BrowserTrainPool extends CandidatePool {
+  /** Terminates every worker (after the search, or after a cancel). */
+  close(): void;
+}
+
+/**
+ * Pool size for a search of `candidates` candidates: the cores the browser reports (or `requested`), at most one
+ * per candidate; 1 means train in the calling worker (no pool).
+ */
+export function trainPoolSize(candidates: number, requested?: number): number {
+  const cores = requested ?? (globalThis.navigator as Navigator | undefined)?.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.min(Math.floor(cores), candidates));
+}
+
+export function createBrowserTrainPool(startWorker: () => Worker, size: number, backend: TrainBackendName, wasmPath: string): BrowserTrainPool {
+  const workers = Array.from({ length: size }, (_, k) => {
+    const worker = startWorker();
+    let fail: (e: Error) => void = () => {};
+    const dead = new Promise<never>((_, reject) => (fail = reject));
+    dead.catch(() => {}); // observed by the racing calls
+    worker.addEventListener('error', (ev) => {
+      ev.preventDefault();
+      fail(new Error(`train worker ${k + 1} stopped: ${ev.message || 'unknown error (possibly out of memory)'}`));
+    });
+    worker.addEventListener('messageerror', () => fail(new Error(`train worker ${k + 1} sent a message that could not be read`)));
+    return { worker, api: wrap<TrainWorkerApi>(worker) as Remote<TrainWorkerApi>, dead };
+  });
+  const busy = new Array<boolean>(size).fill(false);
+  let nextJob = 1;
+  return {
+    size,
+    async init(matrix, settings) {
+      await Promise.all(workers.map((w) => Promise.race([w.api.init(backend, wasmPath, matrix, settings), w.dead])));
+    },
+    async train(index, hooks) {
+      const k = busy.indexOf(false);
+      if (k < 0) throw new Error(`train pool: more than ${size} candidates at once`);
+      busy[k] = true;
+      const job = nextJob++;
+      const w = workers[k];
+      const onAbort = () => void w.api.cancel(job);
+      hooks.signal?.addEventListener('abort', onAbort);
+      try {
+        const onEpoch = proxy((e: EpochReport) => hooks.onEpoch?.(e));
+        return (await Promise.race([w.api.train(index, job, onEpoch), w.dead])) as CandidateResult;
+      } finally {
+        hooks.signal?.removeEventListener('abort', onAbort);
+        busy[k] = false;
+      }
+    },
+    close() {
+      for (const w of workers) w.worker.terminate();
+    },
+  };
+}
