@@ -21,7 +21,7 @@ export interface InitBackendOptions {
   wasmPath: string;
   request?: BackendRequest;
   /**
-   * Train workers for the random search on wasm/cpu (default navigator.hardwareConcurrency, at most one per
+   * Train workers for the random search on wasm/cpu (default navigator.hardwareConcurrency - 1, at most one per
    * candidate; 1 = the candidates one after another in this worker). The page's `?trainWorkers=N` sets it.
    */
   trainWorkers?: number;

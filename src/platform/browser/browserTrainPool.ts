@@ -30,12 +30,14 @@ export interface BrowserTrainPool extends CandidatePool {
 }
 
 /**
- * Pool size for a search of `candidates` candidates: the cores the browser reports (or `requested`), at most one
- * per candidate; 1 means train in the calling worker (no pool).
+ * Pool size for a search of `candidates` candidates: `requested`, else one worker per core the browser reports
+ * but one (that core stays with the page, so the UI keeps answering while every other core trains: with a
+ * worker on every core of a 2-core machine the demo run's page saw tasks of 120-330 ms, docs/app.md), at most
+ * one per candidate; 1 means train in the calling worker (no pool).
  */
 export function trainPoolSize(candidates: number, requested?: number): number {
-  const cores = requested ?? (globalThis.navigator as Navigator | undefined)?.hardwareConcurrency ?? 1;
-  return Math.max(1, Math.min(Math.floor(cores), candidates));
+  const workers = requested ?? ((globalThis.navigator as Navigator | undefined)?.hardwareConcurrency ?? 1) - 1;
+  return Math.max(1, Math.min(Math.floor(workers), candidates));
 }
 
 export function createBrowserTrainPool(startWorker: () => Worker, size: number, backend: TrainBackendName, wasmPath: string): BrowserTrainPool {
