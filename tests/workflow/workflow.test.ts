@@ -199,4 +199,20 @@ describe.skipIf(!hasSnakemake)('Snakemake workflow = cli pipeline on one machine
     expect(counts.concat_add).toBe(TRAIN.latent);
     compareWithPipeline(join(dir, 'pipe'), join(dir, 'kill'));
   }, 300_000);
+
+  it('kinship: auto leaves the rule out past 20,000 samples (28 bytes a pair), true keeps it; dry runs', () => {
+    // A VCF of 20,001 samples and two records: only its header and chromosomes are read by a dry run.
+    const ids = Array.from({ length: 20_001 }, (_, i) => `s${i}`);
+    const rec = (pos: number) => ['1', String(pos), `v${pos}`, 'A', 'G', '.', '.', '.', 'GT', ...ids.map(() => '0/1')].join('\t');
+    writeFileSync(join(dir, 'big.vcf'), ['##fileformat=VCFv4.2', ['#CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO', 'FORMAT', ...ids].join('\t'), rec(10), rec(20), ''].join('\n'));
+    const dry = (name: string, kinship: unknown) =>
+      run(snakemake(writeConfig(dir, `${name}.yaml`, name, { genotypes: { vcf: 'big.vcf' }, kinship }), ['-n']), dir, `snakemake -n (kinship ${kinship})`);
+    const auto = dry('big-auto', 'auto');
+    expect(auto.status, auto.out.slice(-2000)).toBe(0);
+    expect(auto.out).toContain('kinship: auto, 20001 samples > 20000: rule kinship left out');
+    expect(jobCounts(auto.out).kinship ?? 0).toBe(0);
+    const always = dry('big-true', true);
+    expect(always.status, always.out.slice(-2000)).toBe(0);
+    expect(jobCounts(always.out).kinship).toBe(1);
+  }, 120_000);
 });
