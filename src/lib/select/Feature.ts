@@ -22,6 +22,11 @@ export interface Feature {
   score: number;
 }
 
+/** A main effect (SNP or E), as opposed to an interaction (SNPxE, SNPxSNP). */
+export function isMainEffect(f: { type: FeatureType }): boolean {
+  return f.type === 'SNP' || f.type === 'ENV';
+}
+
 export function featureKey(f: { type: FeatureType; variant: number; aux: number }): string {
   return `${f.type}:${f.variant}:${f.aux}`;
 }

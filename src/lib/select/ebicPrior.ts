@@ -5,7 +5,7 @@
  * Measured difference: docs/selection.md (EBIC prior).
  */
 import type { EbicClasses } from './ebic';
-import type { Feature } from './Feature';
+import { isMainEffect, type Feature } from './Feature';
 
 export type EbicPrior = 'by-class' | 'pooled';
 export const EBIC_PRIORS: readonly EbicPrior[] = ['by-class', 'pooled'];
@@ -13,7 +13,7 @@ export const EBIC_PRIORS: readonly EbicPrior[] = ['by-class', 'pooled'];
 /** Class 0 = main effects (universe `mainEffects`), class 1 = interactions (the rest of `universe`). */
 export function ebicClassesFor(features: readonly Feature[], mainEffects: number, universe: number): EbicClasses {
   const classOf = new Uint8Array(features.length);
-  features.forEach((f, j) => (classOf[j] = f.type === 'SNP' || f.type === 'ENV' ? 0 : 1));
+  features.forEach((f, j) => (classOf[j] = isMainEffect(f) ? 0 : 1));
   return { classOf, universe: [mainEffects, Math.max(0, universe - mainEffects)] };
 }
 

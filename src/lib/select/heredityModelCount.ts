@@ -10,7 +10,7 @@
  * p = 538,728, gamma 1); docs/selection.md gives the measured effect.
  */
 import type { EbicPrior } from './ebicPrior';
-import { featureKey, type Feature } from './Feature';
+import { featureKey, isMainEffect, type Feature } from './Feature';
 
 /**
  * Per column: null for a main effect (SNP, E), else the columns of the interaction's parents among `features`
@@ -21,7 +21,7 @@ export function interactionParents(features: readonly Feature[]): (number[] | nu
   features.forEach((f, j) => index.set(featureKey(f), j));
   const col = (f: Parameters<typeof featureKey>[0]) => index.get(featureKey(f));
   return features.map((f) => {
-    if (f.type === 'SNP' || f.type === 'ENV') return null;
+    if (isMainEffect(f)) return null;
     const parents =
       f.type === 'GxE'
         ? [col({ type: 'SNP', variant: f.variant, aux: -1 }), col({ type: 'ENV', variant: -1, aux: f.aux })]
@@ -61,7 +61,7 @@ export function heredityModelCount(
     let s = 0;
     for (const j of cols) {
       if (parentCols[j].some((c) => inModel.has(c))) s += logPartners;
-      else s += features[j].type === 'SNP' || features[j].type === 'ENV' ? logMain : logInteraction;
+      else s += isMainEffect(features[j]) ? logMain : logInteraction;
     }
     for (let i = 2; i <= cols.length; i++) s -= Math.log(i);
     return s;
