@@ -13,7 +13,8 @@ import type { LocoAdjustment } from '../lib/pipeline/locoScan';
 import type { SelectOptions } from '../lib/pipeline/selectStep';
 import { partnersStep, screenShardStep } from '../lib/pipeline/shardedSelectStep';
 import { formatShardFile, parseShardFile } from '../lib/select/screenShardFile';
-import type { PartnerShard, ScreenedShard, ShardRange } from '../lib/select/screenShards';
+import type { PartnerShard, ScreenedShard } from '../lib/select/screenShards';
+import type { ShardRange } from '../lib/io/variantRangeSource';
 import type { KernelPool } from '../lib/assoc/StatsKernel';
 
 export const sisShardOptions: OptionSpec[] = [

@@ -1,4 +1,4 @@
-/** In-memory GenotypeSource for tests: dosages (0/1/2, NaN = missing) packed into the .bed layout. */
+/** In-memory GenotypeSource for tests: dosages (0/1/2, NaN = missing) packed into the .bed layout; index filters only. */
 import type { GenotypeChunk, GenotypeSource } from '../../src/lib/io/GenotypeSource';
 
 /** `chromOf(v)`: chromosome of variant v (default '1' for all). */
@@ -21,10 +21,13 @@ export function memorySource(dosage: Float64Array[], nSamples: number, chunkVari
     nVariants: M,
     async *chunks(opts = {}): AsyncIterable<GenotypeChunk> {
       const cv = opts.chunkVariants ?? chunkVariants;
-      for (let s = 0; s < M; s += cv) {
-        const count = Math.min(cv, M - s);
+      // Index filters as the file sources: chunk starts count the kept variants from 0.
+      const from = Math.max(0, opts.filter?.fromIndex ?? 0);
+      const to = Math.min(M, opts.filter?.toIndex ?? M);
+      for (let s = from; s < to; s += cv) {
+        const count = Math.min(cv, to - s);
         yield {
-          start: s,
+          start: s - from,
           count,
           nSamples,
           bytesPerVariant: bpv,

@@ -101,6 +101,32 @@ describe('SNPxSNP modes', () => {
   }
 });
 
+describe('--gxg all in several passes', () => {
+  it('batches of partners (each pass reading the file after its first partner) score what among-all-SNPs scores', async () => {
+    const n = 250;
+    const M = 30;
+    const { input } = makeInput(n, M, 9, (gg, i) => 0.7 * gg[5][i] + 0.6 * gg[5][i] * gg[20][i]);
+    // 'among' with every SNP in the top list: the same pairs, from one pass with every partner held.
+    const among = await runSis(input, { ...BASE, gxg: 'among', gxgTop: M, nsis: 1000 });
+    const pairScores = (r: typeof among) =>
+      new Map(r.responses[0].screened.filter((t) => t.type === 'GxG').map((t) => [t.term.split(':').sort().join(':'), t.score]));
+    const want = pairScores(among);
+    expect(among.pairs.passes).toBe(1);
+    expect(want.size).toBe((M * (M - 1)) / 2);
+    for (const maxPairCells of [undefined, n * 20]) {
+      const all = await runSis(input, { ...BASE, gxg: 'all', nsis: 1000, maxPairCells });
+      expect(all.pairs.passes).toBeGreaterThanOrEqual(15);
+      expect(all.pairs.count).toBe((M * (M - 1)) / 2);
+      const got = pairScores(all);
+      expect(got.size).toBe(want.size);
+      for (const [k, v] of want) expect(got.get(k), k).toBeCloseTo(v, 12);
+    }
+    // ISIS rounds reuse the partners, whose dosages are read again per batch.
+    const isis = await runSis(input, { ...BASE, gxg: 'all', nsis: 1000, iter: 1 });
+    expect(isis.responses[0].selected.map((t) => t.term)).toEqual(expect.arrayContaining(['rs6']));
+  });
+});
+
 describe('tuning rules and penalties', () => {
   const cases: { name: string; o: Partial<SisOptions> }[] = [
     { name: 'BIC + MCP', o: { tune: 'bic' } },

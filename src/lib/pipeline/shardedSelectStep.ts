@@ -6,7 +6,8 @@
  */
 import type { GenotypeSource } from '../io/GenotypeSource';
 import { selectScreened, sisContext } from '../select/runSis';
-import { mergePartners, mergeScreenedShards, screenShard, shardPartners, type PartnerShard, type ScreenedShard, type ShardRange } from '../select/screenShards';
+import { mergePartners, mergeScreenedShards, screenShard, shardPartners, type PartnerShard, type ScreenedShard } from '../select/screenShards';
+import type { ShardRange } from '../io/variantRangeSource';
 import type { AlignedSamples } from './alignSamples';
 import type { LocoAdjustment } from './locoScan';
 import { selectStepResult, sisInputOf, sisOptionsOf, type SelectHooks, type SelectOptions, type SelectStepResult } from './selectStep';

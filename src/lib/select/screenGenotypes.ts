@@ -12,11 +12,13 @@
  * and the residualized norm is |f|^2 - s^T (C^T C)^-1 s with s = f.c. Rows of X of samples outside the
  * analysis are 0, so they drop out of every sum.
  */
-import { chunkStats, columnTotals, type ChunkStats, type SampleMatrix } from '../assoc/kernel';
+import { chunkStats, columnTotals, statsFromClassSums, type ChunkStats, type SampleMatrix } from '../assoc/kernel';
 import { concatStats } from '../assoc/runScan';
 import type { KernelPool } from '../assoc/StatsKernel';
+import { createWasmClassSums, wasmSimdAvailable, type WasmClassSums } from '../assoc/wasmKernel';
 import type { GenotypeChunk, GenotypeSource } from '../io/GenotypeSource';
 import { chromosomeRuns } from '../io/chunkRuns';
+import { variantRangeSource } from '../io/variantRangeSource';
 import { throwIfAborted } from '../base/cancel';
 import { createProgress, type ProgressCallback } from '../base/progress';
 import { projectedNorm2, type CovariateBasis } from './CovariateBasis';
@@ -162,6 +164,7 @@ class PassMatrix {
   tot!: Float64Array;
   yy!: Float64Array;
   private key: string | null = null;
+  private wasm: WasmClassSums | null = null;
   constructor(
     private readonly data: ScreenData,
     private readonly targets: Float64Array[],
@@ -189,8 +192,27 @@ class PassMatrix {
     ({ X: this.X, blocks: this.blocks } = buildSampleMatrix(this.data, t, this.mults));
     this.tot = columnTotals(this.X);
     this.yy = Float64Array.from(t, sumSquares);
-    if (this.pool) await this.pool.init(this.X);
+    const kind = wasmSimdAvailable ? 'wasm' : 'js';
+    if (this.pool) await this.pool.init(this.X, kind);
+    this.wasm = kind === 'wasm' && !(this.pool && this.pool.size > 1) ? createWasmClassSums(this.X) : null;
     this.key = key;
+  }
+
+  /**
+   * Kernel sums of a chunk against the current matrix: split over the pool's workers (which hold X since
+   * pool.init) when there are several, else here; packed chunks by the WASM SIMD kernel where the engine has
+   * it (bit-identical to the JS kernel, about 3x faster: docs/assoc.md).
+   */
+  async stats(chunk: GenotypeChunk): Promise<ChunkStats> {
+    const pool = this.pool;
+    if (pool && pool.size > 1 && chunk.count >= 2) {
+      const parts: Promise<ChunkStats>[] = [];
+      const per = Math.ceil(chunk.count / pool.size);
+      for (let from = 0; from < chunk.count; from += per) parts.push(pool.stats(chunk, from, Math.min(chunk.count, from + per)));
+      return concatStats(await Promise.all(parts));
+    }
+    if (this.wasm && chunk.packed) return statsFromClassSums(this.wasm.classSums(chunk), this.tot);
+    return chunkStats(chunk, this.X);
   }
 }
 
@@ -389,7 +411,7 @@ export async function marginalPass(data: ScreenData, targets: Float64Array[], o:
       const { X, blocks, tot, yy } = pm;
       const one = blocks[0];
       const m = X.m;
-      const st = await statsOf(chunk, X, o.pool);
+      const st = await pm.stats(chunk);
       for (let v = 0; v < chunk.count; v++) {
         const vi = chunk.start + v;
         const base = v * m;
@@ -472,12 +494,18 @@ export function offerFeature(heap: TopK<Feature>, exclude: Set<string> | undefin
 
 export type PairMode = 'top' | 'among' | 'all';
 
+/**
+ * Mean-imputed dosages of the partner SNPs on the analysed rows: held for every partner (top, among: a few
+ * hundred SNPs), or read for each batch of partners when it is scored (all: every SNP is a partner, and
+ * holding them all would take n x p x 8 bytes).
+ */
+export type PartnerDosage = Map<number, Float64Array> | ((variants: number[]) => Promise<Map<number, Float64Array>>);
+
 export interface PairPassOptions {
   mode: PairMode;
   /** Per response: the SNPs paired (top-M list); for 'all' every QC-passed SNP is a partner. */
   partners: number[][];
-  /** Mean-imputed dosages of the partner SNPs on the analysed rows. */
-  partnerDosage: Map<number, Float64Array>;
+  partnerDosage: PartnerDosage;
   info: VariantInfo;
   exclude?: Set<string>[];
   /** Per-chromosome targets (LOCO), chosen by the chromosome of the streamed variant b; `targets` when absent. */
@@ -497,11 +525,19 @@ export interface PairPassResult {
   seconds: number;
 }
 
+/** Least number of passes of --gxg all (see pairPass). */
+const ALL_PASSES = 16;
+
+/** A partner SNP (variant index) and the responses that pair it. */
+type Partner = [variant: number, responses: number[]];
+
 /**
  * SNPxSNP scores: each partner a's imputed dosage multiplies the sample side, so one more pass gives the sums of
  * g~(b) g~(a) with every response and covariate for every variant b. Pairs are kept once:
  * 'top': a in top(k), b any QC-passed SNP other than a (b also in top(k): only when a ranks better);
  * 'among': a and b in top(k), a ranks better; 'all': every pair b > a (file order).
+ * Partners are batched in file order; with 'all' a batch's pass reads only the variants after its first
+ * partner (the pairs b > a), which halves the work of the mode, and its partners' dosages are read for it.
  */
 export async function pairPass(data: ScreenData, targets: Float64Array[], heaps: TopK<Feature>[], o: PairPassOptions): Promise<PairPassResult> {
   const t0 = performance.now();
@@ -517,45 +553,41 @@ export async function pairPass(data: ScreenData, targets: Float64Array[], heaps:
       else byPartner.set(a, [k]);
     }
   }
-  const allMults: Multiplier[] = [...byPartner.entries()]
-    .sort((x, y) => x[0] - y[0])
-    .map(([a, responses]) => {
-      const w = o.partnerDosage.get(a);
-      if (!w) throw new Error(`pairPass: no dosages for partner variant ${a}`);
-      return { w, responses, kind: 'snp' as const, index: a };
-    });
-  const nS = data.rowOf.length;
-  const q1 = data.basis.q1;
-  const maxCells = o.maxCells ?? 16_000_000;
-  const vs = new VariantScratch(q1, K);
+  const partners = [...byPartner.entries()].sort((x, y) => x[0] - y[0]);
+  // 'all': at least ALL_PASSES batches, since a pass costs (its partners) x (the variants after its first):
+  // P passes do (P + 1) / 2P of the square's work (4 passes 62%, 16 passes 53%).
+  const perPass = o.mode === 'all' ? Math.ceil(partners.length / ALL_PASSES) : partners.length;
+  const batches = partnerBatches(partners, data.rowOf.length, K + data.basis.q1, data.basis.q1 + 1, o.maxCells ?? 16_000_000, perPass);
+  const vs = new VariantScratch(data.basis.q1, K);
   const all = Array.from({ length: K }, (_, k) => k);
   const oneMult: Multiplier = { w: null, responses: all, kind: 'one', index: -1 };
   let pairs = 0;
-  let passes = 0;
   const nVar = o.info.ids.length;
-  let start = 0;
-  const progressTotal = allMults.length * nVar;
+  // 'all': a pass needs only the variants after its first partner.
+  const fromOf = (batch: Partner[]) => (o.mode === 'all' ? Math.min(nVar, batch[0][0] + 1) : 0);
+  let progressTotal = 0;
+  for (const batch of batches) progressTotal += batch.length * (nVar - fromOf(batch));
   const progress = createProgress('sis-pairs', progressTotal, o.onProgress, { unit: 'pairs' });
+  let done = 0;
   const noop = () => {};
-  while (start < allMults.length) {
+  for (const batch of batches) {
+    const from = fromOf(batch);
+    if (from >= nVar) continue;
+    const dosage = typeof o.partnerDosage === 'function' ? await o.partnerDosage(batch.map(([a]) => a)) : o.partnerDosage;
+    const mults: Multiplier[] = batch.map(([a, responses]) => {
+      const w = dosage.get(a);
+      if (!w) throw new Error(`pairPass: no dosages for partner variant ${a}`);
+      return { w, responses, kind: 'snp' as const, index: a };
+    });
     // Each pass carries the SNP block (w = 1: the variant's own parent quantities) and a batch of partners.
-    let cols = K + q1;
-    let end = start;
-    while (end < allMults.length) {
-      const c = allMults[end].responses.length + q1 + 1;
-      if (end > start && (cols + c) * nS > maxCells) break;
-      cols += c;
-      end++;
-    }
-    const batch = allMults.slice(start, end);
-    const pm = new PassMatrix(data, targets, [oneMult, ...batch], o.targetsFor, o.pool);
-    passes++;
-    for await (const whole of data.source.chunks({ signal: o.signal, chunkVariants: o.chunkVariants })) {
+    const pm = new PassMatrix(data, targets, [oneMult, ...mults], o.targetsFor, o.pool);
+    const source = from > 0 ? variantRangeSource(data.source, { from, to: null }) : data.source;
+    for await (const whole of source.chunks({ signal: o.signal, chunkVariants: o.chunkVariants })) {
       throwIfAborted(o.signal);
       for await (const chunk of pm.runs(whole)) {
         const { X, blocks, tot, yy } = pm;
         const m = X.m;
-        const st = await chunkStatsQc(chunk, X, o.info, o.pool);
+        const st = await chunkStatsQc(chunk, pm, o.info);
         if (!st) continue;
         for (let v = 0; v < chunk.count; v++) {
           const b = chunk.start + v;
@@ -566,7 +598,7 @@ export async function pairPass(data: ScreenData, targets: Float64Array[], heaps:
           for (let bi = 1; bi < blocks.length; bi++) {
             const blk = blocks[bi];
             const a = blk.mult.index;
-            if (a === b) continue;
+            if (a === b || (o.mode === 'all' && b < a)) continue;
             scoreInteraction(blk, st, tot, base, mu, data.basis, yy, vs, (k, corr) => {
               const rb = partnerRank[k].get(b);
               switch (o.mode) {
@@ -578,7 +610,6 @@ export async function pairPass(data: ScreenData, targets: Float64Array[], heaps:
                   if (rb === undefined || rb < (partnerRank[k].get(a) as number)) return;
                   break;
                 case 'all':
-                  if (b < a) return;
                   break;
                 default:
                   throw new Error(`unknown pair mode '${String(o.mode)}'`);
@@ -589,26 +620,40 @@ export async function pairPass(data: ScreenData, targets: Float64Array[], heaps:
           }
         }
       }
-      progress.tick(Math.min(progressTotal, start * nVar + (whole.start + whole.count) * batch.length));
+      progress.tick(Math.min(progressTotal, done + (whole.start + whole.count - from) * batch.length));
     }
-    start = end;
+    done += batch.length * (nVar - from);
   }
   progress.finish();
-  return { pairs, passes, seconds: (performance.now() - t0) / 1000 };
+  return { pairs, passes: batches.length, seconds: (performance.now() - t0) / 1000 };
 }
 
-/** chunkStats unless no variant of the chunk passed QC. */
-async function chunkStatsQc(chunk: GenotypeChunk, X: SampleMatrix, info: VariantInfo, pool: KernelPool | undefined): Promise<ChunkStats | null> {
+/**
+ * Partners split into passes, in order: each pass's sample-side matrix (nS rows; `fixedCols` for the
+ * responses and the SNP's own block, plus per partner its responses and `perPartner` more) stays under
+ * `maxCells`, with at least one and at most `maxPartners` partners a pass.
+ */
+function partnerBatches(partners: Partner[], nS: number, fixedCols: number, perPartner: number, maxCells: number, maxPartners: number): Partner[][] {
+  const out: Partner[][] = [];
+  let start = 0;
+  while (start < partners.length) {
+    let cols = fixedCols;
+    let end = start;
+    while (end < partners.length && end - start < maxPartners) {
+      const c = partners[end][1].length + perPartner;
+      if (end > start && (cols + c) * nS > maxCells) break;
+      cols += c;
+      end++;
+    }
+    out.push(partners.slice(start, end));
+    start = end;
+  }
+  return out;
+}
+
+/** The chunk's kernel sums, unless no variant of the chunk passed QC. */
+async function chunkStatsQc(chunk: GenotypeChunk, pm: PassMatrix, info: VariantInfo): Promise<ChunkStats | null> {
   let any = false;
   for (let v = 0; v < chunk.count && !any; v++) if (info.qc[chunk.start + v] === 1) any = true;
-  return any ? statsOf(chunk, X, pool) : null;
-}
-
-/** Kernel sums of a chunk, split over the pool's workers (which hold X since pool.init) when there is one. */
-async function statsOf(chunk: GenotypeChunk, X: SampleMatrix, pool: KernelPool | undefined): Promise<ChunkStats> {
-  if (!pool || pool.size <= 1 || chunk.count < 2) return chunkStats(chunk, X);
-  const parts: Promise<ChunkStats>[] = [];
-  const per = Math.ceil(chunk.count / pool.size);
-  for (let from = 0; from < chunk.count; from += per) parts.push(pool.stats(chunk, from, Math.min(chunk.count, from + per)));
-  return concatStats(await Promise.all(parts));
+  return any ? pm.stats(chunk) : null;
 }

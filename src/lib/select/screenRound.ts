@@ -7,7 +7,8 @@ import { imputedDosage, collectVariants } from './collectVariants';
 import { dot } from './orthonormal';
 import type { SisOptions } from './runSis';
 import type { ScreenView } from './ScreenView';
-import { marginalPass, offerFeature, pairPass, type QcCounts, type TargetsFor, type VariantInfo } from './screenGenotypes';
+import { marginalPass, offerFeature, pairPass, type PartnerDosage, type QcCounts, type TargetsFor, type VariantInfo } from './screenGenotypes';
+import { variantRangeSource } from '../io/variantRangeSource';
 
 /** The options of runSis a screening round reads. */
 export type ScreenSettings = Pick<SisOptions, 'qc' | 'gxg' | 'gxgTop' | 'maxPairCells' | 'pool' | 'chunkVariants' | 'signal' | 'onProgress'>;
@@ -23,7 +24,7 @@ export interface ScreenStats {
 /** SNPxSNP partners per response and their mean-imputed dosages on the view's rows. */
 export interface SnpPartners {
   partners: number[][];
-  dosage: Map<number, Float64Array>;
+  dosage: PartnerDosage;
 }
 
 export interface ScreenRequest {
@@ -75,15 +76,17 @@ export async function screenRound(req: ScreenRequest, o: ScreenSettings, log: (m
   stats.marginalSeconds += mp.seconds;
   const vi = req.info ?? mp.info;
   let parts: number[][] = [];
-  let dosage = new Map<number, Float64Array>();
+  let dosage: PartnerDosage = new Map<number, Float64Array>();
   if (o.gxg !== 'none') {
     if (req.partners) ({ partners: parts, dosage } = req.partners);
-    else {
-      if (o.gxg === 'all') {
-        const allQc: number[] = [];
-        for (let v = 0; v < vi.qc.length; v++) if (vi.qc[v] === 1) allQc.push(v);
-        parts = Array.from({ length: K }, () => allQc);
-      } else parts = mp.topSnps;
+    else if (o.gxg === 'all') {
+      // Every SNP is a partner: dosages are read per batch of partners, never held all at once.
+      const allQc: number[] = [];
+      for (let v = 0; v < vi.qc.length; v++) if (vi.qc[v] === 1) allQc.push(v);
+      parts = Array.from({ length: K }, () => allQc);
+      dosage = (batch) => partnerDosages([batch], view, vi, o, true);
+    } else {
+      parts = mp.topSnps;
       dosage = await partnerDosages(parts, view, vi, o);
     }
     log(`screening: SNPxSNP (${o.gxg}) pass`);
@@ -116,11 +119,23 @@ export async function screenRound(req: ScreenRequest, o: ScreenSettings, log: (m
   return { features: mp.heaps.map((h) => h.sorted().map((x) => x.item)), partners: parts, dosage, info: vi, qc: mp.qc };
 }
 
-/** Mean-imputed dosages of the partner SNPs on a view's rows (one genotype pass). */
-async function partnerDosages(parts: number[][], view: ScreenView, info: VariantInfo, o: ScreenSettings): Promise<Map<number, Float64Array>> {
+/**
+ * Mean-imputed dosages of the partner SNPs on a view's rows (one genotype pass; with `fromFirst`, over the
+ * file from the first partner on: a batch of --gxg all partners lies in one stretch of the file).
+ */
+async function partnerDosages(parts: number[][], view: ScreenView, info: VariantInfo, o: ScreenSettings, fromFirst = false): Promise<Map<number, Float64Array>> {
   const want = new Set<number>();
-  for (const p of parts) for (const v of p) want.add(v);
-  const rows = await collectVariants(view.data.source, want, { signal: o.signal, chunkVariants: o.chunkVariants });
+  let first = Infinity;
+  for (const p of parts) {
+    for (const v of p) {
+      want.add(v);
+      first = Math.min(first, v);
+    }
+  }
+  if (want.size === 0) return new Map();
+  const from = fromFirst ? first : 0;
+  const source = from > 0 ? variantRangeSource(view.data.source, { from, to: null }) : view.data.source;
+  const rows = await collectVariants(source, want, { signal: o.signal, chunkVariants: o.chunkVariants });
   const out = new Map<number, Float64Array>();
   const scratch = new Float32Array(view.data.rowOf.length);
   for (const [v, row] of rows) out.set(v, imputedDosage(row, view.data.rowOf, view.n, info.mean[v], scratch));

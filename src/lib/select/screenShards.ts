@@ -15,7 +15,8 @@
  * global (a shard's source reports its chunks at their place in the file). ISIS rounds and --tune cv screen
  * again inside the selection, over the whole genome; they are not sharded (refused here).
  */
-import type { ChunkOptions, GenotypeSource } from '../io/GenotypeSource';
+import type { GenotypeSource } from '../io/GenotypeSource';
+import { variantRangeSource, type ShardRange } from '../io/variantRangeSource';
 import { InputError } from '../base/errors';
 import { collectVariants, imputedDosage } from './collectVariants';
 import { featureBefore, type Feature } from './Feature';
@@ -24,12 +25,6 @@ import type { SisContext, SisOptions } from './runSis';
 import type { ScreenResult, ScreenSettings, ScreenStats } from './screenRound';
 import { marginalPass, offerFeature, pairPass, variantBefore, type QcCounts, type VariantInfo } from './screenGenotypes';
 import { TopK } from './TopK';
-
-/** Half-open range of variant indices (file order); `to` null = to the end of the file. */
-export interface ShardRange {
-  from: number;
-  to: number | null;
-}
 
 /** What a shard's screening depends on besides its variants; shards of one run must agree on all of it. */
 export interface ScreenFingerprint {
@@ -86,19 +81,6 @@ export interface GlobalPartners {
   info: Map<number, ShardVariant>;
 }
 
-/** A source yielding only the variants [from, to) of `source`, each chunk at its index in the whole file. */
-export function variantRangeSource(source: GenotypeSource, range: ShardRange): GenotypeSource {
-  return {
-    format: source.format,
-    name: source.name,
-    samples: source.samples,
-    nVariants: source.nVariants,
-    async *chunks(opts: ChunkOptions = {}) {
-      const filter = { ...opts.filter, fromIndex: range.from, ...(range.to !== null ? { toIndex: range.to } : {}) };
-      for await (const c of source.chunks({ ...opts, filter })) yield { ...c, start: c.start + range.from };
-    },
-  };
-}
 
 export function screenFingerprint(ctx: SisContext, o: SisOptions): ScreenFingerprint {
   const h = new Fnv();
