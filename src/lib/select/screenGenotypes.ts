@@ -525,6 +525,18 @@ export interface PairPassResult {
   seconds: number;
 }
 
+/**
+ * Variants a chunk of a pair pass: a chunk's kernel sums are 3-6 arrays of (variants x columns) float64, and
+ * a pass has up to thousands of columns, so chunks are cut to PAIR_CHUNK_CELLS cells (8 MB an array) and to
+ * about 8 MB of packed genotypes; at least 16 variants. (With the sources' default chunks of 8 MB, n = 4,000
+ * and 1,258 columns, the sums took about 600 MB.)
+ */
+function pairChunkVariants(given: number | undefined, cols: number, nSamples: number): number {
+  const cap = Math.max(16, Math.min(Math.floor(PAIR_CHUNK_CELLS / cols), Math.floor((8 << 20) / Math.ceil(nSamples / 4))));
+  return Math.min(given ?? cap, cap);
+}
+const PAIR_CHUNK_CELLS = 1 << 20;
+
 /** Least number of passes of --gxg all (see pairPass). */
 const ALL_PASSES = 16;
 
@@ -582,7 +594,10 @@ export async function pairPass(data: ScreenData, targets: Float64Array[], heaps:
     // Each pass carries the SNP block (w = 1: the variant's own parent quantities) and a batch of partners.
     const pm = new PassMatrix(data, targets, [oneMult, ...mults], o.targetsFor, o.pool);
     const source = from > 0 ? variantRangeSource(data.source, { from, to: null }) : data.source;
-    for await (const whole of source.chunks({ signal: o.signal, chunkVariants: o.chunkVariants })) {
+    let cols = K + data.basis.q1;
+    for (const [, responses] of batch) cols += responses.length + data.basis.q1 + 1;
+    const chunkVariants = pairChunkVariants(o.chunkVariants, cols, data.rowOf.length);
+    for await (const whole of source.chunks({ signal: o.signal, chunkVariants })) {
       throwIfAborted(o.signal);
       for await (const chunk of pm.runs(whole)) {
         const { X, blocks, tot, yy } = pm;
