@@ -31,6 +31,7 @@ import { genotypeReport } from '../../lib/pipeline/genotypeReport';
 import { selectFromScreenedStep } from '../../lib/pipeline/shardedSelectStep';
 import type { ScreenedShard } from '../../lib/select/screenShards';
 import { EBIC_PRIORS, type EbicPrior } from '../../lib/select/ebicPrior';
+import { InputError } from '../../lib/base/errors';
 import { readScreenedShards, runSisShard, shardMode, sisShardOptions } from '../sisShards';
 
 /** Options shared by `sis` and `pipeline` (the selection part). */
@@ -54,6 +55,7 @@ export const selectionOptions: OptionSpec[] = [
   { name: 'seed', type: 'int', meta: 'N', default: DEFAULT_SELECTION.seed, help: 'random seed (CV folds, subsamples)' },
   { name: 'df-max', type: 'int', meta: 'K', help: 'stop the path past K terms (default min(d, 100))' },
   { name: 'threads', type: 'int', meta: 'N', help: 'CPU worker threads for the genotype passes and the per-HSV selection, and in pipeline for the autoencoder candidates (default: number of cores; 1 = none)' },
+  { name: 'screen-backend', type: 'string', choices: ['wasm', 'webgpu'], default: 'wasm', help: 'kernel of the screening passes (SNP, SNPxE, SNPxSNP): wasm (WASM SIMD on the CPU worker threads) or webgpu (WGSL through Dawn; on SwiftShader where there is no GPU)' },
 ];
 
 /** The scan engine's worker pool for the genotype passes, unless --threads 1. */
@@ -177,11 +179,13 @@ export async function screenAndSelect(
     ...aligned.lines,
     ...(structure?.step.lines ?? []),
   ];
+  const gpu = arg.str(a, 'screen-backend') === 'webgpu' ? (await import('../../platform/node/nodeWebGpu')).nodeGpuKernelFactory() : undefined;
+  if (gpu) lines.push('screening kernel: WebGPU (WGSL class sums, Dawn)');
   announce?.(lines);
-  const pool = await kernelPoolFromArgs(a);
+  const pool = gpu ? undefined : await kernelPoolFromArgs(a);
   const selectPool = await selectPoolFromArgs(a, aligned.responses.length);
   try {
-    const hooks = { pool, selectPool, onProgress: progressPrinter(`${label}: `) };
+    const hooks = { pool, gpu, selectPool, onProgress: progressPrinter(`${label}: `) };
     const step = fromScreened
       ? await selectFromScreenedStep(source, aligned, cfg.options, fromScreened, hooks, structure?.loco)
       : await selectStep(source, aligned, cfg.options, hooks, structure?.loco);
@@ -242,6 +246,7 @@ export const command: CliCommand = {
     const { run: structure } = await structureRunFromArgs(a, source, aligned, { pcs: 0, loco: false }, genotypes);
     const alignedS = structure ? { ...aligned, covariates: structure.covariates } : aligned;
     if (mode === 'partners' || mode === 'screen') {
+      if (arg.str(a, 'screen-backend') === 'webgpu') throw new InputError({ file: '--screen-backend', expected: 'wasm for a shard step (--partners-only, --screen-only)', found: 'webgpu' }, 'sharded screening runs on the CPU workers');
       const pool = await kernelPoolFromArgs(a);
       try {
         console.log(`wrote ${await runSisShard(a, mode, source, alignedS, cfg.options, out, pool, structure?.loco)}`);

@@ -9,16 +9,19 @@ import type { GenotypeSource } from '../io/GenotypeSource';
 import type { KernelPool } from '../assoc/StatsKernel';
 import { runSis, type SisInput, type SisOptions, type SisRun } from '../select/runSis';
 import type { SelectPool } from '../select/selectPool';
+import type { GpuKernelFactory } from '../select/screenGenotypes';
 import type { ReasonCount, SelectedTermSummary } from '../report/Analysis';
 import { pickCompleteCases, type AlignedSamples } from './alignSamples';
 import { locoAdjusted, type LocoAdjustment } from './locoScan';
 
-export type SelectOptions = Omit<SisOptions, 'signal' | 'onProgress' | 'pool' | 'selectPool'>;
+export type SelectOptions = Omit<SisOptions, 'signal' | 'onProgress' | 'pool' | 'gpu' | 'selectPool'>;
 
 export interface SelectHooks {
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
   pool?: KernelPool;
+  /** WebGPU kernels for the screening passes (instead of the pool). */
+  gpu?: GpuKernelFactory;
   selectPool?: SelectPool;
 }
 
@@ -62,7 +65,7 @@ export function sisInputOf(source: GenotypeSource, aligned: AlignedSamples, loco
 }
 
 export function sisOptionsOf(o: SelectOptions, hooks: SelectHooks): SisOptions {
-  return { ...o, signal: hooks.signal, onProgress: hooks.onProgress, pool: hooks.pool, selectPool: hooks.selectPool };
+  return { ...o, signal: hooks.signal, onProgress: hooks.onProgress, pool: hooks.pool, gpu: hooks.gpu, selectPool: hooks.selectPool };
 }
 
 /** The step's result from a run: the record's selected terms and the variants the selection's QC left out. */

@@ -19,7 +19,7 @@ import { covariateBasis, residualize, type CovariateBasis } from './CovariateBas
 import type { Feature, FeatureType } from './Feature';
 import { isisRounds } from './isisRounds';
 import { penaltySpec, type PenaltyKind, type PenaltySpec } from './penalty';
-import type { PairMode, QcCounts, QcOptions, TargetsFor, VariantInfo } from './screenGenotypes';
+import type { GpuKernelFactory, PairMode, QcCounts, QcOptions, TargetsFor, VariantInfo } from './screenGenotypes';
 import { screenRound, type ScreenResult, type ScreenStats } from './screenRound';
 import { fullView, type ScreenView } from './ScreenView';
 import type { EbicPrior } from './ebicPrior';
@@ -103,6 +103,8 @@ export interface SisOptions {
   maxPairCells?: number;
   /** CPU worker pool for the kernel passes (platform/node/nodeKernelPool); in-thread when absent. */
   pool?: KernelPool;
+  /** WebGPU kernels for the screening passes (SNP, SNPxE, SNPxSNP) instead of the CPU; see screenGenotypes. */
+  gpu?: GpuKernelFactory;
   /** Worker pool for the penalized selection, one response per worker (platform/node/nodeSelectPool). */
   selectPool?: SelectPool;
   chunkVariants?: number;

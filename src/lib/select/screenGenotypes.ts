@@ -14,7 +14,7 @@
  */
 import { chunkStats, columnTotals, statsFromClassSums, type ChunkStats, type SampleMatrix } from '../assoc/kernel';
 import { concatStats } from '../assoc/runScan';
-import type { KernelPool } from '../assoc/StatsKernel';
+import type { KernelPool, StatsKernel } from '../assoc/StatsKernel';
 import { createWasmClassSums, wasmSimdAvailable, type WasmClassSums } from '../assoc/wasmKernel';
 import type { GenotypeChunk, GenotypeSource } from '../io/GenotypeSource';
 import { chromosomeRuns } from '../io/chunkRuns';
@@ -165,13 +165,25 @@ class PassMatrix {
   yy!: Float64Array;
   private key: string | null = null;
   private wasm: WasmClassSums | null = null;
+  private gpu: StatsKernel | null = null;
+  private readonly pool: KernelPool | undefined;
+  private readonly gpuFactory: GpuKernelFactory | undefined;
   constructor(
     private readonly data: ScreenData,
     private readonly targets: Float64Array[],
     private readonly mults: Multiplier[],
     private readonly targetsFor: TargetsFor | undefined,
-    private readonly pool: KernelPool | undefined,
-  ) {}
+    kernels: { pool?: KernelPool; gpu?: GpuKernelFactory },
+  ) {
+    this.gpuFactory = kernels.gpu;
+    this.pool = kernels.gpu ? undefined : kernels.pool;
+  }
+
+  /** Frees the GPU kernel's buffers (call when the pass ends). */
+  dispose(): void {
+    this.gpu?.dispose();
+    this.gpu = null;
+  }
 
   /** The chunk's runs of one chromosome (the whole chunk without LOCO), each with the matrix made current for it. */
   async *runs(chunk: GenotypeChunk): AsyncGenerator<GenotypeChunk> {
@@ -192,18 +204,24 @@ class PassMatrix {
     ({ X: this.X, blocks: this.blocks } = buildSampleMatrix(this.data, t, this.mults));
     this.tot = columnTotals(this.X);
     this.yy = Float64Array.from(t, sumSquares);
-    const kind = wasmSimdAvailable ? 'wasm' : 'js';
-    if (this.pool) await this.pool.init(this.X, kind);
-    this.wasm = kind === 'wasm' && !(this.pool && this.pool.size > 1) ? createWasmClassSums(this.X) : null;
+    if (this.gpuFactory) {
+      this.dispose();
+      this.gpu = await this.gpuFactory(this.X);
+    } else {
+      const kind = wasmSimdAvailable ? 'wasm' : 'js';
+      if (this.pool) await this.pool.init(this.X, kind);
+      this.wasm = kind === 'wasm' && !(this.pool && this.pool.size > 1) ? createWasmClassSums(this.X) : null;
+    }
     this.key = key;
   }
 
   /**
-   * Kernel sums of a chunk against the current matrix: split over the pool's workers (which hold X since
+   * Kernel sums of a chunk against the current matrix: on the GPU kernel when there is one; split over the pool's workers (which hold X since
    * pool.init) when there are several, else here; packed chunks by the WASM SIMD kernel where the engine has
    * it (bit-identical to the JS kernel, about 3x faster: docs/assoc.md).
    */
   async stats(chunk: GenotypeChunk): Promise<ChunkStats> {
+    if (this.gpu) return this.gpu.stats(chunk);
     const pool = this.pool;
     if (pool && pool.size > 1 && chunk.count >= 2) {
       const parts: Promise<ChunkStats>[] = [];
@@ -373,6 +391,8 @@ export interface MarginalPassOptions {
   targetsFor?: TargetsFor;
   /** CPU worker pool for the kernel (the scan engine's KernelPool); in-thread when absent. */
   pool?: KernelPool;
+  /** A WebGPU kernel for each sample-side matrix (gpu/gpuKernel.ts); replaces the pool when given. */
+  gpu?: GpuKernelFactory;
   chunkVariants?: number;
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
@@ -396,7 +416,7 @@ export async function marginalPass(data: ScreenData, targets: Float64Array[], o:
   const all = Array.from({ length: K }, (_, k) => k);
   const mults: Multiplier[] = [{ w: null, responses: all, kind: 'one', index: -1 }];
   if (o.gxe) data.env.forEach((w, e) => mults.push({ w, responses: all, kind: 'env', index: e }));
-  const pm = new PassMatrix(data, targets, mults, o.targetsFor, o.pool);
+  const pm = new PassMatrix(data, targets, mults, o.targetsFor, o);
   const heaps = o.keep.map((c) => new TopK<Feature>(c, featureBefore));
   const tops = Array.from({ length: K }, () => new TopK<number>(o.topM, variantBefore));
   const nA = data.basis.n;
@@ -405,69 +425,73 @@ export async function marginalPass(data: ScreenData, targets: Float64Array[], o:
   const qc: QcCounts = { variants: 0, passed: 0, lowCallRate: 0, lowMaf: 0, constant: 0 };
   const vs = new VariantScratch(data.basis.q1, K);
   const progress = createProgress('sis', data.source.nVariants ?? 0, o.onProgress, { unit: 'variants' });
-  for await (const whole of data.source.chunks({ signal: o.signal, chunkVariants: o.chunkVariants })) {
-    throwIfAborted(o.signal);
-    for await (const chunk of pm.runs(whole)) {
-      const { X, blocks, tot, yy } = pm;
-      const one = blocks[0];
-      const m = X.m;
-      const st = await pm.stats(chunk);
-      for (let v = 0; v < chunk.count; v++) {
-        const vi = chunk.start + v;
-        const base = v * m;
-        let pass: boolean;
-        let mu: number;
-        if (collect) {
-          info.ids[vi] = chunk.variants.id[v];
-          info.chrom[vi] = chunk.variants.chrom[v];
-          info.pos[vi] = chunk.variants.pos[v];
-          info.a1[vi] = chunk.variants.a1 ? chunk.variants.a1[v] : chunk.variants.alt[v];
-          const nObs = st.x[base + one.cCol];
-          mu = nObs > 0 ? st.gx[base + one.cCol] / nObs : NaN;
-          info.mean[vi] = mu;
-          qc.variants++;
-          const maf = Math.min(mu / 2, 1 - mu / 2);
-          if (!(nObs >= (1 - o.qc.geno) * nA) || nObs === 0) {
-            qc.lowCallRate++;
-            pass = false;
-          } else if (!(maf >= o.qc.maf) || maf === 0) {
-            qc.lowMaf++;
-            pass = false;
-          } else pass = true;
-        } else {
-          mu = info.mean[vi];
-          pass = info.qc[vi] === 1;
-          qc.variants++;
-        }
-        if (!pass) {
-          if (collect) info.qc[vi] = 0;
-          continue;
-        }
-        const scored = scoreSnp(one, st, tot, base, mu, data.basis, yy, vs, (k, corr) => {
-          const a = Math.abs(corr);
-          if (a >= tops[k].floor) tops[k].offer(a, () => vi);
-          offerFeature(heaps[k], o.exclude?.[k], 'SNP', vi, -1, corr);
-        });
-        if (scored) {
-          for (let bi = 1; bi < blocks.length; bi++) {
-            const b = blocks[bi];
-            scoreInteraction(b, st, tot, base, mu, data.basis, yy, vs, (k, corr) =>
-              offerFeature(heaps[k], o.exclude?.[k], 'GxE', vi, b.mult.index, corr),
-            );
-          }
-        }
-        if (collect) {
-          if (scored) {
-            info.qc[vi] = 1;
-            qc.passed++;
+  try {
+    for await (const whole of data.source.chunks({ signal: o.signal, chunkVariants: o.chunkVariants })) {
+      throwIfAborted(o.signal);
+      for await (const chunk of pm.runs(whole)) {
+        const { X, blocks, tot, yy } = pm;
+        const one = blocks[0];
+        const m = X.m;
+        const st = await pm.stats(chunk);
+        for (let v = 0; v < chunk.count; v++) {
+          const vi = chunk.start + v;
+          const base = v * m;
+          let pass: boolean;
+          let mu: number;
+          if (collect) {
+            info.ids[vi] = chunk.variants.id[v];
+            info.chrom[vi] = chunk.variants.chrom[v];
+            info.pos[vi] = chunk.variants.pos[v];
+            info.a1[vi] = chunk.variants.a1 ? chunk.variants.a1[v] : chunk.variants.alt[v];
+            const nObs = st.x[base + one.cCol];
+            mu = nObs > 0 ? st.gx[base + one.cCol] / nObs : NaN;
+            info.mean[vi] = mu;
+            qc.variants++;
+            const maf = Math.min(mu / 2, 1 - mu / 2);
+            if (!(nObs >= (1 - o.qc.geno) * nA) || nObs === 0) {
+              qc.lowCallRate++;
+              pass = false;
+            } else if (!(maf >= o.qc.maf) || maf === 0) {
+              qc.lowMaf++;
+              pass = false;
+            } else pass = true;
           } else {
-            info.qc[vi] = 0;
-            qc.constant++;
+            mu = info.mean[vi];
+            pass = info.qc[vi] === 1;
+            qc.variants++;
           }
-        } else if (scored) qc.passed++;
+          if (!pass) {
+            if (collect) info.qc[vi] = 0;
+            continue;
+          }
+          const scored = scoreSnp(one, st, tot, base, mu, data.basis, yy, vs, (k, corr) => {
+            const a = Math.abs(corr);
+            if (a >= tops[k].floor) tops[k].offer(a, () => vi);
+            offerFeature(heaps[k], o.exclude?.[k], 'SNP', vi, -1, corr);
+          });
+          if (scored) {
+            for (let bi = 1; bi < blocks.length; bi++) {
+              const b = blocks[bi];
+              scoreInteraction(b, st, tot, base, mu, data.basis, yy, vs, (k, corr) =>
+                offerFeature(heaps[k], o.exclude?.[k], 'GxE', vi, b.mult.index, corr),
+              );
+            }
+          }
+          if (collect) {
+            if (scored) {
+              info.qc[vi] = 1;
+              qc.passed++;
+            } else {
+              info.qc[vi] = 0;
+              qc.constant++;
+            }
+          } else if (scored) qc.passed++;
+        }
       }
+      progress.tick(whole.start + whole.count);
     }
-    progress.tick(whole.start + whole.count);
+  } finally {
+    pm.dispose();
   }
   progress.finish();
   return {
@@ -514,6 +538,7 @@ export interface PairPassOptions {
    * than fit are split over several passes. */
   maxCells?: number;
   pool?: KernelPool;
+  gpu?: GpuKernelFactory;
   chunkVariants?: number;
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
@@ -539,6 +564,9 @@ const PAIR_CHUNK_CELLS = 1 << 20;
 
 /** Least number of passes of --gxg all (see pairPass). */
 const ALL_PASSES = 16;
+
+/** Makes a WebGPU StatsKernel for a sample-side matrix (gpu/gpuKernel.ts createGpuKernel on a device). */
+export type GpuKernelFactory = (X: SampleMatrix) => Promise<StatsKernel>;
 
 /** A partner SNP (variant index) and the responses that pair it. */
 type Partner = [variant: number, responses: number[]];
@@ -592,50 +620,54 @@ export async function pairPass(data: ScreenData, targets: Float64Array[], heaps:
       return { w, responses, kind: 'snp' as const, index: a };
     });
     // Each pass carries the SNP block (w = 1: the variant's own parent quantities) and a batch of partners.
-    const pm = new PassMatrix(data, targets, [oneMult, ...mults], o.targetsFor, o.pool);
+    const pm = new PassMatrix(data, targets, [oneMult, ...mults], o.targetsFor, o);
     const source = from > 0 ? variantRangeSource(data.source, { from, to: null }) : data.source;
     let cols = K + data.basis.q1;
     for (const [, responses] of batch) cols += responses.length + data.basis.q1 + 1;
     const chunkVariants = pairChunkVariants(o.chunkVariants, cols, data.rowOf.length);
-    for await (const whole of source.chunks({ signal: o.signal, chunkVariants })) {
-      throwIfAborted(o.signal);
-      for await (const chunk of pm.runs(whole)) {
-        const { X, blocks, tot, yy } = pm;
-        const m = X.m;
-        const st = await chunkStatsQc(chunk, pm, o.info);
-        if (!st) continue;
-        for (let v = 0; v < chunk.count; v++) {
-          const b = chunk.start + v;
-          if (o.info.qc[b] !== 1) continue;
-          const mu = o.info.mean[b];
-          const base = v * m;
-          if (!scoreSnp(blocks[0], st, tot, base, mu, data.basis, yy, vs, noop)) continue;
-          for (let bi = 1; bi < blocks.length; bi++) {
-            const blk = blocks[bi];
-            const a = blk.mult.index;
-            if (a === b || (o.mode === 'all' && b < a)) continue;
-            scoreInteraction(blk, st, tot, base, mu, data.basis, yy, vs, (k, corr) => {
-              const rb = partnerRank[k].get(b);
-              switch (o.mode) {
-                case 'top':
-                  // Both top SNPs: keep the pair once, under the better-ranked partner (named first).
-                  if (rb !== undefined && rb < (partnerRank[k].get(a) as number)) return;
-                  break;
-                case 'among':
-                  if (rb === undefined || rb < (partnerRank[k].get(a) as number)) return;
-                  break;
-                case 'all':
-                  break;
-                default:
-                  throw new Error(`unknown pair mode '${String(o.mode)}'`);
-              }
-              pairs++;
-              offerFeature(heaps[k], o.exclude?.[k], 'GxG', b, a, corr);
-            });
+    try {
+      for await (const whole of source.chunks({ signal: o.signal, chunkVariants })) {
+        throwIfAborted(o.signal);
+        for await (const chunk of pm.runs(whole)) {
+          const { X, blocks, tot, yy } = pm;
+          const m = X.m;
+          const st = await chunkStatsQc(chunk, pm, o.info);
+          if (!st) continue;
+          for (let v = 0; v < chunk.count; v++) {
+            const b = chunk.start + v;
+            if (o.info.qc[b] !== 1) continue;
+            const mu = o.info.mean[b];
+            const base = v * m;
+            if (!scoreSnp(blocks[0], st, tot, base, mu, data.basis, yy, vs, noop)) continue;
+            for (let bi = 1; bi < blocks.length; bi++) {
+              const blk = blocks[bi];
+              const a = blk.mult.index;
+              if (a === b || (o.mode === 'all' && b < a)) continue;
+              scoreInteraction(blk, st, tot, base, mu, data.basis, yy, vs, (k, corr) => {
+                const rb = partnerRank[k].get(b);
+                switch (o.mode) {
+                  case 'top':
+                    // Both top SNPs: keep the pair once, under the better-ranked partner (named first).
+                    if (rb !== undefined && rb < (partnerRank[k].get(a) as number)) return;
+                    break;
+                  case 'among':
+                    if (rb === undefined || rb < (partnerRank[k].get(a) as number)) return;
+                    break;
+                  case 'all':
+                    break;
+                  default:
+                    throw new Error(`unknown pair mode '${String(o.mode)}'`);
+                }
+                pairs++;
+                offerFeature(heaps[k], o.exclude?.[k], 'GxG', b, a, corr);
+              });
+            }
           }
         }
+        progress.tick(Math.min(progressTotal, done + (whole.start + whole.count - from) * batch.length));
       }
-      progress.tick(Math.min(progressTotal, done + (whole.start + whole.count - from) * batch.length));
+    } finally {
+      pm.dispose();
     }
     done += batch.length * (nVar - from);
   }

@@ -11,7 +11,7 @@ import { marginalPass, offerFeature, pairPass, type PartnerDosage, type QcCounts
 import { variantRangeSource } from '../io/variantRangeSource';
 
 /** The options of runSis a screening round reads. */
-export type ScreenSettings = Pick<SisOptions, 'qc' | 'gxg' | 'gxgTop' | 'maxPairCells' | 'pool' | 'chunkVariants' | 'signal' | 'onProgress'>;
+export type ScreenSettings = Pick<SisOptions, 'qc' | 'gxg' | 'gxgTop' | 'maxPairCells' | 'pool' | 'gpu' | 'chunkVariants' | 'signal' | 'onProgress'>;
 
 /** Seconds and counts of the genotype passes, summed over every round of a run (its timings and pairs). */
 export interface ScreenStats {
@@ -69,6 +69,7 @@ export async function screenRound(req: ScreenRequest, o: ScreenSettings, log: (m
     info: req.info,
     targetsFor: req.targetsFor,
     pool: o.pool,
+    gpu: o.gpu,
     chunkVariants: o.chunkVariants,
     signal: o.signal,
     onProgress: o.onProgress,
@@ -99,6 +100,7 @@ export async function screenRound(req: ScreenRequest, o: ScreenSettings, log: (m
       targetsFor: req.targetsFor,
       maxCells: o.maxPairCells,
       pool: o.pool,
+      gpu: o.gpu,
       chunkVariants: o.chunkVariants,
       signal: o.signal,
       onProgress: o.onProgress,
