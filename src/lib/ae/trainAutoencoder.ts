@@ -170,7 +170,7 @@ async function trainInThread(plan: SearchPlan, opts: TrainAutoencoderOptions, pr
 }
 
 /**
- * The candidates on the pool's workers, `size` at a time, in candidate order as workers free up. Results are
+ * The candidates on the pool's workers, `size` at a time, largest first as workers free up. Results are
  * reported (onCandidate) and kept in candidate order, so the search's outputs equal one thread's. A cancel
  * stops the running candidates and starts no other.
  */
@@ -190,9 +190,11 @@ async function trainOnPool(
       opts.onCandidate?.(summary);
     }
   };
+  // Largest candidates first (longest-processing-time order), so that the lanes end together.
+  const order = [...specs].sort((a, b) => candidateCost(b.hidden, matrix.p, config.latent) - candidateCost(a.hidden, matrix.p, config.latent) || a.index - b.index).map((s) => s.index);
   const lane = async () => {
     while (next < specs.length && !opts.signal?.aborted) {
-      const i = next++;
+      const i = order[next++];
       results[i] = await pool.train(i, {
         signal: opts.signal,
         onEpoch: (e) => {
@@ -208,6 +210,14 @@ async function trainOnPool(
   await Promise.all(Array.from({ length: Math.min(pool.size, specs.length) }, lane));
   const done = results.filter((r) => r !== undefined);
   return { trained: done.filter((r) => r.epochs > 0), cancelled: !!opts.signal?.aborted || done.some((r) => r.cancelled) };
+}
+
+/** Weights of an autoencoder p -> hidden -> k -> hidden reversed -> p: its work per epoch, up to a factor. */
+export function candidateCost(hidden: readonly number[], p: number, k: number): number {
+  const dims = [p, ...hidden, k];
+  let w = 0;
+  for (let l = 1; l < dims.length; l++) w += dims[l - 1] * dims[l];
+  return 2 * w;
 }
 
 /**
