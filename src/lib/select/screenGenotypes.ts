@@ -216,9 +216,9 @@ class PassMatrix {
   }
 
   /**
-   * Kernel sums of a chunk against the current matrix: on the GPU kernel when there is one; split over the pool's workers (which hold X since
-   * pool.init) when there are several, else here; packed chunks by the WASM SIMD kernel where the engine has
-   * it (bit-identical to the JS kernel, about 3x faster: docs/assoc.md).
+   * Kernel sums of a chunk against the current matrix: on the GPU kernel when there is one; else split over
+   * the pool's workers (which hold X since pool.init) when there are several, else here; packed chunks by
+   * the WASM SIMD kernel where the engine has it (bit-identical to the JS kernel, about 3x faster).
    */
   async stats(chunk: GenotypeChunk): Promise<ChunkStats> {
     if (this.gpu) return this.gpu.stats(chunk);
