@@ -1,56 +1,14 @@
 // e2e runner: serves dist/ on loopback with `vite preview` (building first if dist/ is missing), runs the specs
 // in e2e/specs/*.spec.mjs in headless Chromium (WebGPU on SwiftShader), records every request of every test
 // and fails on any request that leaves the page's origin. Usage: node e2e/run.mjs [name-filter ...]
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { findBrowser, launchContext } from './browser.mjs';
+import { startPreview } from './preview.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const filters = process.argv.slice(2);
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startPreview() {
-  if (!existsSync(join(root, 'dist', 'index.html'))) {
-    console.log('dist/ missing: building');
-    const r = spawnSync('npx', ['vite', 'build'], { cwd: root, stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('vite build failed');
-  }
-  const port = await freePort();
-  const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-  const proc = spawn(process.execPath, [vite, 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  proc.stdout.on('data', (d) => (log += d));
-  proc.stderr.on('data', (d) => (log += d));
-  const baseURL = `http://127.0.0.1:${port}/`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      const r = await fetch(baseURL);
-      if (r.ok) return { proc, baseURL };
-    } catch {
-      // not up yet
-    }
-    if (proc.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  proc.kill();
-  throw new Error(`vite preview did not start:\n${log}`);
-}
 
 function isOffOrigin(url, origin) {
   if (url.startsWith('data:') || url.startsWith('blob:') || url.startsWith('about:')) return false;
