@@ -8,7 +8,7 @@
 //   included; gpu-process; the rest);
 // - main-thread long tasks (> 50 ms: the UI's responsiveness).
 // Usage: node e2e/scale.mjs [--n 20000] [--snps 100000] [--phenos 300] [--candidates K] [--dir COHORT]
-//        [--gxg none|top|among|all] [--out FILE.json]. Without --dir the cohort is simulated (`cli simulate`)
+//        [--gxg none|top|among|all] [--max-minutes M] [--out FILE.json]. Without --dir the cohort is simulated (`cli simulate`)
 //        into a temp folder; --candidates and --gxg change those settings in the UI before the run.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -30,6 +30,7 @@ const snps = Number(opt('snps', '100000'));
 const phenos = Number(opt('phenos', '300'));
 const candidates = opt('candidates', null);
 const gxg = opt('gxg', null);
+const maxMinutes = Number(opt('max-minutes', '240'));
 const outFile = opt('out', null);
 
 function cohortDir() {
@@ -123,6 +124,7 @@ async function main() {
     }
     if (gxg) {
       await page.getByTestId('step-assoc').click();
+      await page.locator('[data-testid="sis-settings"] summary').click();
       await page.getByTestId('sis-gxg').selectOption(gxg);
       await page.getByTestId('step-data').click();
     }
@@ -160,6 +162,7 @@ async function main() {
       const alert = await page.locator('[role="alert"]').allTextContents();
       if (alert.some((t) => t.trim())) throw new Error(`the app reported: ${alert.join(' | ')}`);
       if ((await page.getByTestId('selected-method').count()) > 0 && panels.length === 0) break;
+      if (s > maxMinutes * 60) throw new Error(`stopped after ${maxMinutes} minutes (stages seen: ${Object.keys(report.stages).join(', ')})`);
       await new Promise((r) => setTimeout(r, 2000));
     }
     report.seconds = (Date.now() - t1) / 1000;
