@@ -7,6 +7,7 @@
 import { transfer } from 'comlink';
 import { searchPlan, trainSearchCandidate, type SearchPlan } from '../lib/ae/trainAutoencoder';
 import { initTrainBackend } from '../platform/browser/trainBackend';
+import { weightBuffers } from '../lib/ae/candidatePool';
 import type { TrainWorkerApi } from '../platform/browser/browserTrainPool';
 
 export function createTrainWorkerApi(): TrainWorkerApi {
@@ -24,8 +25,7 @@ export function createTrainWorkerApi(): TrainWorkerApi {
       running.set(job, ctl);
       try {
         const result = await trainSearchCandidate(plan, index, { signal: ctl.signal, onEpoch: (e) => void onEpoch(e) });
-        const buffers = result.weights.layers.flatMap((l) => [l.kernel.buffer as ArrayBuffer, l.bias.buffer as ArrayBuffer]);
-        return transfer(result, [...new Set(buffers)]);
+        return transfer(result, weightBuffers(result));
       } finally {
         running.delete(job);
       }

@@ -8,7 +8,7 @@
  * (error event) rejects its pending calls instead of leaving the search waiting.
  */
 import { proxy, wrap, type Remote } from 'comlink';
-import type { CandidatePool } from '../../lib/ae/candidatePool';
+import { slotTrainer, type CandidatePool } from '../../lib/ae/candidatePool';
 import type { AeConfig } from '../../lib/ae/AeConfig';
 import type { PreparedMatrix } from '../../lib/pheno/PreparedMatrix';
 import type { CandidateResult, EpochReport } from '../../lib/ae/trainCandidate';
@@ -53,29 +53,16 @@ export function createBrowserTrainPool(startWorker: () => Worker, size: number, 
     worker.addEventListener('messageerror', () => fail(new Error(`train worker ${k + 1} sent a message that could not be read`)));
     return { worker, api: wrap<TrainWorkerApi>(worker) as Remote<TrainWorkerApi>, dead };
   });
-  const busy = new Array<boolean>(size).fill(false);
-  let nextJob = 1;
   return {
     size,
     async init(matrix, settings) {
       await Promise.all(workers.map((w) => Promise.race([w.api.init(backend, wasmPath, matrix, settings), w.dead])));
     },
-    async train(index, hooks) {
-      const k = busy.indexOf(false);
-      if (k < 0) throw new Error(`train pool: more than ${size} candidates at once`);
-      busy[k] = true;
-      const job = nextJob++;
-      const w = workers[k];
-      const onAbort = () => void w.api.cancel(job);
-      hooks.signal?.addEventListener('abort', onAbort);
-      try {
-        const onEpoch = proxy((e: EpochReport) => hooks.onEpoch?.(e));
-        return (await Promise.race([w.api.train(index, job, onEpoch), w.dead])) as CandidateResult;
-      } finally {
-        hooks.signal?.removeEventListener('abort', onAbort);
-        busy[k] = false;
-      }
-    },
+    train: slotTrainer(
+      size,
+      async (k, index, job, onEpoch) => (await Promise.race([workers[k].api.train(index, job, proxy(onEpoch)), workers[k].dead])) as CandidateResult,
+      (k, job) => void workers[k].api.cancel(job),
+    ),
     close() {
       for (const w of workers) w.worker.terminate();
     },

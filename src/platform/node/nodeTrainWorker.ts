@@ -8,6 +8,7 @@ import { searchPlan, trainSearchCandidate, type SearchPlan } from '../../lib/ae/
 import type { AeConfig } from '../../lib/ae/AeConfig';
 import type { PreparedMatrix } from '../../lib/pheno/PreparedMatrix';
 import { initTfBackend, type TfBackendName } from './nodeTfBackend';
+import { weightBuffers } from '../../lib/ae/candidatePool';
 
 interface Msg {
   id?: number;
@@ -47,8 +48,7 @@ async function handle(msg: Msg): Promise<void> {
       signal: ctl.signal,
       onEpoch: (event) => parentPort!.postMessage({ id: msg.id, event }),
     }).finally(() => running.delete(msg.job!));
-    const buffers = result.weights.layers.flatMap((l) => [l.kernel.buffer as ArrayBuffer, l.bias.buffer as ArrayBuffer]);
-    parentPort!.postMessage({ id: msg.id, result }, [...new Set(buffers)]);
+    parentPort!.postMessage({ id: msg.id, result }, weightBuffers(result));
   } catch (e) {
     parentPort!.postMessage({ id: msg.id, error: e instanceof Error ? e.message : String(e) });
   }
