@@ -11,7 +11,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const WORKERS = ['nodeKernelWorker', 'nodeSelectWorker', 'nodeLocoWorker', 'nodeTrainWorker'];
+const WORKERS = ['nodeKernelWorker', 'nodeSelectWorker', 'nodeLocoWorker', 'nodePcaWorker', 'nodeTrainWorker'];
 const KEEP_OLD_BUILDS_MS = 3600_000;
 
 export function commandNames(base = root) {

@@ -9,11 +9,13 @@ import { availableParallelism } from 'node:os';
 import { arg, UsageError, type OptionSpec, type ParsedArgs } from './args';
 import { qcFromArgs } from './genotypeQcArgs';
 import { createNodeLocoPool } from '../platform/node/nodeLocoPool';
+import { createNodePcaPool } from '../platform/node/nodePcaPool';
 import { progressPrinter } from './progressPrinter';
 import type { NamedColumn } from '../lib/assoc/design';
 import type { GenotypeSource } from '../lib/io/GenotypeSource';
 import { structureStep, type GivenPcs, type StructureSettings, type StructureStepResult } from '../lib/pipeline/structureStep';
 import type { LocoPool } from '../lib/relate/level0Block';
+import type { PcaPool } from '../lib/relate/pca';
 import type { LocoAdjustment } from '../lib/pipeline/locoScan';
 import { parseStructureFile, structureFromFile, STRUCTURE_FILE_SUFFIX, type StructureInputs } from '../lib/pipeline/structureFile';
 
@@ -31,7 +33,7 @@ export function structureOptions(d: StructureDefaults): OptionSpec[] {
   ];
 }
 
-/** The step's settings, and `threads` (the command's --threads, when it has one) for the LOCO step's workers. */
+/** The step's settings, and `threads` (the command's --threads, when it has one) for the PCA's and the LOCO step's workers. */
 export type CliStructureSettings = StructureSettings & { threads?: number };
 
 export function structureSettingsFromArgs(a: ParsedArgs, d: StructureDefaults): CliStructureSettings {
@@ -47,17 +49,24 @@ export interface StructureRun {
   loco: LocoAdjustment | undefined;
 }
 
+/** The structure step's worker pools (none in one thread). */
+export interface StructurePools {
+  locoPool?: LocoPool;
+  pcaPool?: PcaPool;
+}
+
 /**
- * Runs `fn` with a pool of LOCO workers (one per core, or `threads`; none when `use` is false or threads is 1: the
- * step runs in this thread, with the same results), closed afterwards.
+ * Runs `fn` with pools of LOCO and PCA workers (one per core, or `threads`; none for a stage that `use` leaves out or
+ * when threads is 1: the stage runs in this thread, with the same results), closed afterwards.
  */
-export async function withLocoPool<T>(threads: number | undefined, use: boolean, fn: (pool: LocoPool | undefined) => Promise<T>): Promise<T> {
+export async function withStructurePools<T>(threads: number | undefined, use: { loco: boolean; pca: boolean }, fn: (pools: StructurePools) => Promise<T>): Promise<T> {
   const n = threads ?? availableParallelism();
-  const pool = use && n > 1 ? createNodeLocoPool(n) : undefined;
+  const locoPool = use.loco && n > 1 ? createNodeLocoPool(n) : undefined;
+  const pcaPool = use.pca && n > 1 ? createNodePcaPool(n) : undefined;
   try {
-    return await fn(pool);
+    return await fn({ locoPool, pcaPool });
   } finally {
-    await pool?.close();
+    await Promise.all([locoPool?.close(), pcaPool?.close()]);
   }
 }
 
@@ -65,8 +74,8 @@ export async function withLocoPool<T>(threads: number | undefined, use: boolean,
 export const structureProgress = () => progressPrinter('structure: ', { stage: true, unit: 'variants' });
 
 /**
- * The structure step when the settings ask for anything, else null. The LOCO step's level-0 blocks run on one
- * worker thread per core (or `threads`; 1 = in this thread): the same predictions either way. `pcs`: PCs computed
+ * The structure step when the settings ask for anything, else null. The PCA's passes and the LOCO step's level-0
+ * blocks run on one worker thread per core (or `threads`; 1 = in this thread): the same PCs and predictions either way. `pcs`: PCs computed
  * earlier (`--pcs-from`), used instead of computing them.
  */
 export async function runStructure(
@@ -76,7 +85,7 @@ export async function runStructure(
   pcs?: GivenPcs,
 ): Promise<StructureRun | null> {
   if (s.pcs <= 0 && !s.loco) return null;
-  const step = await withLocoPool(s.threads, s.loco, (pool) => structureStep(source, input, s, { locoPool: pool, pcs, onProgress: structureProgress() }));
+  const step = await withStructurePools(s.threads, { loco: s.loco, pca: s.pcs > 0 && !pcs }, (pools) => structureStep(source, input, s, { ...pools, pcs, onProgress: structureProgress() }));
   return { step, covariates: [...input.covariates, ...step.pcColumns], loco: step.locoAdjustment };
 }
 

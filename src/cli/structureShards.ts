@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from './args';
-import { structureFilePath, structureProgress, withLocoPool, type CliStructureSettings } from './structureArgs';
+import { structureFilePath, structureProgress, withStructurePools, type CliStructureSettings } from './structureArgs';
 import { writeFileAtomic } from './writeFileAtomic';
 import type { NamedColumn } from '../lib/assoc/design';
 import type { GenotypeSource } from '../lib/io/GenotypeSource';
@@ -43,7 +43,7 @@ export async function writeLevel0Shard(
   out: string, source: GenotypeSource, input: StepInput, s: CliStructureSettings, pcs: GivenPcs | undefined,
   group: { index: number; count: number }, genotypes: StructureInputs['genotypes'],
 ): Promise<{ path: string; lines: string[]; bytes: number }> {
-  const g = await withLocoPool(s.threads, true, (pool) => structureLevel0Group(source, input, s, group, { locoPool: pool, pcs, onProgress: structureProgress() }));
+  const g = await withStructurePools(s.threads, { loco: true, pca: s.pcs > 0 && !pcs }, (pools) => structureLevel0Group(source, input, s, group, { ...pools, pcs, onProgress: structureProgress() }));
   const bytes = formatLevel0Shard(g, { samples: source.samples, ...input, genotypes });
   const path = level0ShardName(out, group.index);
   writeFileAtomic(path, bytes);
@@ -92,6 +92,6 @@ export async function structureFromShardFiles(
   const fingerprint = structureFingerprint({ samples: source.samples, ...input, genotypes });
   const level0 = assembleLevel0Shards(shards, { fingerprint, pcs: pcaFingerprint(pcs?.pca ?? null) });
   shards.length = 0;
-  return withLocoPool(s.threads, true, (pool) =>
-    structureFromLevel0({ nSamples: source.samples.iid.length, sourceName: source.name }, input, s, pcs ?? null, level0, { locoPool: pool, onProgress: structureProgress() }));
+  return withStructurePools(s.threads, { loco: true, pca: false }, (pools) =>
+    structureFromLevel0({ nSamples: source.samples.iid.length, sourceName: source.name }, input, s, pcs ?? null, level0, { ...pools, onProgress: structureProgress() }));
 }

@@ -2,7 +2,8 @@
  * Genetic PCA (src/lib/relate/pca.ts) against plink2 2.00a3.5 `--pca 10` and `--pca 10 approx` on a structured
  * cohort: 11 groups (Balding-Nichols frequencies from a Beta ancestral draw, F 0.02-0.08), so the top 10 PCs
  * carry signal; 2% missing calls. Checks: largest principal angle between top-10 subspaces <= 0.05 rad, every
- * eigenvalue within 2% relative, the sign convention, cancellation, text formats.
+ * eigenvalue within 2% relative, the sign convention, cancellation, text formats; a worker pool gives the same bits
+ * as one thread, the plain JS kernel the same PCs as the WASM one (1e-9).
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { CODE_OF_DOSAGE, MISSING_CODE } from '../../src/lib/io/writeBed';
 import { openGenotypes } from '../../src/cli/openGenotypes';
 import { geneticPca, eigenvecText, eigenvalText, pcColumns, type PcaResult } from '../../src/lib/relate/pca';
 import { command as pcaCommand } from '../../src/cli/commands/pca';
+import { createNodePcaPool } from '../../src/platform/node/nodePcaPool';
 import { plink2, tempDir, writeRandomBed, type RandomGeno } from '../io/genoFixtures';
 
 /** `ld` > 0: each odd variant copies the previous one's genotype in a sample with probability `ld` (LD pairs). */
@@ -161,6 +163,23 @@ describe('genetic PCA vs plink2 --pca 10 (approx and exact)', () => {
     console.log(`pca after pruning vs plink2: ${kept.length} of ${m} variants kept; max angle ${ang.toExponential(2)} rad, max eigenvalue rel diff ${Math.max(...rel).toExponential(2)}`);
     expect(ang).toBeLessThanOrEqual(0.05);
     for (const r of rel) expect(r).toBeLessThan(0.02);
+  }, 60000);
+
+  it('the same bits on a pool of 2 or 3 workers as in one thread; the JS kernel within 1e-9 of the WASM one', async () => {
+    const src = await openGenotypes({ bfile: prefix });
+    for (const threads of [2, 3]) {
+      const pool = createNodePcaPool(threads);
+      const r = await geneticPca(src, { k, pool, chunkVariants: 700 }).finally(() => pool.close());
+      const one = await geneticPca(src, { k, chunkVariants: 700 });
+      expect(Array.from(r.vectors)).toEqual(Array.from(one.vectors));
+      expect(Array.from(r.eigenvalues)).toEqual(Array.from(one.eigenvalues));
+    }
+    const js = await geneticPca(src, { k, kernel: 'js' });
+    expect(js.iterations).toBe(ours.iterations);
+    let worst = 0;
+    for (let i = 0; i < js.vectors.length; i++) worst = Math.max(worst, Math.abs(js.vectors[i] - ours.vectors[i]));
+    for (let i = 0; i < k; i++) worst = Math.max(worst, Math.abs(js.eigenvalues[i] - ours.eigenvalues[i]) / ours.eigenvalues[i]);
+    expect(worst).toBeLessThan(1e-9);
   }, 60000);
 
   it('can be cancelled', async () => {

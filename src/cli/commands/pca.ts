@@ -1,16 +1,18 @@
 /**
- * `npm run cli -- pca --bfile PREFIX | --pfile PREFIX | --vcf FILE [--pca K] [--maf 0.01] [--indep-pairwise W S R2 | --no-prune] --out PREFIX`:
+ * `npm run cli -- pca --bfile PREFIX | --pfile PREFIX | --vcf FILE [--pca K] [--maf 0.01] [--indep-pairwise W S R2 | --no-prune] [--threads N] --out PREFIX`:
  * LD pruning as plink2 `--indep-pairwise` (src/lib/relate/indepPairwise.ts; default 1000 100 0.1, after --maf), written
  * to PREFIX.prune.in / PREFIX.prune.out, then genetic PCA as plink2 `--pca K approx` (src/lib/relate/pca.ts) over the
  * kept variants, written to PREFIX.eigenvec and PREFIX.eigenval.
  */
 import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { arg, UsageError, type CliCommand } from '../args';
 import { genotypeInputOptions, genotypeInputs, withFamilyIds } from '../genotypeArgs';
 import { openGenotypes } from '../openGenotypes';
 import { progressPrinter } from '../progressPrinter';
 import { geneticPca, eigenvalText, eigenvecText } from '../../lib/relate/pca';
 import { indepPairwise, parseIndepPairwise, pruneListText } from '../../lib/relate/indepPairwise';
+import { createNodePcaPool } from '../../platform/node/nodePcaPool';
 
 export const DEFAULT_INDEP_PAIRWISE = ['1000', '100', '0.1'] as const;
 
@@ -32,6 +34,7 @@ export const command: CliCommand = {
     { name: 'indep-pairwise', type: 'words', meta: 'W [S] R2', help: 'LD pruning as plink2 (default 1000 100 0.1; W may be Nkb)' },
     { name: 'no-prune', type: 'flag', help: 'skip LD pruning' },
     { name: 'seed', type: 'int', meta: 'S', help: 'seed of the random start (default 1)' },
+    { name: 'threads', type: 'int', meta: 'N', help: 'worker threads of the PCA passes (default: number of cores; 1 = none); the same PCs either way' },
     { name: 'out', type: 'string', required: true, meta: 'PREFIX', help: 'output prefix' },
   ],
   async run(a) {
@@ -60,12 +63,15 @@ export const command: CliCommand = {
       console.log(`wrote ${out}.prune.in, ${out}.prune.out`);
       include = pr.keep;
     }
+    const threads = arg.num(a, 'threads') ?? availableParallelism();
+    const pool = threads > 1 ? createNodePcaPool(threads) : undefined;
     const r = await geneticPca(source, {
       k: arg.num(a, 'pca') ?? 10,
       include,
       seed: arg.num(a, 'seed'),
+      pool,
       onProgress: progressPrinter('pca: ', { stage: false, unit: 'variants' }),
-    });
+    }).finally(() => pool?.close());
     writeFileSync(`${out}.eigenvec`, eigenvecText(r, withFamilyIds(source)));
     writeFileSync(`${out}.eigenval`, eigenvalText(r));
     console.log(`pca: ${r.samples.iid.length} samples, ${r.nVariants} variants, ${r.k} PCs, ${r.iterations} passes, ${r.seconds.toFixed(2)} s`);

@@ -15,7 +15,7 @@ import type { GenotypeSource } from '../io/GenotypeSource';
 import { normalizeChrom } from '../io/chrom';
 import { chunkVariantStats } from '../io/variantQc';
 import type { NamedColumn } from '../assoc/design';
-import { geneticPca, pcColumns, type PcaResult } from '../relate/pca';
+import { geneticPca, pcColumns, type PcaPool, type PcaResult } from '../relate/pca';
 import { locoRidge, type LocoResult } from '../relate/locoRidge';
 import { IncludedRuns, rowKind } from '../relate/level0Plan';
 import { kingRobust, type KingResult } from '../relate/kingRobust';
@@ -56,6 +56,8 @@ export interface StructureHooks {
   onProgress?: ProgressCallback;
   /** Workers for the LOCO step (the CLI's node pool); in-thread when absent. */
   locoPool?: LocoPool;
+  /** Workers for the PCA's passes (the CLI's node pool); in-thread when absent. The same PCs either way. */
+  pcaPool?: PcaPool;
   /** PCs computed earlier on the same genotypes (`cli structure --pcs-from`): used instead of computing them. */
   pcs?: GivenPcs;
 }
@@ -146,7 +148,7 @@ async function pcaStage(hard: GenotypeSource, include: Uint8Array, s: StructureS
     const win = prune.windowKb ? `${prune.window}kb` : `${prune.window} ${prune.step}`;
     lines.push(`LD pruning (plink2 --indep-pairwise ${win} ${prune.r2}): ${pr.kept} of ${pr.eligible} variants kept for the PCA (${pr.removed} removed, ${pr.monomorphic} monomorphic among founders)`);
   }
-  const pca = await geneticPca(hard, { k: s.pcs, include: pcaInclude, chunkVariants: s.chunkVariants, signal: hooks.signal, onProgress: hooks.onProgress });
+  const pca = await geneticPca(hard, { k: s.pcs, include: pcaInclude, chunkVariants: s.chunkVariants, pool: hooks.pcaPool, signal: hooks.signal, onProgress: hooks.onProgress });
   const ev = Array.from(pca.eigenvalues, (x) => x.toFixed(3)).join(', ');
   lines.push(`genetic PCs: ${pca.k} over ${pca.nVariants} variants (randomized PCA, ${pca.iterations} passes), eigenvalues ${ev}; adjusted for as covariates PC1..PC${pca.k}`);
   return { pca, lines };

@@ -5,9 +5,9 @@
  * in M; eigenvalues are those of the GRM X^T X / M (plink2 .eigenval), eigenvectors unit-norm (.eigenvec).
  *
  * Ours: randomized subspace iteration with Rayleigh-Ritz on the implicit n x n GRM, streamed: one pass over the
- * genotype chunks per iteration computes Y = X^T (X Q) / M variant by variant from the packed 2-bit codes (per
- * variant, the sums of Q rows over het / hom-minor / missing samples; the hom-major samples are skipped, their
- * contribution recovered from column totals). Memory O(n l), l = k + oversampling; never O(n p).
+ * genotype chunks per iteration computes Y = X^T (X Q) / M from the packed 2-bit codes, chunk by chunk
+ * (pcaPass.ts: per variant, class sums of Q rows, then class weights scattered back to the samples' rows; WASM
+ * SIMD, optionally on a worker pool). Memory O(n l), l = k + oversampling; never O(n p).
  * Sign convention (plink2 has none: its sign is whatever LAPACK returns): each PC's largest-|value| entry positive.
  */
 import { createProgress, type ProgressCallback } from '../base/progress';
@@ -18,6 +18,7 @@ import { symmetricEigen } from '../math/linalg';
 import type { GenotypeChunk, GenotypeSource, SampleIds } from '../io/GenotypeSource';
 import { isAutosome } from './kingRobust';
 import { formatKing } from './kin0';
+import { createPcaPass, type PcaKernelKind, type PcaPassKernel } from './pcaPass';
 
 /**
  * Convergence: the top-k Ritz values change by less than this (relative) between passes. Ritz values converge
@@ -43,6 +44,10 @@ export interface PcaOptions {
    */
   iterations?: number;
   chunkVariants?: number;
+  /** Pass kernel (default 'wasm' where WASM SIMD runs; 'js' is the plain fallback). */
+  kernel?: PcaKernelKind;
+  /** Workers for the passes (CLI: platform/node/nodePcaPool.ts); in-thread when absent or of size 1. */
+  pool?: PcaPool;
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
 }
@@ -76,83 +81,49 @@ function orthonormalize(a: Float64Array, n: number, l: number): void {
   }
 }
 
-interface PassState {
-  n: number;
-  l: number;
-  q: Float64Array;
-  y: Float64Array;
-  colSum: Float64Array;
-  wTot: Float64Array;
-  codes: Uint8Array;
-  sHet: Float64Array;
-  sMin: Float64Array;
-  sMis: Float64Array;
-  z: Float64Array;
-  founder?: Uint8Array;
+/**
+ * Worker pool for the passes (platform/node/nodePcaPool.ts in the CLI): each worker holds a PcaPassKernel and
+ * computes whole batches; the pass adds the batches in stream order, so the result does not depend on the pool.
+ */
+export interface PcaPool {
+  readonly size: number;
+  init(n: number, l: number, founder: Uint8Array | undefined): Promise<void>;
+  setQ(q: Float64Array): Promise<void>;
+  /** One batch (a copy of its packed bytes, transferred): X_b^T (X_b Q), n x l. */
+  batch(packed: Uint8Array, bpv: number, count: number): Promise<Float64Array>;
 }
 
-/** One variant: y += x^T (x q), x the standardized row; returns false when the variant is monomorphic. */
-function accumulateVariant(st: PassState, packed: Uint8Array, off: number): boolean {
-  const { n, l, q, y, codes, sHet, sMin, sMis, z, founder } = st;
-  let c0 = 0, c2 = 0, c3 = 0;
-  for (let j = 0; j < n; j++) {
-    const c = (packed[off + (j >> 2)] >> ((j & 3) << 1)) & 3;
-    codes[j] = c;
-    if (founder && !founder[j]) continue;
-    if (c === 0) c0++;
-    else if (c === 2) c2++;
-    else if (c === 3) c3++;
-  }
-  const called = c0 + c2 + c3;
-  if (called === 0) return false;
-  const pAlt = (2 * c0 + c2) / (2 * called);
-  const v = 2 * pAlt * (1 - pAlt);
-  if (!(v > 1e-12)) return false;
-  // orient: counted allele = minor among founders; hom-major code skipped
-  const altMinor = pAlt <= 0.5;
-  const homMinor = altMinor ? 0 : 3;
-  const p = altMinor ? pAlt : 1 - pAlt;
-  const s = 1 / Math.sqrt(v);
-  sHet.fill(0); sMin.fill(0); sMis.fill(0);
-  for (let j = 0; j < n; j++) {
-    const c = codes[j];
-    if (c === 2) { const o = j * l; for (let t = 0; t < l; t++) sHet[t] += q[o + t]; }
-    else if (c === homMinor) { const o = j * l; for (let t = 0; t < l; t++) sMin[t] += q[o + t]; }
-    else if (c === 1) { const o = j * l; for (let t = 0; t < l; t++) sMis[t] += q[o + t]; }
-  }
-  const tp = 2 * p;
-  for (let t = 0; t < l; t++) {
-    z[t] = s * s * (sHet[t] + 2 * sMin[t] - tp * (st.colSum[t] - sMis[t]));
-    st.wTot[t] += tp * z[t];
-  }
-  // y_j += x_j s z: x_j s = g_j - 2p (called), 0 (missing); -2p part via wTot, missing rows add back 2p z
-  for (let j = 0; j < n; j++) {
-    const c = codes[j];
-    if (c === 2) { const o = j * l; for (let t = 0; t < l; t++) y[o + t] += z[t]; }
-    else if (c === homMinor) { const o = j * l; for (let t = 0; t < l; t++) y[o + t] += 2 * z[t]; }
-    else if (c === 1) { const o = j * l; for (let t = 0; t < l; t++) y[o + t] += tp * z[t]; }
-  }
-  return true;
+type BatchFn = (packed: Uint8Array, bpv: number, count: number) => Promise<Float64Array>;
+
+/** Packed rows of the chunk's variants that the PCA uses (included, autosomal): a copy when `copy` or some are left out. */
+function usedRows(ch: GenotypeChunk, include: Uint8Array | undefined, copy: boolean): { packed: Uint8Array; count: number } {
+  const bpv = ch.bytesPerVariant;
+  const packed = ch.packed as Uint8Array;
+  const keep: number[] = [];
+  for (let i = 0; i < ch.count; i++) if ((!include || include[ch.start + i]) && isAutosome(ch.variants.chrom[i])) keep.push(i);
+  if (keep.length === ch.count && !copy) return { packed: packed.subarray(0, ch.count * bpv), count: ch.count };
+  const out = new Uint8Array(keep.length * bpv);
+  keep.forEach((i, r) => out.set(packed.subarray(i * bpv, (i + 1) * bpv), r * bpv));
+  return { packed: out, count: keep.length };
 }
 
-async function onePass(source: GenotypeSource, st: PassState, o: PcaOptions, tick: (d: number) => void): Promise<number> {
-  const { n, l, q, y } = st;
-  st.colSum.fill(0); st.wTot.fill(0); y.fill(0);
-  for (let j = 0; j < n; j++) for (let t = 0; t < l; t++) st.colSum[t] += q[j * l + t];
+/** One pass over the genotypes: Y = sum over used variants of X_v^T (X_v Q), and how many variants were used. */
+async function onePass(source: GenotypeSource, n: number, l: number, batch: BatchFn, inFlight: number, o: PcaOptions, tick: (d: number) => void): Promise<{ y: Float64Array; m: number }> {
+  const y = new Float64Array(n * l);
+  const add = (b: Float64Array) => { for (let i = 0; i < y.length; i++) y[i] += b[i]; };
+  const pending: Promise<Float64Array>[] = [];
   let m = 0;
   for await (const ch of source.chunks({ chunkVariants: o.chunkVariants, signal: o.signal }) as AsyncIterable<GenotypeChunk>) {
     if (!ch.packed) throw new LatentScanError('input', 'PCA needs hard calls (packed genotypes); dosage-only sources are refused');
-    for (let i = 0; i < ch.count; i++) {
-      if (o.include && !o.include[ch.start + i]) continue;
-      if (!isAutosome(ch.variants.chrom[i])) continue;
-      m++;
-      accumulateVariant(st, ch.packed, i * ch.bytesPerVariant);
-    }
+    const used = usedRows(ch, o.include, inFlight > 0);
+    m += used.count;
+    if (used.count > 0) pending.push(batch(used.packed, ch.bytesPerVariant, used.count));
+    while (pending.length > inFlight) add(await (pending.shift() as Promise<Float64Array>));
     tick(ch.count);
     await yieldAndCheck(o.signal);
   }
-  for (let j = 0; j < n; j++) for (let t = 0; t < l; t++) y[j * l + t] -= st.wTot[t];
-  return m;
+  for (const p of pending) add(await p);
+  return { y, m };
 }
 
 export async function geneticPca(source: GenotypeSource, o: PcaOptions = {}): Promise<PcaResult> {
@@ -163,12 +134,13 @@ export async function geneticPca(source: GenotypeSource, o: PcaOptions = {}): Pr
   const maxIter = o.iterations ?? PCA_MAX_PASSES;
   const rng = createRng(o.seed ?? 1);
   const founder = source.samples.founder && source.samples.founder.some((f) => !f) ? source.samples.founder : undefined;
-  const st: PassState = {
-    n, l, q: new Float64Array(n * l), y: new Float64Array(n * l), colSum: new Float64Array(l), wTot: new Float64Array(l),
-    codes: new Uint8Array(n), sHet: new Float64Array(l), sMin: new Float64Array(l), sMis: new Float64Array(l), z: new Float64Array(l), founder,
-  };
-  for (let i = 0; i < n * l; i++) st.q[i] = rng.normal();
-  orthonormalize(st.q, n, l);
+  let q = new Float64Array(n * l);
+  for (let i = 0; i < n * l; i++) q[i] = rng.normal();
+  orthonormalize(q, n, l);
+  const pool = o.pool && o.pool.size > 1 ? o.pool : undefined;
+  const kernel = pool ? undefined : createPcaPass(n, l, founder, o.kernel);
+  if (pool) await pool.init(n, l, founder);
+  const batch: BatchFn = pool ? (p, bpv, c) => pool.batch(p, bpv, c) : async (p, bpv, c) => (kernel as PcaPassKernel).batch(p, bpv, c);
   const total = (source.nVariants ?? 0) * maxIter;
   const prog = createProgress('pca', total, o.onProgress, { unit: 'variants' });
   let done = 0;
@@ -178,10 +150,13 @@ export async function geneticPca(source: GenotypeSource, o: PcaOptions = {}): Pr
   let m = 0;
   let it = 0;
   while (it < maxIter) {
-    m = await onePass(source, st, o, (d) => { done += d; prog.tick(done); });
+    if (pool) await pool.setQ(q);
+    else (kernel as PcaPassKernel).setQ(q);
+    const pass = await onePass(source, n, l, batch, pool ? 2 * pool.size : 0, o, (d) => { done += d; prog.tick(done); });
+    const y = pass.y;
+    m = pass.m;
     it++;
     if (m === 0) throw new LatentScanError('input', 'PCA: no autosomal variants to use');
-    const { q, y } = st;
     for (let i = 0; i < n * l; i++) y[i] /= m;
     const tt = new Float64Array(l * l);
     for (let a = 0; a < l; a++) for (let b = 0; b <= a; b++) {
@@ -205,14 +180,14 @@ export async function geneticPca(source: GenotypeSource, o: PcaOptions = {}): Pr
       nq[j * l + c] = s;
     }
     orthonormalize(nq, n, l);
-    st.q = nq;
+    q = nq;
   }
   const vectors = new Float64Array(n * k);
   for (let c = 0; c < k; c++) {
     let big = 0, sign = 1;
     for (let j = 0; j < n; j++) {
       let s = 0;
-      for (let a = 0; a < l; a++) s += st.q[j * l + a] * w[a * l + c];
+      for (let a = 0; a < l; a++) s += q[j * l + a] * w[a * l + c];
       vectors[j * k + c] = s;
       if (Math.abs(s) > big) { big = Math.abs(s); sign = s < 0 ? -1 : 1; }
     }

@@ -16,7 +16,7 @@ export interface RpcWorker<T> {
  * The module of a worker of src/platform/node by name: the .ts file next to this one under tsx, the .mjs
  * entry of the same name in the CLI bundle (scripts/build-cli.mjs builds each worker as an entry point).
  */
-export function workerModule(name: 'nodeKernelWorker' | 'nodeSelectWorker' | 'nodeLocoWorker' | 'nodeTrainWorker'): URL {
+export function workerModule(name: 'nodeKernelWorker' | 'nodeSelectWorker' | 'nodeLocoWorker' | 'nodePcaWorker' | 'nodeTrainWorker'): URL {
   return new URL(`./${name}${import.meta.url.endsWith('.ts') ? '.ts' : '.mjs'}`, import.meta.url);
 }
 

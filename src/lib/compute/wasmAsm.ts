@@ -1,0 +1,79 @@
+/**
+ * A tiny WebAssembly assembler: just the opcodes and encodings the packed-genotype class kernels
+ * (wasmClassEngine.ts) use, so that no toolchain or binary asset is needed.
+ */
+
+/** Unsigned LEB128. */
+export function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return out;
+}
+
+/** Signed LEB128. */
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+export const OP = {
+  block: 0x02,
+  loop: 0x03,
+  br: 0x0c,
+  brIf: 0x0d,
+  end: 0x0b,
+  get: 0x20,
+  set: 0x21,
+  tee: 0x22,
+  i32const: 0x41,
+  i32eq: 0x46,
+  i32geU: 0x4f,
+  i32add: 0x6a,
+  i32mul: 0x6c,
+  i32and: 0x71,
+  i32shl: 0x74,
+  i32shrU: 0x76,
+  load8u: 0x2d,
+} as const;
+
+export const get = (l: number): number[] => [OP.get, ...uleb(l)];
+export const set = (l: number): number[] => [OP.set, ...uleb(l)];
+export const i32 = (v: number): number[] => [OP.i32const, ...sleb(v)];
+export const load8: number[] = [OP.load8u, 0, 0];
+export const v128load: number[] = [0xfd, 0x00, 3, 0];
+export const v128store: number[] = [0xfd, 0x0b, 3, 0];
+export const f64x2add: number[] = [0xfd, ...uleb(240)];
+
+/** for (i = start; i < end; i += step) body: block/loop with the exit test at the top. */
+export function forLoop(i: number, start: number[], end: number[], step: number, body: number[]): number[] {
+  return [...start, ...set(i), OP.block, 0x40, OP.loop, 0x40, ...get(i), ...end, OP.i32geU, OP.brIf, 1, ...body, ...get(i), ...i32(step), OP.i32add, ...set(i), OP.br, 0, OP.end, OP.end];
+}
+
+const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
+const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
+
+/**
+ * A module importing one memory (env.mem) and exporting functions that all take `params` i32 parameters and
+ * return nothing; each body is [local declarations..., code..., end] as the code section wants it.
+ */
+export function moduleBytes(params: number, funcs: { name: string; body: number[] }[]): Uint8Array<ArrayBuffer> {
+  const type = section(1, [1, 0x60, ...uleb(params), ...Array(params).fill(0x7f), 0]);
+  const imp = section(2, [1, ...name('env'), ...name('mem'), 0x02, 0x00, 1]);
+  const func = section(3, [...uleb(funcs.length), ...funcs.map(() => 0)]);
+  const exp = section(7, [...uleb(funcs.length), ...funcs.flatMap((f, i) => [...name(f.name), 0x00, ...uleb(i)])]);
+  const code = section(10, [...uleb(funcs.length), ...funcs.flatMap((f) => [...uleb(f.body.length), ...f.body])]);
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...type, ...imp, ...func, ...exp, ...code]);
+}
