@@ -7,7 +7,8 @@
  *
  * Expected: the .prune.in and .prune.out lists identical to plink2's (same IDs, same order) for windows by count
  * (50 5 0.2, 1000 100 0.1, 7 7 0.05), by kb (200kb 0.1, 2kb 0.3: gaps > 2 kb split the chromosomes), after --maf 0.01
- * and with an `include` mask (plink2 --not-chr 2); also with 7-variant chunks (windows across chunk boundaries).
+ * and with an `include` mask (plink2 --not-chr 2); also with 7-variant chunks (windows across chunk boundaries);
+ * the pair kernel on 64-bit WebAssembly popcounts (default) and in JS.
  * Skipped, with the reason printed, when plink2 is not installed.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
@@ -178,6 +179,11 @@ describe.skipIf(!HAVE_PLINK2)('indepPairwise vs plink2 2.00a3.5 --indep-pairwise
       expect(r.inIds).toEqual(ref.in);
       expect(r.outIds).toEqual(ref.out);
       if (!words[0].endsWith('kb')) expect(r.peakWindow).toBeLessThanOrEqual(Number(words[0]));
+      // the JS pair kernel (32-bit words, the fallback without WebAssembly): the same lists and pair count
+      const js = (await ours(prefix, words, { kernel: 'js' })).r;
+      expect(js.inIds).toEqual(ref.in);
+      expect(js.outIds).toEqual(ref.out);
+      expect(js.pairs).toBe(r.pairs);
     });
   }
 

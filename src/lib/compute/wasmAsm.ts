@@ -47,6 +47,18 @@ export const OP = {
   i32shl: 0x74,
   i32shrU: 0x76,
   load8u: 0x2d,
+  i32load: 0x28,
+  i32store: 0x36,
+  i32sub: 0x6b,
+  i32or: 0x72,
+  i32xor: 0x73,
+  i64load: 0x29,
+  i64popcnt: 0x7b,
+  i64add: 0x7c,
+  i64sub: 0x7d,
+  i64and: 0x83,
+  i64xor: 0x85,
+  i32wrapI64: 0xa7,
 } as const;
 
 export const get = (l: number): number[] => [OP.get, ...uleb(l)];
@@ -65,14 +77,20 @@ export function forLoop(i: number, start: number[], end: number[], step: number,
 const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
 const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
 
-/**
- * A module importing one memory (env.mem) and exporting functions that all take `params` i32 parameters and
- * return nothing; each body is [local declarations..., code..., end] as the code section wants it.
- */
-export function moduleBytes(params: number, funcs: { name: string; body: number[] }[]): Uint8Array<ArrayBuffer> {
-  const type = section(1, [1, 0x60, ...uleb(params), ...Array(params).fill(0x7f), 0]);
+/** An exported function: `params` i32 parameters, no result or one i32; body = [local declarations..., code..., end]. */
+export interface WasmFunc {
+  name: string;
+  params: number;
+  returnsI32?: boolean;
+  body: number[];
+}
+
+/** A module importing one memory (env.mem) and exporting `funcs` (one type per function). */
+export function moduleBytes(funcs: WasmFunc[]): Uint8Array<ArrayBuffer> {
+  const types = funcs.flatMap((f) => [0x60, ...uleb(f.params), ...Array(f.params).fill(0x7f), ...(f.returnsI32 ? [1, 0x7f] : [0])]);
+  const type = section(1, [...uleb(funcs.length), ...types]);
   const imp = section(2, [1, ...name('env'), ...name('mem'), 0x02, 0x00, 1]);
-  const func = section(3, [...uleb(funcs.length), ...funcs.map(() => 0)]);
+  const func = section(3, [...uleb(funcs.length), ...funcs.map((_, i) => i)]);
   const exp = section(7, [...uleb(funcs.length), ...funcs.flatMap((f, i) => [...name(f.name), 0x00, ...uleb(i)])]);
   const code = section(10, [...uleb(funcs.length), ...funcs.flatMap((f) => [...uleb(f.body.length), ...f.body])]);
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...type, ...imp, ...func, ...exp, ...code]);

@@ -55,9 +55,9 @@ function body(scatter: boolean): number[] {
   return [1, ...uleb(N_LOCALS), 0x7f, ...forLoop(V, i32(0), get(P_COUNT), 1, perVariant), OP.end];
 }
 
-const WASM_BYTES = moduleBytes(10, [
-  { name: 'gather', body: body(false) },
-  { name: 'scatter', body: body(true) },
+const WASM_BYTES = moduleBytes([
+  { name: 'gather', params: 10, body: body(false) },
+  { name: 'scatter', params: 10, body: body(true) },
 ]);
 
 /** True when this engine runs WASM SIMD (Node 16.4+, current browsers). */

@@ -29,6 +29,7 @@ import { yieldAndCheck } from '../base/cancel';
 import { LatentScanError } from '../base/errors';
 import type { GenotypeSource } from '../io/GenotypeSource';
 import { normalizeChrom } from '../io/chrom';
+import { PlaneArena, popcount, type PlaneSlot } from './ldPlanes';
 
 /** plink2's kSmallEpsilon (2^-44): the relative tolerance of the r2 threshold and of the MAF comparison. */
 export const SMALL_EPSILON = 2 ** -44;
@@ -55,6 +56,8 @@ export interface IndepPairwiseOptions {
   order?: PruneOrder;
   /** Also return the variant IDs of the two lists (file order). */
   collectIds?: boolean;
+  /** Pair kernel: 'wasm' (default; 64-bit hardware popcount, ldPlanes.ts) or 'js' (32-bit words, the fallback). */
+  kernel?: 'wasm' | 'js';
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
   chunkVariants?: number;
@@ -107,15 +110,10 @@ export function sourceSex(source: GenotypeSource): Uint8Array | undefined {
   return undefined;
 }
 
-function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
-}
-
 /** A sample group of one chromosome kind: founder sample indices, and whether hets are read as missing. */
 interface Group {
   idx: Int32Array;
+  /** 32-bit words of a plane: even (64-bit words for the pair kernel), the words past idx.length zero */
   words: number;
   hetMissing: boolean;
   /** true when idx is 0..n-1 (planes straight from the packed bytes through tables) */
@@ -128,21 +126,23 @@ interface Aggs {
   sum: number;
   ssq: number;
   /**
-   * Positions (within the group) of the missing calls when there are few (at most 4 a plane word): a pair's sums
-   * over the founders called at both variants are then the totals minus these positions' values.
+   * How many positions (within the group) of missing calls are listed at word `missOff` of the variant's slot, when
+   * there are few (at most 4 a plane word), else -1: a pair's sums over the founders called at both variants are
+   * then the totals minus the values at the other variant's listed positions.
    */
-  miss: Int32Array | null;
+  miss: number;
+  missOff: number;
 }
 
-const NO_AGGS: Aggs = { nm: 0, sum: 0, ssq: 0, miss: null };
+const NO_AGGS: Aggs = { nm: 0, sum: 0, ssq: 0, miss: -1, missOff: 0 };
 
 interface Entry {
   /** load index (plink2's tvidx): increases along the stream of loaded variants */
   tv: number;
   vidx: number;
   bp: number;
-  /** [homA, refhetA, homB, refhetB] words */
-  planes: Uint32Array;
+  /** [homA, refhetA, homB, refhetB] words, then the groups' missing-call lists, in the arena (ldPlanes.ts) */
+  slot: PlaneSlot;
   a: Aggs;
   b: Aggs;
   majfreq: number;
@@ -167,39 +167,27 @@ interface Layout {
   /** chrX's nonmale founders (weight 2), or null */
   b: Group | null;
   planeWords: number;
+  /** words of a slot: the planes, then room for group a's missing-call list (4 a plane word), then group b's */
+  slotWords: number;
 }
 
 /** The r2 components of a pair within one group (plink2's ComputeIndepPairwiseR2Components, all six values). */
-function groupComponents(p1: Uint32Array, a1: Aggs, p2: Uint32Array, a2: Aggs, off: number, words: number, nGroup: number, out: Float64Array): void {
-  let both = 0, neg = 0;
-  const r = off + words;
-  const m1 = a1.miss, m2 = a2.miss;
-  if (m1 && m2) {
-    for (let w = 0; w < words; w++) {
-      const h = p1[off + w] & p2[off + w];
-      both += popcount(h);
-      neg += popcount(h & (p1[r + w] ^ p2[r + w]));
-    }
-    // sums of each variant over the founders called at the other: totals minus the other's missing positions
-    // (branch-free: value = hom (2 refhet - 1), missing = !(hom | refhet))
-    let s1 = a1.sum, q1 = a1.ssq, s2 = a2.sum, q2 = a2.ssq, common = 0;
-    for (let k = 0; k < m2.length; k++) {
-      const j = m2[k], w = off + (j >>> 5), b = j & 31;
-      const h = (p1[w] >>> b) & 1, rh = (p1[w + words] >>> b) & 1;
-      s1 -= h * (2 * rh - 1);
-      q1 -= h;
-      common += 1 - (h | rh);
-    }
-    for (let k = 0; k < m1.length; k++) {
-      const j = m1[k], w = off + (j >>> 5), b = j & 31;
-      const h = (p2[w] >>> b) & 1, rh = (p2[w + words] >>> b) & 1;
-      s2 -= h * (2 * rh - 1);
-      q2 -= h;
-    }
-    out[0] = nGroup - m1.length - m2.length + common; out[1] = s1; out[2] = q1; out[3] = s2; out[4] = q2; out[5] = both - 2 * neg;
+function groupComponents(arena: PlaneArena, e1: Entry, a1: Aggs, e2: Entry, a2: Aggs, off: number, words: number, nGroup: number, out: Float64Array): void {
+  if (a1.miss >= 0 && a2.miss >= 0) {
+    const dot = arena.dot(e1.slot, e2.slot, off, words);
+    // sums of each variant over the founders called at the other: totals minus the values at the other's missing
+    // positions (value of a hom call: +1 hom ref, -1 hom alt)
+    const cnt = arena.counts;
+    arena.missing(e1.slot, off, words, e2.slot, a2.missOff, a2.miss);
+    const s1 = a1.sum - (2 * cnt[1] - cnt[0]), q1 = a1.ssq - cnt[0], common = cnt[2];
+    arena.missing(e2.slot, off, words, e1.slot, a1.missOff, a1.miss);
+    const s2 = a2.sum - (2 * cnt[1] - cnt[0]), q2 = a2.ssq - cnt[0];
+    out[0] = nGroup - a1.miss - a2.miss + common; out[1] = s1; out[2] = q1; out[3] = s2; out[4] = q2; out[5] = dot;
     return;
   }
-  let nm = 0, q1 = 0, pl1 = 0, q2 = 0, pl2 = 0;
+  const p1 = e1.slot.planes, p2 = e2.slot.planes;
+  const r = off + words;
+  let both = 0, neg = 0, nm = 0, q1 = 0, pl1 = 0, q2 = 0, pl2 = 0;
   for (let w = 0; w < words; w++) {
     const h1 = p1[off + w], r1 = p1[r + w], h2 = p2[off + w], r2 = p2[r + w];
     const h = h1 & h2;
@@ -218,11 +206,12 @@ function groupComponents(p1: Uint32Array, a1: Aggs, p2: Uint32Array, a2: Aggs, o
 }
 
 /** plink2's test: cov^2 > thresh var1 var2, evaluated in the same order (thresh = R2 (1 + 2^-44)). */
-function inLd(first: Entry, second: Entry, L: Layout, thresh: number, c: Float64Array, cb: Float64Array): boolean {
-  groupComponents(first.planes, first.a, second.planes, second.a, 0, L.a.words, L.a.idx.length, c);
+function inLd(first: Entry, second: Entry, t: LdTest): boolean {
+  const { L, thresh, c, cb } = t;
+  groupComponents(t.arena, first, first.a, second, second.a, 0, L.a.words, L.a.idx.length, c);
   let n = c[0], s1 = c[1], q1 = c[2], s2 = c[3], q2 = c[4], dot = c[5];
   if (L.b) {
-    groupComponents(first.planes, first.b, second.planes, second.b, 2 * L.a.words, L.b.words, L.b.idx.length, cb);
+    groupComponents(t.arena, first, first.b, second, second.b, 2 * L.a.words, L.b.words, L.b.idx.length, cb);
     n += 2 * cb[0]; s1 += 2 * cb[1]; q1 += 2 * cb[2]; s2 += 2 * cb[3]; q2 += 2 * cb[4]; dot += 2 * cb[5];
   }
   const cov = dot * n - s1 * s2;
@@ -237,7 +226,7 @@ function inLd(first: Entry, second: Entry, L: Layout, thresh: number, c: Float64
  * a het, hets included even where r2 reads them as missing (chrY, MT, chrX males), times `freqWeight` (chrX: 1
  * for males, 2 for nonmales).
  */
-function fillGroup(g: Group, packed: Uint8Array, off: number, planes: Uint32Array, pOff: number, counts: Float64Array, freqWeight: number): Aggs {
+function fillGroup(g: Group, packed: Uint8Array, off: number, planes: Uint32Array, pOff: number, counts: Float64Array, freqWeight: number, missOff: number): Aggs {
   const words = g.words;
   planes.fill(0, pOff, pOff + 2 * words);
   const r = pOff + words;
@@ -287,32 +276,22 @@ function fillGroup(g: Group, packed: Uint8Array, off: number, planes: Uint32Arra
   counts[0] += freqWeight * (2 * plus + het);
   counts[1] += freqWeight * (2 * minus + het);
   const nMiss = g.idx.length - nm;
-  let miss: Int32Array | null = null;
+  let miss = -1;
   if (nMiss <= 4 * words) {
-    miss = new Int32Array(nMiss);
+    miss = nMiss;
     let k = 0;
     for (let w = 0; w < words && k < nMiss; w++) {
-      const valid = w === words - 1 && g.idx.length & 31 ? (1 << (g.idx.length & 31)) - 1 : -1;
+      const left = g.idx.length - (w << 5); // samples in this word (<= 0 in the padding)
+      const valid = left >= 32 ? -1 : left > 0 ? (1 << left) - 1 : 0;
       let m = ~(planes[pOff + w] | planes[r + w]) & valid;
       while (m !== 0) {
         const low = m & -m;
-        miss[k++] = (w << 5) + 31 - Math.clz32(low);
+        planes[missOff + k++] = (w << 5) + 31 - Math.clz32(low);
         m ^= low;
       }
     }
   }
-  return { nm, sum: plus - minus, ssq: hom, miss };
-}
-
-class Pool {
-  private free: Uint32Array[] = [];
-  constructor(private size: number) {}
-  get(): Uint32Array {
-    return this.free.pop() ?? new Uint32Array(this.size);
-  }
-  put(p: Uint32Array): void {
-    this.free.push(p);
-  }
+  return { nm, sum: plus - minus, ssq: hom, miss, missOff };
 }
 
 class Growable {
@@ -370,17 +349,20 @@ function founderLayouts(source: GenotypeSource, sex: Uint8Array | undefined): { 
   const nonmales = founders.filter((j) => sex?.[j] !== 1);
   const group = (idx: number[], hetMissing: boolean): Group => ({
     idx: Int32Array.from(idx),
-    words: Math.ceil(idx.length / 32),
+    words: 2 * Math.ceil(idx.length / 64),
     hetMissing,
     identity: idx.length === n,
   });
   const layouts: Record<ChromKind, Layout> = {
-    diploid: { a: group(founders, false), b: null, planeWords: 0 },
-    haploid: { a: group(founders, true), b: null, planeWords: 0 },
-    y: { a: group(males, true), b: null, planeWords: 0 },
-    x: { a: group(males, true), b: nonmales.length > 0 ? group(nonmales, false) : null, planeWords: 0 },
+    diploid: { a: group(founders, false), b: null, planeWords: 0, slotWords: 0 },
+    haploid: { a: group(founders, true), b: null, planeWords: 0, slotWords: 0 },
+    y: { a: group(males, true), b: null, planeWords: 0, slotWords: 0 },
+    x: { a: group(males, true), b: nonmales.length > 0 ? group(nonmales, false) : null, planeWords: 0, slotWords: 0 },
   };
-  for (const L of Object.values(layouts)) L.planeWords = 2 * L.a.words + (L.b ? 2 * L.b.words : 0);
+  for (const L of Object.values(layouts)) {
+    L.planeWords = 2 * L.a.words + (L.b ? 2 * L.b.words : 0);
+    L.slotWords = 3 * L.planeWords;
+  }
   return { layouts, founders: founders.length, maleFounders: males.length };
 }
 
@@ -390,6 +372,7 @@ interface LdTest {
   thresh: number;
   c: Float64Array;
   cb: Float64Array;
+  arena: PlaneArena;
 }
 
 /**
@@ -469,13 +452,14 @@ class Outcome {
  * Loads one variant of a chromosome kind: its founder call planes (from `pool`), the groups' aggregates, whether it
  * is monomorphic among the founders, and its major-allele frequency (plink2's allele counts).
  */
-function loadEntry(L: Layout, pool: Pool, packed: Uint8Array, off: number, tv: number, vidx: number, bp: number, counts: Float64Array): Entry {
-  const planes = pool.get();
+function loadEntry(L: Layout, arena: PlaneArena, packed: Uint8Array, off: number, tv: number, vidx: number, bp: number, counts: Float64Array): Entry {
+  const slot = arena.take();
+  const planes = slot.planes;
   counts[0] = 0;
   counts[1] = 0;
-  const a = fillGroup(L.a, packed, off, planes, 0, counts, 1);
+  const a = fillGroup(L.a, packed, off, planes, 0, counts, 1, L.planeWords);
   let b = NO_AGGS;
-  if (L.b) b = fillGroup(L.b, packed, off, planes, 2 * L.a.words, counts, 2);
+  if (L.b) b = fillGroup(L.b, packed, off, planes, 2 * L.a.words, counts, 2, L.planeWords + 4 * L.a.words);
   const nm = a.nm + 2 * b.nm;
   const plus = (a.ssq + a.sum) / 2 + (b.ssq + b.sum); // hom REF count, nonmale doubled
   const minus = (a.ssq - a.sum) / 2 + (b.ssq - b.sum);
@@ -484,7 +468,7 @@ function loadEntry(L: Layout, pool: Pool, packed: Uint8Array, off: number, tv: n
   const tot = refCt + altCt;
   const refFreq = refCt / tot;
   return {
-    tv, vidx, bp, planes, a, b,
+    tv, vidx, bp, slot, a, b,
     majfreq: refCt >= altCt ? refFreq : 1 - refFreq,
     removed: mono, mono, firstUnchecked: tv + 1,
   };
@@ -495,7 +479,6 @@ function loadEntry(L: Layout, pool: Pool, packed: Uint8Array, off: number, tv: n
  * (`split`: the carried entries at the front), firsts from second - 1 down to 0, skipping removed firsts only.
  */
 function pruneReverse(win: Entry[], split: number, t: LdTest, out: Outcome): void {
-  const { L, thresh, c, cb } = t;
   const stop = split > 0 ? split : 1;
   for (let s = win.length - 1; s >= stop; s--) {
     const E2 = win[s];
@@ -504,7 +487,7 @@ function pruneReverse(win: Entry[], split: number, t: LdTest, out: Outcome): voi
       const E1 = win[f];
       if (E1.removed) continue;
       out.pairs++;
-      if (inLd(E1, E2, L, thresh, c, cb)) {
+      if (inLd(E1, E2, t)) {
         if (E1.majfreq <= E2.majfreq * (1 + SMALL_EPSILON)) {
           out.markRemoved(E2);
           break;
@@ -548,12 +531,11 @@ function compareWithSeconds(win: Entry[], f: number, curTv: number, t: LdTest, o
     E1.firstUnchecked = curTv;
     return;
   }
-  const { L, thresh, c, cb } = t;
   let pairs = 0;
   for (;;) {
     const E2 = win[s];
     pairs++;
-    if (inLd(E1, E2, L, thresh, c, cb)) {
+    if (inLd(E1, E2, t)) {
       if (E1.majfreq > E2.majfreq * (1 + SMALL_EPSILON)) out.markRemoved(E1);
       else {
         out.markRemoved(E2);
@@ -597,8 +579,7 @@ function prunePlink1(win: Entry[], curTv: number, t: LdTest, out: Outcome): void
 class WindowPruner {
   private segChrom: string | null = null; // normalized chromosome of the current segment
   private readonly seenChroms = new Set<string>();
-  private readonly pools: Record<ChromKind, Pool>;
-  private pool: Pool;
+  private readonly arena: PlaneArena;
   private readonly ld: LdTest;
   private segLen = 0;
   private segFirst: Entry | null = null;
@@ -620,15 +601,10 @@ class WindowPruner {
     private readonly layouts: Record<ChromKind, Layout>,
     private readonly out: Outcome,
     private readonly sourceName: string,
+    kernel: 'wasm' | 'js',
   ) {
-    this.pools = {
-      diploid: new Pool(layouts.diploid.planeWords),
-      haploid: new Pool(layouts.haploid.planeWords),
-      y: new Pool(layouts.y.planeWords),
-      x: new Pool(layouts.x.planeWords),
-    };
-    this.pool = this.pools.diploid;
-    this.ld = { L: layouts.diploid, thresh: p.thresh, c: new Float64Array(6), cb: new Float64Array(6) };
+    this.arena = new PlaneArena(Math.max(...Object.values(layouts).map((L) => L.slotWords)), kernel);
+    this.ld = { L: layouts.diploid, thresh: p.thresh, c: new Float64Array(6), cb: new Float64Array(6), arena: this.arena };
   }
 
   /** One eligible variant (not chromosome 0), in file order. */
@@ -719,7 +695,7 @@ class WindowPruner {
   private carry(newStartTv: number): void {
     const next: Entry[] = [];
     for (const e of this.win) {
-      if (e.removed || e.tv < newStartTv) this.pool.put(e.planes);
+      if (e.removed || e.tv < newStartTv) this.arena.release(e.slot);
       else next.push(e);
     }
     this.win = next;
@@ -730,7 +706,6 @@ class WindowPruner {
     this.segChrom = norm;
     const kind = chromKind(norm);
     this.ld.L = this.layouts[kind];
-    this.pool = this.pools[kind];
     this.winStartTv = this.tv;
     this.winEndTv = this.tv + this.p.W;
     this.kbStartBp = bp;
@@ -742,7 +717,7 @@ class WindowPruner {
       // plink2 never loads a one-variant segment: kept as it is, monomorphic or not
       this.out.keepUnloaded(this.segFirst);
     } else if (this.segLen > 1 && this.newSince > 0) this.processWindow(this.tv);
-    for (const e of this.win) this.pool.put(e.planes);
+    for (const e of this.win) this.arena.release(e.slot);
     this.win = [];
     this.split = 0;
     this.newSince = 0;
@@ -753,7 +728,7 @@ class WindowPruner {
   }
 
   private load(vidx: number, bp: number, packed: Uint8Array, off: number): void {
-    const e = loadEntry(this.ld.L, this.pool, packed, off, this.tv, vidx, bp, this.counts);
+    const e = loadEntry(this.ld.L, this.arena, packed, off, this.tv, vidx, bp, this.counts);
     this.tv++;
     this.segLen++;
     if (this.segLen === 1) this.segFirst = e;
@@ -773,7 +748,7 @@ export async function indepPairwise(source: GenotypeSource, o: IndepPairwiseOpti
   const params = windowParams(o);
   const { layouts, founders, maleFounders } = founderLayouts(source, o.sex ?? sourceSex(source));
   const out = new Outcome(source.nVariants ?? 0, !!o.collectIds);
-  const pruner = new WindowPruner(params, layouts, out, source.name);
+  const pruner = new WindowPruner(params, layouts, out, source.name, o.kernel ?? 'wasm');
   const progress = createProgress('indep-pairwise', source.nVariants ?? 0, o.onProgress, { unit: 'variants' });
   let nVariants = 0;
   for await (const ch of source.chunks({ chunkVariants: o.chunkVariants, signal: o.signal })) {
