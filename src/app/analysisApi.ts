@@ -7,6 +7,7 @@
 import { JobRegistry } from './jobs';
 import { TfBackend, selfTest, type BackendStatus, type SelfTestResult } from '../platform/browser/tfBackend';
 import { createBrowserTrainPool, trainPoolSize } from '../platform/browser/browserTrainPool';
+import { createBrowserStructurePool, structurePoolSize } from '../platform/browser/browserStructurePool';
 import type { BackendRequest } from '../lib/compute/backend';
 import type { ScanBackend } from '../lib/assoc/StatsKernel';
 import { toPlainError } from '../lib/base/errors';
@@ -25,11 +26,18 @@ export interface InitBackendOptions {
    * candidate; 1 = the candidates one after another in this worker). The page's `?trainWorkers=N` sets it.
    */
   trainWorkers?: number;
+  /**
+   * Workers of the structure step's genetic PCA and LOCO ridge step (default navigator.hardwareConcurrency - 1;
+   * 1 = in this worker). The page's `?structureWorkers=N` sets it.
+   */
+  structureWorkers?: number;
 }
 
 export interface AnalysisApiOptions {
   /** Starts one train worker (workers/train.worker.ts); without it the search trains in this worker. */
   startTrainWorker?: () => Worker;
+  /** Starts one structure worker (workers/structure.worker.ts); without it the structure step runs in this worker. */
+  startStructureWorker?: () => Worker;
 }
 
 async function plain<T>(fn: () => Promise<T> | T): Promise<T> {
@@ -68,6 +76,11 @@ export function createAnalysisApi(opts: AnalysisApiOptions = {}) {
     if (!opts.startTrainWorker || !init || (b !== 'wasm' && b !== 'cpu')) return undefined;
     const size = trainPoolSize(candidates, init.trainWorkers);
     return size > 1 ? createBrowserTrainPool(opts.startTrainWorker, size, b, init.wasmPath) : undefined;
+  };
+  /** A pool of structure workers, or undefined for one (the step then runs in this worker). */
+  const structurePool = () => {
+    const size = structurePoolSize(init?.structureWorkers);
+    return opts.startStructureWorker && size > 1 ? createBrowserStructurePool(opts.startStructureWorker, size) : undefined;
   };
   const jobs = new JobRegistry();
   let session = new AnalysisSession();
@@ -138,7 +151,7 @@ export function createAnalysisApi(opts: AnalysisApiOptions = {}) {
       );
     },
     async structure(jobId: string, settings: AssocSettings, onProgress?: ProgressCallback) {
-      return await plain(() => jobs.run(jobId, (signal) => session.structure(settings, onProgress, signal)));
+      return await plain(() => jobs.run(jobId, (signal) => session.structure(settings, onProgress, signal, structurePool)));
     },
     async scan(jobId: string, settings: AssocSettings, onProgress?: ProgressCallback) {
       return await plain(() => jobs.run(jobId, (signal) => session.scan(settings, onProgress, signal, scanBackend(backend.current))));

@@ -52,6 +52,7 @@ import { selectStep } from '../lib/pipeline/selectStep';
 import { reportStep } from '../lib/pipeline/reportStep';
 import { genotypeReport, withGenotypeQc } from '../lib/pipeline/genotypeReport';
 import { structureStep, structureSummary, type StructureStepResult } from '../lib/pipeline/structureStep';
+import type { BrowserStructurePool } from '../platform/browser/browserStructurePool';
 import type { LocoAdjustment } from '../lib/pipeline/locoScan';
 import type { NamedColumn } from '../lib/assoc/design';
 import type {
@@ -432,7 +433,7 @@ export class AnalysisSession {
    * every HSV (with the covariates and the PCs) and, up to KINSHIP_MAX_SAMPLES samples, KING-robust kinship.
    * Kept for the scan and the selection with the same inputs; null when `s.structure` asks for nothing.
    */
-  async structure(s: AssocSettings, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<StructureInfo | null> {
+  async structure(s: AssocSettings, onProgress?: ProgressCallback, signal?: AbortSignal, pools?: () => BrowserStructurePool | undefined): Promise<StructureInfo | null> {
     if (!this.geno) throw new Error('load genotypes first');
     if (!this.trained) throw new Error('train health variables first');
     const want = s.structure ?? { pcs: 0, loco: false };
@@ -445,8 +446,14 @@ export class AnalysisSession {
     const source = await withGenotypeQc(this.geno, s.qc, { signal, onProgress });
     const aligned = this.align(source, s);
     const settings = { ...want, kinship: 'auto' as const };
-    const step = await structureStep(source, { responses: aligned.responses, covariates: aligned.covariates }, settings, { signal, onProgress });
-    this.analysis.structure = structureSummary(step, settings);
+    const pool = pools?.();
+    let step: StructureStepResult;
+    try {
+      step = await structureStep(source, { responses: aligned.responses, covariates: aligned.covariates }, settings, { signal, onProgress, pcaPool: pool?.pca, locoPool: pool?.loco });
+    } finally {
+      pool?.close();
+    }
+    this.analysis.structure = { ...structureSummary(step, settings), workers: pool?.pca.size ?? 1 };
     const sum = this.analysis.structure;
     const info: StructureInfo = {
       lines: step.lines,

@@ -243,6 +243,8 @@ export interface StructureSummary {
   /** Why kinship was not computed, when it was not. */
   kinshipSkipped?: string;
   seconds?: number;
+  /** The app: workers the PCA and the LOCO step ran on (1 = in the analysis worker). */
+  workers?: number;
 }
 
 /** All input to buildReport. Every field is optional. */

@@ -35,9 +35,9 @@ export function wasmPath(): string {
   return new URL('tfjs-wasm/', document.baseURI).href;
 }
 
-/** `?trainWorkers=N` in the page's address: train workers of the random search (1 = one after another). */
-function trainWorkers(): number | undefined {
-  const n = Number(new URLSearchParams(location.search).get('trainWorkers'));
+/** A whole number >= 1 from the page's address (`?name=N`), else undefined. */
+function workersParam(name: string): number | undefined {
+  const n = Number(new URLSearchParams(location.search).get(name));
   return Number.isInteger(n) && n >= 1 ? n : undefined;
 }
 
@@ -52,7 +52,14 @@ export async function initBackend(request: BackendRequest = backendState.request
   try {
     backendState.status = await call((api) =>
       api.initBackend(
-        { wasmPath: wasmPath(), request, trainWorkers: trainWorkers() },
+        {
+          wasmPath: wasmPath(),
+          request,
+          // `?trainWorkers=N`: train workers of the random search (1 = one after another); `?structureWorkers=N`:
+          // workers of the genetic PCA and the LOCO step (1 = in the analysis worker)
+          trainWorkers: workersParam('trainWorkers'),
+          structureWorkers: workersParam('structureWorkers'),
+        },
         proxy((s: BackendStatus) => {
           backendState.status = s;
         }),

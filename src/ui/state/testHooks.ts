@@ -13,6 +13,8 @@ export function installTestHooks(): void {
     crashWorker: () => call((api) => api.crashForTest()),
     /** The analysis record's training summary (candidates, best, workers), for comparing runs. */
     training: () => call(async (api) => (await api.analysis()).training ?? null),
+    /** The analysis record's structure summary (PCs, LOCO R^2, workers), for comparing runs. */
+    structure: () => call(async (api) => (await api.analysis()).structure ?? null),
     serviceWorkerControlling,
   };
 }
