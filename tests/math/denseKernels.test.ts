@@ -1,8 +1,12 @@
-/** src/lib/math/denseKernels.ts against plain loops, on odd sizes (tile edges) and row ranges. */
+/**
+ * src/lib/math/denseKernels.ts and the WebAssembly Gram engine (src/lib/compute/wasmGram.ts) against plain loops, on
+ * odd sizes (tile edges) and row ranges.
+ */
 import { describe, it, expect } from 'vitest';
 import { createRng } from '../../src/lib/math/rng';
 import { solveLinear } from '../../src/lib/math/linalg';
 import { addCross, addGram, choleskyInPlace, choleskySolveInPlace, columns, product } from '../../src/lib/math/denseKernels';
+import { createGramEngine, wasmGramAvailable } from '../../src/lib/compute/wasmGram';
 
 const rng = createRng(17);
 const n = 37, m = 11, q = 3, off = 5, rows = 29;
@@ -56,5 +60,35 @@ describe('dense kernels', () => {
     }
     const indefinite = Float64Array.from([1, 2, 2, 1]);
     expect(choleskyInPlace(indefinite, 2)).toBe(false);
+  });
+
+  it('the WebAssembly Gram engine equals plain loops (1e-12 relative) for odd and even sizes and row ranges', () => {
+    expect(wasmGramAvailable).toBe(true);
+    const engine = createGramEngine();
+    for (const [nn, mm, o, r] of [[9, 1, 0, 9], [37, 7, 3, 29], [64, 6, 1, 62], [101, 13, 50, 51], [40, 8, 0, 40], [12, 5, 11, 1]]) {
+      const g = Float64Array.from({ length: nn * mm }, () => rng.normal());
+      engine.load(columns(g, nn, mm), nn);
+      const acc = new Float64Array(mm * mm).fill(2);
+      engine.addGram(o, r, acc);
+      for (let a = 0; a < mm; a++) for (let c = 0; c < mm; c++) {
+        let s = 2;
+        for (let t = o; t < o + r; t++) s += g[a * nn + t] * g[c * nn + t];
+        expect(Math.abs(acc[a * mm + c] - s), `n ${nn} m ${mm} (${a}, ${c})`).toBeLessThan(1e-12 * Math.max(1, Math.abs(s)));
+      }
+    }
+  });
+
+  it('product with 6 and 9 output columns (4-column groups and a partial one) equals plain loops', () => {
+    for (const qq of [6, 9]) {
+      const b = Float64Array.from({ length: m * qq }, () => rng.normal());
+      const out = Array.from({ length: qq }, () => new Float64Array(n).fill(-7));
+      product(xc, off, rows, b, out);
+      for (let c = 0; c < qq; c++) for (let t = 0; t < n; t++) {
+        if (t < off || t >= off + rows) { expect(out[c][t]).toBe(-7); continue; }
+        let s = 0;
+        for (let a = 0; a < m; a++) s += x[a * n + t] * b[c * m + a];
+        expect(Math.abs(out[c][t] - s)).toBeLessThan(1e-12 * Math.max(1, Math.abs(s)));
+      }
+    }
   });
 });

@@ -79,26 +79,47 @@ export function addCross(x: readonly Column[], off: number, rows: number, y: rea
 
 /**
  * out[c][t] = (X B)(t, c) for rows t = off .. off + rows - 1 of the m columns x; b is m x q column-major
- * ((j, c) at c * m + j), out has q columns.
+ * ((j, c) at c * m + j), out has q columns. Four output columns at a time, four columns of x per sweep over the
+ * rows (16 multiply-adds per 4 loads of x and 4 of the sums); each output sums its terms in the same order as a
+ * column at a time would, four j a step.
  */
 export function product(x: readonly Column[], off: number, rows: number, b: Float64Array, out: readonly Column[]): void {
   const m = x.length;
-  const acc = new Float64Array(rows);
-  out.forEach((oc, c) => {
-    acc.fill(0);
+  const q = out.length;
+  const acc = [new Float64Array(rows), new Float64Array(rows), new Float64Array(rows), new Float64Array(rows)];
+  const [a0, a1, a2, a3] = acc;
+  // coefficient (j, c0 + k), 0 past the last output column
+  const coef = (j: number, c: number) => (c < q ? b[c * m + j] : 0);
+  for (let c0 = 0; c0 < q; c0 += 4) {
+    for (const a of acc) a.fill(0);
     let j = 0;
     for (; j + 4 <= m; j += 4) {
-      const b0 = b[c * m + j], b1 = b[c * m + j + 1], b2 = b[c * m + j + 2], b3 = b[c * m + j + 3];
+      const b00 = coef(j, c0), b01 = coef(j + 1, c0), b02 = coef(j + 2, c0), b03 = coef(j + 3, c0);
+      const b10 = coef(j, c0 + 1), b11 = coef(j + 1, c0 + 1), b12 = coef(j + 2, c0 + 1), b13 = coef(j + 3, c0 + 1);
+      const b20 = coef(j, c0 + 2), b21 = coef(j + 1, c0 + 2), b22 = coef(j + 2, c0 + 2), b23 = coef(j + 3, c0 + 2);
+      const b30 = coef(j, c0 + 3), b31 = coef(j + 1, c0 + 3), b32 = coef(j + 2, c0 + 3), b33 = coef(j + 3, c0 + 3);
       const x0c = x[j], x1c = x[j + 1], x2c = x[j + 2], x3c = x[j + 3];
-      for (let t = 0; t < rows; t++) acc[t] += x0c[off + t] * b0 + x1c[off + t] * b1 + x2c[off + t] * b2 + x3c[off + t] * b3;
+      for (let t = 0; t < rows; t++) {
+        const v0 = x0c[off + t], v1 = x1c[off + t], v2 = x2c[off + t], v3 = x3c[off + t];
+        a0[t] += v0 * b00 + v1 * b01 + v2 * b02 + v3 * b03;
+        a1[t] += v0 * b10 + v1 * b11 + v2 * b12 + v3 * b13;
+        a2[t] += v0 * b20 + v1 * b21 + v2 * b22 + v3 * b23;
+        a3[t] += v0 * b30 + v1 * b31 + v2 * b32 + v3 * b33;
+      }
     }
     for (; j < m; j++) {
-      const bj = b[c * m + j];
       const xj = x[j];
-      for (let t = 0; t < rows; t++) acc[t] += xj[off + t] * bj;
+      for (let k = 0; k < 4 && c0 + k < q; k++) {
+        const bj = b[(c0 + k) * m + j];
+        const a = acc[k];
+        for (let t = 0; t < rows; t++) a[t] += xj[off + t] * bj;
+      }
     }
-    for (let t = 0; t < rows; t++) oc[off + t] = acc[t];
-  });
+    for (let k = 0; k < 4 && c0 + k < q; k++) {
+      const oc = out[c0 + k], a = acc[k];
+      for (let t = 0; t < rows; t++) oc[off + t] = a[t];
+    }
+  }
 }
 
 /** The m columns of a column-major matrix with leading dimension ld, as views. */

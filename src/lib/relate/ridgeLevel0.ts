@@ -9,6 +9,22 @@
  * predictions G_k beta cost n m R L instead of the n m^2 of rotating G_k into the eigenbasis.
  */
 import { addCross, addGram, choleskyInPlace, choleskySolveInPlace, product, type Column } from '../math/denseKernels';
+import { createGramEngine, wasmGramAvailable, type GramEngine } from '../compute/wasmGram';
+
+/** This thread's WebAssembly Gram engine (its memory holds the largest block seen), made on first use. */
+let gramEngine: GramEngine | null = null;
+
+/** The fold Gram matrices of g: WebAssembly SIMD where it runs (Float64 columns), else math/denseKernels addGram. */
+function foldGrams(g: readonly Column[], offsets: Int32Array, gram: Float64Array[], kernel: 'wasm' | 'js'): void {
+  const K = offsets.length - 1;
+  if (kernel === 'wasm' && wasmGramAvailable && g.every((c) => c instanceof Float64Array)) {
+    gramEngine ??= createGramEngine();
+    gramEngine.load(g as Float64Array[], offsets[K]);
+    for (let k = 0; k < K; k++) gramEngine.addGram(offsets[k], offsets[k + 1] - offsets[k], gram[k]);
+    return;
+  }
+  for (let k = 0; k < K; k++) addGram(g, offsets[k], offsets[k + 1] - offsets[k], gram[k]);
+}
 
 /** Row offsets of K folds of samples ordered by fold (length K + 1), from each fold's size. */
 export function foldOffsets(sizes: ArrayLike<number>): Int32Array {
@@ -52,7 +68,7 @@ export function foldRidgeCoefficients(
  * scaled residual responses (0 where missing). Returns out[(r * L + l) * n + i] = the out-of-fold ridge
  * prediction of response r with lambdas[l] for sample i.
  */
-export function ridgeLevel0(g: readonly Column[], y: readonly Column[], offsets: Int32Array, lambdas: readonly number[]): Float64Array {
+export function ridgeLevel0(g: readonly Column[], y: readonly Column[], offsets: Int32Array, lambdas: readonly number[], kernel: 'wasm' | 'js' = 'wasm'): Float64Array {
   const m = g.length;
   const R = y.length;
   const n = offsets[offsets.length - 1];
@@ -62,8 +78,8 @@ export function ridgeLevel0(g: readonly Column[], y: readonly Column[], offsets:
   const rhs = Array.from({ length: K }, () => new Float64Array(m * R));
   const gramTotal = new Float64Array(m * m);
   const rhsTotal = new Float64Array(m * R);
+  foldGrams(g, offsets, gram, kernel);
   for (let k = 0; k < K; k++) {
-    addGram(g, offsets[k], offsets[k + 1] - offsets[k], gram[k]);
     addCross(g, offsets[k], offsets[k + 1] - offsets[k], y, rhs[k]);
     for (let i = 0; i < m * m; i++) gramTotal[i] += gram[k][i];
     for (let i = 0; i < m * R; i++) rhsTotal[i] += rhs[k][i];

@@ -1,0 +1,107 @@
+/**
+ * Gram matrices X'X of column-major Float64 matrices over row ranges, in WebAssembly SIMD: tiles of 2 x 4 columns,
+ * each tile's 8 sums in f64x2 registers (even and odd rows in the two lanes), 6 vector loads per 16 multiply-adds.
+ * The LOCO ridge step's level 0 (relate/ridgeLevel0.ts) spends most of its time here. Same result as
+ * math/denseKernels.ts addGram up to the order of additions (each sum: even rows, odd rows, then the two added).
+ * Needs wasmGramAvailable; callers fall back to addGram.
+ */
+import { OP, forLoop, get, i32, moduleBytes, set, v128load } from './wasmAsm';
+
+const f64x2mul = [0xfd, 0xf2, 0x01];
+const f64x2add = [0xfd, 0xf0, 0x01];
+const extractLane = (l: number) => [0xfd, 0x21, l];
+const F64_ADD = 0xa0;
+const F64_STORE = [0x39, 3, 0];
+
+/** tile(pa, pb, cb, nBytes, out): out[a * 4 + b] = sum over the rows of column (a0 + a) x column (b0 + b). */
+function tileBody(): number[] {
+  const PA = 0, PB = 1, CB = 2, NB = 3, OUT = 4;
+  const I = 5, PA1 = 6, PB1 = 7, PB2 = 8, PB3 = 9; // i32 locals
+  const XA0 = 10, XA1 = 11, Y = 12, S = 13; // v128 locals: S..S+7 the sums s[a][b] at S + a * 4 + b
+  const load = (base: number) => [...get(base), ...get(I), OP.i32add, ...v128load];
+  const madd = (s: number, x: number) => [...get(s), ...get(x), ...get(Y), ...f64x2mul, ...f64x2add, ...set(s)];
+  const perRowPair = [
+    ...load(PA), ...set(XA0),
+    ...load(PA1), ...set(XA1),
+    ...[PB, PB1, PB2, PB3].flatMap((pb, b) => [...load(pb), ...set(Y), ...madd(S + b, XA0), ...madd(S + 4 + b, XA1)]),
+  ];
+  const addr = (base: number, k: number) => [...get(base), ...get(CB), ...i32(k), OP.i32mul, OP.i32add];
+  return [
+    2, 5, 0x7f, 11, 0x7b, // locals: 5 i32, 11 v128 (zero-initialized)
+    ...addr(PA, 1), ...set(PA1),
+    ...addr(PB, 1), ...set(PB1),
+    ...addr(PB, 2), ...set(PB2),
+    ...addr(PB, 3), ...set(PB3),
+    ...forLoop(I, i32(0), get(NB), 16, perRowPair),
+    ...Array.from({ length: 8 }, (_, k) => [
+      ...get(OUT), ...i32(k * 8), OP.i32add,
+      ...get(S + k), ...extractLane(0), ...get(S + k), ...extractLane(1), F64_ADD,
+      ...F64_STORE,
+    ]).flat(),
+    OP.end,
+  ];
+}
+
+const WASM_BYTES = moduleBytes([{ name: 'tile', params: 5, body: tileBody() }]);
+
+export const wasmGramAvailable: boolean = (() => {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(WASM_BYTES);
+  } catch {
+    return false;
+  }
+})();
+
+export interface GramEngine {
+  /** Copies in the m columns (n rows each) of a column-major matrix. */
+  load(columns: readonly Float64Array[], n: number): void;
+  /** acc (m x m, symmetric) += X'X over rows off .. off + rows - 1 of the loaded columns. */
+  addGram(off: number, rows: number, acc: Float64Array): void;
+}
+
+export function createGramEngine(): GramEngine {
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(WASM_BYTES), { env: { mem: memory } });
+  const tile = inst.exports.tile as (pa: number, pb: number, cb: number, nBytes: number, out: number) => void;
+  const OUT = 0; // 8 f64 of a tile's sums
+  const X0 = 64;
+  let n = 0, m = 0;
+  let x = new Float64Array(0);
+  return {
+    load(columns, rows) {
+      n = rows;
+      m = columns.length;
+      const bytes = X0 + n * m * 8;
+      if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+      x = new Float64Array(memory.buffer, X0, n * m);
+      columns.forEach((c, j) => x.set(c.subarray(0, n), j * n));
+    },
+    addGram(off, rows, acc) {
+      const out = new Float64Array(memory.buffer, OUT, 8);
+      const even = rows & ~1;
+      const cb = n * 8;
+      const at = (j: number) => X0 + (j * n + off) * 8;
+      const a2 = m & ~1, b4 = m & ~3;
+      const add = (a: number, b: number, s: number) => {
+        if (b > a) return;
+        acc[a * m + b] += s;
+        if (a !== b) acc[b * m + a] += s;
+      };
+      const dot = (a: number, b: number, from: number, to: number) => {
+        let s = 0;
+        for (let t = off + from; t < off + to; t++) s += x[a * n + t] * x[b * n + t];
+        return s;
+      };
+      for (let a0 = 0; a0 < a2; a0 += 2) {
+        for (let b0 = 0; b0 < b4 && b0 <= a0 + 1; b0 += 4) {
+          tile(at(a0), at(b0), cb, even * 8, OUT);
+          for (let a = 0; a < 2; a++) for (let b = 0; b < 4; b++) add(a0 + a, b0 + b, out[a * 4 + b] + (even < rows ? dot(a0 + a, b0 + b, even, rows) : 0));
+        }
+        // columns past the last tile of 4
+        for (let b = b4; b <= a0 + 1 && b < m; b++) for (let a = 0; a < 2; a++) add(a0 + a, b, dot(a0 + a, b, 0, rows));
+      }
+      // the last column of an odd m
+      for (let a = a2; a < m; a++) for (let b = 0; b <= a; b++) add(a, b, dot(a, b, 0, rows));
+    },
+  };
+}
