@@ -62,18 +62,20 @@ describe('dense kernels', () => {
     expect(choleskyInPlace(indefinite, 2)).toBe(false);
   });
 
-  it('the WebAssembly Gram engine equals plain loops (1e-12 relative) for odd and even sizes and row ranges', () => {
+  it('the WebAssembly Gram engine equals plain loops (1e-12 relative) for odd and even sizes and row ranges, Float64 and Float32 columns', () => {
     expect(wasmGramAvailable).toBe(true);
     const engine = createGramEngine();
     for (const [nn, mm, o, r] of [[9, 1, 0, 9], [37, 7, 3, 29], [64, 6, 1, 62], [101, 13, 50, 51], [40, 8, 0, 40], [12, 5, 11, 1]]) {
-      const g = Float64Array.from({ length: nn * mm }, () => rng.normal());
-      engine.load(columns(g, nn, mm), nn);
-      const acc = new Float64Array(mm * mm).fill(2);
-      engine.addGram(o, r, acc);
-      for (let a = 0; a < mm; a++) for (let c = 0; c < mm; c++) {
-        let s = 2;
-        for (let t = o; t < o + r; t++) s += g[a * nn + t] * g[c * nn + t];
-        expect(Math.abs(acc[a * mm + c] - s), `n ${nn} m ${mm} (${a}, ${c})`).toBeLessThan(1e-12 * Math.max(1, Math.abs(s)));
+      for (const f32 of [false, true]) {
+        const g = (f32 ? Float32Array : Float64Array).from({ length: nn * mm }, () => rng.normal());
+        engine.load(columns(g, nn, mm) as Float64Array[] | Float32Array[], nn);
+        const acc = new Float64Array(mm * mm).fill(2);
+        engine.addGram(o, r, acc);
+        for (let a = 0; a < mm; a++) for (let c = 0; c < mm; c++) {
+          let s = 2;
+          for (let t = o; t < o + r; t++) s += g[a * nn + t] * g[c * nn + t];
+          expect(Math.abs(acc[a * mm + c] - s), `n ${nn} m ${mm} (${a}, ${c}) ${f32 ? 'f32' : 'f64'}`).toBeLessThan(1e-12 * Math.max(1, Math.abs(s)));
+        }
       }
     }
   });

@@ -86,7 +86,7 @@ export const command: CliCommand = {
     { name: 'level0', type: 'string', meta: 'I/N', help: 'level 0 of the LOCO step for group I of N of its blocks only: writes PREFIX.level0.I.bin for --level1-from' },
     { name: 'level1-from', type: 'words', meta: 'L | FILES', help: 'level 1 over the level-0 shards L.level0.1.bin .. L.level0.N.bin (or the files named): the whole step' },
     { name: 'loco-files', type: 'flag', help: 'also write PREFIX.<response>.loco (regenie step 1 format: FID_IID, one line per chromosome)' },
-    { name: 'threads', type: 'int', meta: 'N', help: 'worker threads of the LOCO step (default: number of cores; 1 = none)' },
+    { name: 'threads', type: 'int', meta: 'N', help: 'worker threads of the PCA passes and the LOCO step (default: number of cores; 1 = none)' },
     { name: 'chunk', type: 'int', meta: 'V', help: 'variants per chunk (default: ~4 MB of genotypes)' },
     ...genotypeQcOptions,
     { name: 'out', type: 'string', required: true, meta: 'PREFIX', help: 'output prefix' },

@@ -13,7 +13,7 @@ import { solveLinear } from '../math/linalg';
 import { createRng, permutation } from '../math/rng';
 import { normalizeChrom } from '../io/chrom';
 import type { GenotypeChunk, GenotypeSource, SampleIds } from '../io/GenotypeSource';
-import { foldOffsets } from './ridgeLevel0';
+import { foldOffsets, releaseGramEngine } from './ridgeLevel0';
 import { level0Block, level0Scratch, type Level0Block, type Level0Context, type LocoPool } from './level0Block';
 import { level1Response, type Level1Job } from './level1Response';
 import type { Level1Fit } from './ridgeLevel1';
@@ -348,6 +348,7 @@ export async function locoLevel1(setup: LocoSetup, level0: Level0Part, o: LocoOp
       await yieldAndCheck(o.signal);
     }
   }
+  releaseGramEngine(); // this thread's Gram memory (the workers' goes with them)
   throwIfAborted(o.signal);
   progress.finish();
   const totals = chromSums.map((sums) => {

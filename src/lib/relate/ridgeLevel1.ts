@@ -6,7 +6,8 @@
  * folds. The fold models (beta_k at the chosen tau) are kept: sample i of fold k is predicted by beta_k, as
  * regenie does for its LOCO predictions.
  */
-import { addCross, addGram, product, type Column } from '../math/denseKernels';
+import { addCross, product, type Column } from '../math/denseKernels';
+import { foldGrams } from './ridgeLevel0';
 import { foldRidgeCoefficients } from './ridgeLevel0';
 
 export interface Level1Fit {
@@ -34,8 +35,8 @@ export function ridgeLevel1(x: readonly Column[], y: Float64Array, offsets: Int3
   const gramTotal = new Float64Array(P * P);
   const rhsTotal = new Float64Array(P);
   let sst = 0;
+  foldGrams(x, offsets, gram);
   for (let k = 0; k < K; k++) {
-    addGram(x, offsets[k], offsets[k + 1] - offsets[k], gram[k]);
     addCross(x, offsets[k], offsets[k + 1] - offsets[k], [y], rhs[k]);
     for (let i = 0; i < P * P; i++) gramTotal[i] += gram[k][i];
     for (let i = 0; i < P; i++) rhsTotal[i] += rhs[k][i];
