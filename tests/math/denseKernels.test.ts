@@ -67,7 +67,8 @@ describe('dense kernels', () => {
     const engine = createGramEngine();
     for (const [nn, mm, o, r] of [[9, 1, 0, 9], [37, 7, 3, 29], [64, 6, 1, 62], [101, 13, 50, 51], [40, 8, 0, 40], [12, 5, 11, 1]]) {
       for (const f32 of [false, true]) {
-        const g = (f32 ? Float32Array : Float64Array).from({ length: nn * mm }, () => rng.normal());
+        const values = Array.from({ length: nn * mm }, () => rng.normal());
+        const g = f32 ? Float32Array.from(values) : Float64Array.from(values);
         engine.load(columns(g, nn, mm) as Float64Array[] | Float32Array[], nn);
         const acc = new Float64Array(mm * mm).fill(2);
         engine.addGram(o, r, acc);

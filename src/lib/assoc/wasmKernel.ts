@@ -7,7 +7,7 @@
  */
 import type { GenotypeChunk } from '../io/GenotypeSource';
 import { countCodes } from '../io/bedDecode';
-import { createClassEngine, wasmSimdAvailable } from '../compute/wasmClassEngine';
+import { completeClassSums, createClassEngine, wasmSimdAvailable } from '../compute/wasmClassEngine';
 import { columnTotals, type ClassSums, type SampleMatrix } from './kernel';
 
 export { wasmSimdAvailable };
@@ -60,23 +60,8 @@ export function createWasmClassSums(X: SampleMatrix): WasmClassSums {
       const miss = new Float64Array(count * m);
       const local = new Float64Array(4 * m);
       for (let v = 0; v < count; v++) {
-        const ao = v * 4 * mp;
-        for (let k = 0; k < 4; k++) for (let c = 0; c < m; c++) local[k * m + c] = acc[ao + k * mp + c];
-        const d = dropped[v];
-        if (tail) {
-          const b = packed[(from + v) * bpv + full];
-          for (let j = 0; j < tail; j++) {
-            const code = (b >> (2 * j)) & 3;
-            if (code === d) continue;
-            const xo = (full * 4 + j) * m;
-            for (let c = 0; c < m; c++) local[code * m + c] += xd[xo + c];
-          }
-        }
-        for (let c = 0; c < m; c++) {
-          let s = totals[c];
-          for (let k = 0; k < 4; k++) if (k !== d) s -= local[k * m + c];
-          local[d * m + c] = s;
-        }
+        const tailByte = tail ? packed[(from + v) * bpv + full] : 0;
+        completeClassSums(acc, mp, v, dropped[v], tailByte, n, xd, m, totals, local);
         const o = v * m;
         for (let c = 0; c < m; c++) {
           het[o + c] = local[2 * m + c];

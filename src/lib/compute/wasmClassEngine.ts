@@ -148,6 +148,31 @@ export function createClassEngine(n: number, m: number, matrices = 1): ClassEngi
   };
 }
 
+/**
+ * The class sums of loaded variant v, complete, into local (4 x m, by code): the engine's scratch (full-byte samples)
+ * plus the n & 3 tail samples of `x` (the row matrix as the caller holds it: n x m, row-major, unpadded), with the
+ * dropped class d derived from x's column totals. Additions in sample order, as the JS class sums.
+ */
+export function completeClassSums(
+  scratch: Float64Array, mp: number, v: number, d: number, tailByte: number, n: number,
+  x: ArrayLike<number>, m: number, totals: ArrayLike<number>, local: Float64Array,
+): void {
+  const so = v * 4 * mp;
+  for (let k = 0; k < 4; k++) for (let c = 0; c < m; c++) local[k * m + c] = scratch[so + k * mp + c];
+  const full = n >> 2;
+  for (let j = 0; j < (n & 3); j++) {
+    const code = (tailByte >> (2 * j)) & 3;
+    if (code === d) continue;
+    const xo = (full * 4 + j) * m;
+    for (let c = 0; c < m; c++) local[code * m + c] += x[xo + c];
+  }
+  for (let c = 0; c < m; c++) {
+    let r = totals[c];
+    for (let k = 0; k < 4; k++) if (k !== d) r -= local[k * m + c];
+    local[d * m + c] = r;
+  }
+}
+
 export function align(x: number, a: number): number {
   return Math.ceil(x / a) * a;
 }

@@ -11,7 +11,7 @@
  * some and the caller adds them up in order.
  */
 import { countCodes } from '../io/bedDecode';
-import { createClassEngine, wasmSimdAvailable } from '../compute/wasmClassEngine';
+import { completeClassSums, createClassEngine, wasmSimdAvailable } from '../compute/wasmClassEngine';
 
 export type PcaKernelKind = 'wasm' | 'js';
 
@@ -130,19 +130,8 @@ function wasmPass(n: number, l: number, founder?: Uint8Array): PcaPassKernel {
       for (let v = 0; v < count; v++) {
         const so = v * 4 * mp;
         const d = dropped[v];
-        for (let k = 0; k < 4; k++) for (let t = 0; t < l; t++) local[k * l + t] = s[so + k * mp + t];
         const tailByte = tail ? packed[v * bpv + full] : 0;
-        for (let j = 0; j < tail; j++) {
-          const code = (tailByte >> (2 * j)) & 3;
-          if (code === d) continue;
-          const qo = (full * 4 + j) * l;
-          for (let t = 0; t < l; t++) local[code * l + t] += q[qo + t];
-        }
-        for (let t = 0; t < l; t++) {
-          let r = colSum[t];
-          for (let k = 0; k < 4; k++) if (k !== d) r -= local[k * l + t];
-          local[d * l + t] = r;
-        }
+        completeClassSums(s, mp, v, d, tailByte, n, q, l, colSum, local);
         const st = stats[v];
         if (st) classWeights(st, local, l, w);
         else w.fill(0);

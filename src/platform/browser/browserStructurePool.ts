@@ -6,7 +6,8 @@
  * transferred; the callers combine results in a fixed order, so the PCs and predictions are those of one thread.
  * A worker that fails (error event) rejects its pending calls instead of leaving the step waiting.
  */
-import { transfer, wrap, type Remote } from 'comlink';
+import { transfer, type Remote } from 'comlink';
+import { startPoolWorker } from './poolWorker';
 import type { PcaPool } from '../../lib/relate/pca';
 import type { Level0Block, Level0Context, LocoPool } from '../../lib/relate/level0Block';
 import type { Level1Job, Level1Result } from '../../lib/relate/level1Response';
@@ -38,18 +39,7 @@ export function structurePoolSize(requested?: number): number {
 }
 
 export function createBrowserStructurePool(startWorker: () => Worker, size: number): BrowserStructurePool {
-  const workers = Array.from({ length: size }, (_, k) => {
-    const worker = startWorker();
-    let fail: (e: Error) => void = () => {};
-    const dead = new Promise<never>((_, reject) => (fail = reject));
-    dead.catch(() => {}); // observed by the racing calls
-    worker.addEventListener('error', (ev) => {
-      ev.preventDefault();
-      fail(new Error(`structure worker ${k + 1} stopped: ${ev.message || 'unknown error (possibly out of memory)'}`));
-    });
-    worker.addEventListener('messageerror', () => fail(new Error(`structure worker ${k + 1} sent a message that could not be read`)));
-    return { worker, api: wrap<StructureWorkerApi>(worker) as Remote<StructureWorkerApi>, dead };
-  });
+  const workers = Array.from({ length: size }, (_, k) => startPoolWorker<StructureWorkerApi>(startWorker, `structure worker ${k + 1}`));
   let rr = 0;
   const next = () => workers[rr++ % size];
   const all = (f: (api: Remote<StructureWorkerApi>) => Promise<unknown>) => Promise.all(workers.map((w) => Promise.race([f(w.api), w.dead]))).then(() => undefined);

@@ -7,7 +7,8 @@
  * is forwarded to the worker training the candidate, which stops after its current epoch. A worker that fails
  * (error event) rejects its pending calls instead of leaving the search waiting.
  */
-import { proxy, wrap, type Remote } from 'comlink';
+import { proxy } from 'comlink';
+import { startPoolWorker } from './poolWorker';
 import { slotTrainer, type CandidatePool } from '../../lib/ae/candidatePool';
 import type { AeConfig } from '../../lib/ae/AeConfig';
 import type { PreparedMatrix } from '../../lib/pheno/PreparedMatrix';
@@ -41,18 +42,7 @@ export function trainPoolSize(candidates: number, requested?: number): number {
 }
 
 export function createBrowserTrainPool(startWorker: () => Worker, size: number, backend: TrainBackendName, wasmPath: string): BrowserTrainPool {
-  const workers = Array.from({ length: size }, (_, k) => {
-    const worker = startWorker();
-    let fail: (e: Error) => void = () => {};
-    const dead = new Promise<never>((_, reject) => (fail = reject));
-    dead.catch(() => {}); // observed by the racing calls
-    worker.addEventListener('error', (ev) => {
-      ev.preventDefault();
-      fail(new Error(`train worker ${k + 1} stopped: ${ev.message || 'unknown error (possibly out of memory)'}`));
-    });
-    worker.addEventListener('messageerror', () => fail(new Error(`train worker ${k + 1} sent a message that could not be read`)));
-    return { worker, api: wrap<TrainWorkerApi>(worker) as Remote<TrainWorkerApi>, dead };
-  });
+  const workers = Array.from({ length: size }, (_, k) => startPoolWorker<TrainWorkerApi>(startWorker, `train worker ${k + 1}`));
   return {
     size,
     async init(matrix, settings) {
