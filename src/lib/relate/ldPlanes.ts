@@ -83,6 +83,8 @@ export class PlaneArena {
   private readonly missingFn: ((p1: number, rBytes: number, list: number, len: number) => void) | null = null;
   /** The last `missing` counts: hom calls, hom-ref calls, no calls. */
   readonly counts = new Int32Array(3);
+  /** Where the WebAssembly `missing` leaves its counts (renewed with the buffer). */
+  private out: Int32Array;
   private readonly free: PlaneSlot[] = [];
   private readonly live = new Set<PlaneSlot>();
   private slots = 0;
@@ -99,6 +101,7 @@ export class PlaneArena {
       this.missingFn = inst.exports.missing as (p1: number, rBytes: number, list: number, len: number) => void;
       this.buffer = this.memory.buffer as ArrayBuffer;
     } else this.buffer = new ArrayBuffer(OUT_BYTES);
+    this.out = new Int32Array(this.buffer, 0, 3);
   }
 
   take(): PlaneSlot {
@@ -136,8 +139,7 @@ export class PlaneArena {
   missing(a: PlaneSlot, wordOff: number, words: number, b: PlaneSlot, listOff: number, len: number): void {
     if (this.missingFn) {
       this.missingFn(a.off + wordOff * 4, words * 4, b.off + listOff * 4, len);
-      const out = new Int32Array(this.buffer, 0, 3);
-      this.counts.set(out);
+      this.counts.set(this.out);
       return;
     }
     const p = a.planes, list = b.planes;
@@ -167,6 +169,7 @@ export class PlaneArena {
       new Uint8Array(next).set(new Uint8Array(this.buffer));
       this.buffer = next;
     }
+    this.out = new Int32Array(this.buffer, 0, 3);
     for (const s of [...this.live, ...this.free]) s.planes = new Uint32Array(this.buffer, s.off, this.slotWords);
     for (let k = this.slots + add - 1; k > this.slots; k--) this.free.push(this.slot(k));
     const first = this.slot(this.slots);

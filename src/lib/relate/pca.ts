@@ -117,7 +117,11 @@ async function onePass(source: GenotypeSource, n: number, l: number, batch: Batc
     if (!ch.packed) throw new LatentScanError('input', 'PCA needs hard calls (packed genotypes); dosage-only sources are refused');
     const used = usedRows(ch, o.include, inFlight > 0);
     m += used.count;
-    if (used.count > 0) pending.push(batch(used.packed, ch.bytesPerVariant, used.count));
+    if (used.count > 0) {
+      const p = batch(used.packed, ch.bytesPerVariant, used.count);
+      p.catch(() => undefined); // a failure is thrown where it is awaited; the others, left behind by it, stay quiet
+      pending.push(p);
+    }
     while (pending.length > inFlight) add(await (pending.shift() as Promise<Float64Array>));
     tick(ch.count);
     await yieldAndCheck(o.signal);
