@@ -1,7 +1,8 @@
 /**
  * Structure benchmark (scan --pca / --loco): on the same generated .bed files,
  *  - our genetic PCA (src/lib/relate/pca.ts geneticPca, k = 10, on the MAF >= 0.01 variants as
- *    src/lib/pipeline/structureStep.ts picks them) vs `plink2 --bfile X --maf 0.01 --pca 10 approx --threads 2`:
+ *    src/lib/pipeline/structureStep.ts picks them; its passes on one worker thread per core, as the CLI runs them) vs
+ *    `plink2 --bfile X --maf 0.01 --pca 10 approx --threads 2`:
  *    wall time and peak memory (/usr/bin/time -v) of both, plus the largest principal angle between the two
  *    top-10 PC subspaces and the largest relative eigenvalue difference (accuracy check beside the speed);
  *  - our LOCO ridge step (src/lib/relate/locoRidge.ts, REGENIE step 1) over 5 responses with age, sex and our
@@ -165,7 +166,7 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
       reference: { tool: 'plink2 --pca 10 approx --threads 2', seconds: refPca.seconds, peakMB: refPca.peakMB },
       note:
         `largest principal angle between the top-10 subspaces ${angle.toExponential(2)} rad, max relative eigenvalue difference ${relEig.toExponential(2)}; ` +
-        `ours ${op.passes} passes, PCA ${Number(op.stepSeconds).toFixed(1)} s + MAF pass ${Number(op.selectSeconds).toFixed(1)} s (one thread), rest process start; ` +
+        `ours ${op.passes} passes, PCA ${Number(op.stepSeconds).toFixed(1)} s + MAF pass ${Number(op.selectSeconds).toFixed(1)} s (the PCA on ${op.threads} worker threads), rest process start; ` +
         `CPU s (user+sys): ours ${oursPca.cpu?.toFixed(1)}, plink2 ${refPca.cpu?.toFixed(1)}; wall time of the whole process for both; inputs written in ${genS.toFixed(0)} s`,
     },
     {

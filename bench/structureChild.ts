@@ -17,6 +17,7 @@ import { chunkVariantStats } from '../src/lib/io/variantQc';
 import { geneticPca } from '../src/lib/relate/pca';
 import { locoRidge } from '../src/lib/relate/locoRidge';
 import { createNodeLocoPool } from '../src/platform/node/nodeLocoPool';
+import { createNodePcaPool } from '../src/platform/node/nodePcaPool';
 import { availableParallelism } from 'node:os';
 
 const K = 10;
@@ -67,11 +68,14 @@ async function main(): Promise<void> {
   const used = include.reduce((a, b) => a + b, 0);
   const tSel = (performance.now() - t0) / 1000;
   if (mode === 'pca') {
-    const r = await geneticPca(src, { k: K, include });
+    // As the CLI runs it (src/cli/structureArgs.ts runStructure): the passes on one worker per core.
+    const threads = availableParallelism();
+    const pool = threads > 1 ? createNodePcaPool(threads) : undefined;
+    const r = await geneticPca(src, { k: K, include, pool }).finally(() => pool?.close());
     writeFileSync(`${out}.vec`, new Uint8Array(r.vectors.buffer, r.vectors.byteOffset, r.vectors.byteLength));
     writeFileSync(`${out}.val`, new Uint8Array(r.eigenvalues.buffer, r.eigenvalues.byteOffset, r.eigenvalues.byteLength));
     const seconds = (performance.now() - t0) / 1000;
-    console.log(JSON.stringify({ seconds, selectSeconds: tSel, stepSeconds: r.seconds, passes: r.iterations, used, nVariants: r.nVariants, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+    console.log(JSON.stringify({ seconds, selectSeconds: tSel, stepSeconds: r.seconds, passes: r.iterations, used, nVariants: r.nVariants, threads, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
   } else if (mode === 'loco') {
     const n = src.samples.iid.length;
     const vec = float64File(`${out}.vec`);
