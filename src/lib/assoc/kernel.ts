@@ -17,7 +17,7 @@
  */
 import type { GenotypeChunk } from '../io/GenotypeSource';
 import { decodeDosage, DOSAGE_MISSING, DOSAGE_SCALE } from '../io/dosageCode';
-import { countCodes } from '../io/bedDecode';
+import { countRowCodes } from '../io/bedDecode';
 
 /** n x m sample-side matrix, row-major: data[i*m + c]. One row per sample of the genotype source. */
 export interface SampleMatrix {
@@ -113,15 +113,8 @@ export function classSums(chunk: GenotypeChunk, X: SampleMatrix, from = 0, to = 
   const cnt = new Int32Array(4);
   for (let v = from; v < to; v++) {
     const base = v * bpv;
-    countCodes(packed, base, fullBytes, cnt);
-    if (tail) {
-      const b = packed[base + fullBytes];
-      for (let j = 0; j < tail; j++) cnt[(b >> (2 * j)) & 3]++;
-    }
     // Drop the most frequent non-missing class: its sum is total - the others.
-    let dropped = CODE_HOM_OTHER;
-    if (cnt[CODE_HET] > cnt[dropped]) dropped = CODE_HET;
-    if (cnt[CODE_HOM_A1] > cnt[dropped]) dropped = CODE_HOM_A1;
+    const dropped = countRowCodes(packed, base, n, cnt);
     const skipByte = dropped | (dropped << 2) | (dropped << 4) | (dropped << 6);
     acc.fill(0);
     for (let q = 0; q < fullBytes; q++) {

@@ -6,7 +6,7 @@
  * Measured: see docs/assoc.md (kernel CPU time per 20,000 x 20,000, m = 19).
  */
 import type { GenotypeChunk } from '../io/GenotypeSource';
-import { countCodes } from '../io/bedDecode';
+import { countRowCodes } from '../io/bedDecode';
 import { completeClassSums, createClassEngine, wasmSimdAvailable } from '../compute/wasmClassEngine';
 import { columnTotals, type ClassSums, type SampleMatrix } from './kernel';
 
@@ -40,16 +40,7 @@ export function createWasmClassSums(X: SampleMatrix): WasmClassSums {
       const cnt = new Int32Array(4);
       const dropped = new Uint8Array(count);
       for (let v = 0; v < count; v++) {
-        const base = (from + v) * bpv;
-        countCodes(packed, base, full, cnt);
-        if (tail) {
-          const b = packed[base + full];
-          for (let j = 0; j < tail; j++) cnt[(b >> (2 * j)) & 3]++;
-        }
-        let d = 3;
-        if (cnt[2] > cnt[d]) d = 2;
-        if (cnt[0] > cnt[d]) d = 0;
-        dropped[v] = d;
+        dropped[v] = countRowCodes(packed, (from + v) * bpv, n, cnt);
         obs[v] = n - cnt[1];
       }
       engine.load(packed.subarray(from * bpv, to * bpv), bpv, count, dropped);

@@ -128,3 +128,20 @@ export function countCodes(packed: Uint8Array, base: number, nBytes: number, cnt
     cnt[3] += acc >>> 24;
   }
 }
+
+/**
+ * Counts of each 2-bit code over all n samples of the packed row at `base` into cnt[0..3], and the most frequent
+ * non-missing code (ties go to 11, then 10, then 00): the class a kernel skips and derives from the totals.
+ */
+export function countRowCodes(packed: Uint8Array, base: number, n: number, cnt: Int32Array): number {
+  const full = n >> 2;
+  countCodes(packed, base, full, cnt);
+  if (n & 3) {
+    const b = packed[base + full];
+    for (let j = 0; j < (n & 3); j++) cnt[(b >> (2 * j)) & 3]++;
+  }
+  let d = 3;
+  if (cnt[2] > cnt[d]) d = 2;
+  if (cnt[0] > cnt[d]) d = 0;
+  return d;
+}

@@ -10,7 +10,7 @@
  * JS (the fallback where WASM SIMD is missing). Batches are independent, so a pool of workers can each compute
  * some and the caller adds them up in order.
  */
-import { countCodes } from '../io/bedDecode';
+import { countRowCodes } from '../io/bedDecode';
 import { completeClassSums, createClassEngine, wasmSimdAvailable } from '../compute/wasmClassEngine';
 
 export type PcaKernelKind = 'wasm' | 'js';
@@ -110,15 +110,7 @@ function wasmPass(n: number, l: number, founder?: Uint8Array): PcaPassKernel {
       stats = new Array(count);
       for (let v = 0; v < count; v++) {
         const base = v * bpv;
-        countCodes(packed, base, full, cnt);
-        if (tail) {
-          const b = packed[base + full];
-          for (let j = 0; j < tail; j++) cnt[(b >> (2 * j)) & 3]++;
-        }
-        let d = 3;
-        if (cnt[2] > cnt[d]) d = 2;
-        if (cnt[0] > cnt[d]) d = 0;
-        dropped[v] = d;
+        dropped[v] = countRowCodes(packed, base, n, cnt);
         if (founder) countMasked(packed, base, n, mask, fc);
         stats[v] = founder ? standardize(fc[0], fc[2], fc[3]) : standardize(cnt[0], cnt[2], cnt[3]);
       }
