@@ -1,6 +1,7 @@
 /**
- * A tiny WebAssembly assembler: just the opcodes and encodings the packed-genotype class kernels
- * (wasmClassEngine.ts) use, so that no toolchain or binary asset is needed.
+ * A tiny WebAssembly assembler: just the opcodes and encodings our kernels use (wasmClassEngine.ts, wasmGram.ts,
+ * relate/ldPlanes.ts), so that no toolchain or binary asset is needed; and how each of them checks, instantiates
+ * and grows its module and memory.
  */
 
 /** Unsigned LEB128. */
@@ -94,4 +95,26 @@ export function moduleBytes(funcs: WasmFunc[]): Uint8Array<ArrayBuffer> {
   const exp = section(7, [...uleb(funcs.length), ...funcs.flatMap((f, i) => [...name(f.name), 0x00, ...uleb(i)])]);
   const code = section(10, [...uleb(funcs.length), ...funcs.flatMap((f) => [...uleb(f.body.length), ...f.body])]);
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...type, ...imp, ...func, ...exp, ...code]);
+}
+
+/** Whether this engine accepts the module (WebAssembly at all, and SIMD where the module uses it). */
+export function wasmValidates(bytes: Uint8Array<ArrayBuffer>): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(bytes);
+  } catch {
+    return false;
+  }
+}
+
+/** An instance of the module over a fresh memory of one page (the module's env.mem). */
+export function instantiate(bytes: Uint8Array<ArrayBuffer>): { memory: WebAssembly.Memory; exports: WebAssembly.Exports } {
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem: memory } });
+  return { memory, exports: instance.exports };
+}
+
+/** Grows the memory to at least `bytes` (whole 64 KiB pages); growing replaces memory.buffer. */
+export function growTo(memory: WebAssembly.Memory, bytes: number): void {
+  const have = memory.buffer.byteLength;
+  if (bytes > have) memory.grow(Math.ceil((bytes - have) / 65536));
 }

@@ -9,7 +9,7 @@
  * to visit, so the loop has no per-sample branch. Additions run in sample order, so gather is bit-identical to
  * the JS class sums of assoc/kernel.ts.
  */
-import { OP, forLoop, get, i32, load8, moduleBytes, set, uleb, v128load, v128store, f64x2add } from './wasmAsm';
+import { OP, forLoop, get, growTo, i32, instantiate, load8, moduleBytes, set, uleb, v128load, v128store, f64x2add, wasmValidates } from './wasmAsm';
 
 // params (both functions)
 const P_COUNT = 0, P_BPV = 1, P_FULL = 2, P_MP8 = 3, P_POFF = 4, P_XOFF = 5, P_AOFF = 6, P_DOFF = 7, P_TOFF = 8, P_LOFF = 9;
@@ -61,13 +61,7 @@ const WASM_BYTES = moduleBytes([
 ]);
 
 /** True when this engine runs WASM SIMD (Node 16.4+, current browsers). */
-export const wasmSimdAvailable: boolean = (() => {
-  try {
-    return typeof WebAssembly === 'object' && WebAssembly.validate(WASM_BYTES);
-  } catch {
-    return false;
-  }
-})();
+export const wasmSimdAvailable: boolean = wasmValidates(WASM_BYTES);
 
 /** LIST[(d*256 + b)*4 + k] = (j << 2) | code of the k-th sample of byte b whose code is not d; LEN[d*256 + b]. */
 const TABLES = (() => {
@@ -106,20 +100,16 @@ export interface ClassEngine {
 export function createClassEngine(n: number, m: number, matrices = 1): ClassEngine {
   const mp = m + (m & 1);
   const mp8 = mp * 8;
-  const memory = new WebAssembly.Memory({ initial: 1 });
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(WASM_BYTES), { env: { mem: memory } });
+  const { memory, exports } = instantiate(WASM_BYTES);
   type Run = (...a: number[]) => void;
-  const gatherFn = instance.exports.gather as Run;
-  const scatterFn = instance.exports.scatter as Run;
+  const gatherFn = exports.gather as Run;
+  const scatterFn = exports.scatter as Run;
   // Layout: tables | row matrices | (per batch) dropped | packed | scratch
   const tOff = 0;
   const lOff = TABLES.list.length;
   const xOff = align(lOff + TABLES.len.length, 16);
   const xBytes = n * mp8;
-  const ensure = (bytes: number) => {
-    if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
-  };
-  ensure(xOff + matrices * xBytes);
+  growTo(memory, xOff + matrices * xBytes);
   new Uint8Array(memory.buffer).set(TABLES.list, tOff);
   new Uint8Array(memory.buffer).set(TABLES.len, lOff);
   const dOff = xOff + matrices * xBytes;
@@ -136,7 +126,7 @@ export function createClassEngine(n: number, m: number, matrices = 1): ClassEngi
     load(packed, bpv, count, dropped) {
       const pOff = dOff + align(count, 16);
       const aOff = align(pOff + count * bpv, 16);
-      ensure(aOff + count * 4 * mp8);
+      growTo(memory, aOff + count * 4 * mp8);
       const mem8 = new Uint8Array(memory.buffer);
       mem8.set(dropped.subarray(0, count), dOff);
       mem8.set(packed.subarray(0, count * bpv), pOff);

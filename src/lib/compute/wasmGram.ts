@@ -6,10 +6,9 @@
  * math/denseKernels.ts addGram up to the order of additions (each sum: even rows, odd rows, then the two added).
  * Needs wasmGramAvailable; callers fall back to addGram.
  */
-import { OP, forLoop, get, i32, moduleBytes, set, v128load } from './wasmAsm';
+import { OP, f64x2add, forLoop, get, growTo, i32, instantiate, moduleBytes, set, v128load, wasmValidates } from './wasmAsm';
 
 const f64x2mul = [0xfd, 0xf2, 0x01];
-const f64x2add = [0xfd, 0xf0, 0x01];
 const extractLane = (l: number) => [0xfd, 0x21, l];
 const F64_ADD = 0xa0;
 const F64_STORE = [0x39, 3, 0];
@@ -53,13 +52,7 @@ const WASM_BYTES = moduleBytes([
   { name: 'tile32', params: 5, body: tileBody(true) },
 ]);
 
-export const wasmGramAvailable: boolean = (() => {
-  try {
-    return typeof WebAssembly === 'object' && WebAssembly.validate(WASM_BYTES);
-  } catch {
-    return false;
-  }
-})();
+export const wasmGramAvailable: boolean = wasmValidates(WASM_BYTES);
 
 export interface GramEngine {
   /** Copies in the m columns (n rows each) of a column-major matrix, all Float64 or all Float32. */
@@ -69,11 +62,10 @@ export interface GramEngine {
 }
 
 export function createGramEngine(): GramEngine {
-  const memory = new WebAssembly.Memory({ initial: 1 });
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(WASM_BYTES), { env: { mem: memory } });
+  const { memory, exports } = instantiate(WASM_BYTES);
   type Tile = (pa: number, pb: number, cb: number, nBytes: number, out: number) => void;
-  const tile64 = inst.exports.tile as Tile;
-  const tile32 = inst.exports.tile32 as Tile;
+  const tile64 = exports.tile as Tile;
+  const tile32 = exports.tile32 as Tile;
   const OUT = 0; // 8 f64 of a tile's sums
   const X0 = 64;
   let n = 0, m = 0, size = 8;
@@ -84,8 +76,7 @@ export function createGramEngine(): GramEngine {
       m = columns.length;
       const f32 = columns.length > 0 && columns[0] instanceof Float32Array;
       size = f32 ? 4 : 8;
-      const bytes = X0 + n * m * size;
-      if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+      growTo(memory, X0 + n * m * size);
       x = f32 ? new Float32Array(memory.buffer, X0, n * m) : new Float64Array(memory.buffer, X0, n * m);
       for (let j = 0; j < m; j++) {
         const c = columns[j];

@@ -10,7 +10,7 @@
  * Memory grows by doubling when every slot is taken; growing replaces the buffer, so a slot's `planes` view is
  * renewed then: read it from the slot each time, never keep it across `take`.
  */
-import { OP, forLoop, get, i32, moduleBytes, set } from '../compute/wasmAsm';
+import { OP, forLoop, get, growTo, i32, instantiate, moduleBytes, set, wasmValidates } from '../compute/wasmAsm';
 
 /** dot(p1, p2, n64): both - 2 neg over n64 64-bit words, hom planes at byte offsets p1, p2, ref-or-het planes n64 words after. */
 function dotBody(): number[] {
@@ -62,13 +62,7 @@ const WASM_BYTES = moduleBytes([
 /** Bytes at the start of the arena's memory for the kernels' outputs; slots follow. */
 const OUT_BYTES = 16;
 
-const wasmAvailable: boolean = (() => {
-  try {
-    return typeof WebAssembly === 'object' && WebAssembly.validate(WASM_BYTES);
-  } catch {
-    return false;
-  }
-})();
+const wasmAvailable: boolean = wasmValidates(WASM_BYTES);
 
 /** A slot: `planes` (slotWords 32-bit words) at byte offset `off` of the arena's memory. */
 export interface PlaneSlot {
@@ -95,10 +89,10 @@ export class PlaneArena {
     if (slotWords % 2) throw new Error(`plane arena: slot words must be even, got ${slotWords}`);
     this.slotBytes = slotWords * 4;
     if (kind === 'wasm' && wasmAvailable) {
-      this.memory = new WebAssembly.Memory({ initial: 1 });
-      const inst = new WebAssembly.Instance(new WebAssembly.Module(WASM_BYTES), { env: { mem: this.memory } });
-      this.dotFn = inst.exports.dot as (p1: number, p2: number, n64: number) => number;
-      this.missingFn = inst.exports.missing as (p1: number, rBytes: number, list: number, len: number) => void;
+      const { memory, exports } = instantiate(WASM_BYTES);
+      this.memory = memory;
+      this.dotFn = exports.dot as (p1: number, p2: number, n64: number) => number;
+      this.missingFn = exports.missing as (p1: number, rBytes: number, list: number, len: number) => void;
       this.buffer = this.memory.buffer as ArrayBuffer;
     } else this.buffer = new ArrayBuffer(OUT_BYTES);
     this.out = new Int32Array(this.buffer, 0, 3);
@@ -161,8 +155,7 @@ export class PlaneArena {
     const add = Math.max(16, this.slots);
     const bytes = OUT_BYTES + (this.slots + add) * this.slotBytes;
     if (this.memory) {
-      const have = this.memory.buffer.byteLength;
-      if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / 65536));
+      growTo(this.memory, bytes);
       this.buffer = this.memory.buffer as ArrayBuffer;
     } else {
       const next = new ArrayBuffer(bytes);
