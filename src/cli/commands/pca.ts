@@ -5,14 +5,13 @@
  * kept variants, written to PREFIX.eigenvec and PREFIX.eigenval.
  */
 import { writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { arg, UsageError, type CliCommand } from '../args';
 import { genotypeInputOptions, genotypeInputs, withFamilyIds } from '../genotypeArgs';
 import { openGenotypes } from '../openGenotypes';
 import { progressPrinter } from '../progressPrinter';
 import { geneticPca, eigenvalText, eigenvecText } from '../../lib/relate/pca';
 import { indepPairwise, parseIndepPairwise, pruneListText } from '../../lib/relate/indepPairwise';
-import { createNodePcaPool } from '../../platform/node/nodePcaPool';
+import { withStructurePools } from '../structureArgs';
 
 export const DEFAULT_INDEP_PAIRWISE = ['1000', '100', '0.1'] as const;
 
@@ -63,15 +62,15 @@ export const command: CliCommand = {
       console.log(`wrote ${out}.prune.in, ${out}.prune.out`);
       include = pr.keep;
     }
-    const threads = arg.num(a, 'threads') ?? availableParallelism();
-    const pool = threads > 1 ? createNodePcaPool(threads) : undefined;
-    const r = await geneticPca(source, {
-      k: arg.num(a, 'pca') ?? 10,
-      include,
-      seed: arg.num(a, 'seed'),
-      pool,
-      onProgress: progressPrinter('pca: ', { stage: false, unit: 'variants' }),
-    }).finally(() => pool?.close());
+    const r = await withStructurePools(arg.num(a, 'threads'), { loco: false, pca: true }, ({ pcaPool }) =>
+      geneticPca(source, {
+        k: arg.num(a, 'pca') ?? 10,
+        include,
+        seed: arg.num(a, 'seed'),
+        pool: pcaPool,
+        onProgress: progressPrinter('pca: ', { stage: false, unit: 'variants' }),
+      }),
+    );
     writeFileSync(`${out}.eigenvec`, eigenvecText(r, withFamilyIds(source)));
     writeFileSync(`${out}.eigenval`, eigenvalText(r));
     console.log(`pca: ${r.samples.iid.length} samples, ${r.nVariants} variants, ${r.k} PCs, ${r.iterations} passes, ${r.seconds.toFixed(2)} s`);
